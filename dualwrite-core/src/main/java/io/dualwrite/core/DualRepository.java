@@ -1,0 +1,116 @@
+package io.dualwrite.core;
+
+import io.dualwrite.core.phase.PhaseCache;
+import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
+import io.dualwrite.core.store.MigrationStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one entry point through which application code reads, writes and deletes a migrated entity. Every call
+ * looks up the migration's current phase and does what that phase prescribes (see {@link MigrationPhase}).
+ *
+ * <p>Writes take the old representation, which is mapped to the new one; reads return the new representation,
+ * mapped from the old one while old is the source of truth. The application so needs only the OLD -> NEW mapping.
+ *
+ * <p>When both sides live in one database, a dual write is one transaction (the caller's, if one is open). When
+ * they live in two, the source of truth is written first and its transaction stays open while the other side is
+ * written; if that second write fails, the migration's {@link SecondaryFailurePolicy} decides.
+ *
+ * @param <K> the key type
+ * @param <O> the old representation, which writes take
+ * @param <N> the new representation, which reads return
+ */
+public final class DualRepository<K extends Comparable<? super K>, O, N> {
+
+    private static final Logger log = LoggerFactory.getLogger(DualRepository.class);
+
+    private final Migration<K, O, N> migration;
+    private final PhaseCache phases;
+
+    DualRepository(Migration<K, O, N> migration, PhaseCache phases) {
+        this.migration = migration;
+        this.phases = phases;
+    }
+
+    public Migration<K, O, N> migration() {
+        return migration;
+    }
+
+    /** The phase this instance currently applies to the migration. */
+    public MigrationPhase phase() {
+        return phases.current(migration.name()).phase();
+    }
+
+    /** Reads the value under a key from the source of truth of the current phase. */
+    public Optional<N> read(K key) {
+        if (phase().sourceOfTruth() == Side.OLD) {
+            return migration.oldStore().read(key).map(migration::toNew);
+        }
+        return migration.newStore().read(key);
+    }
+
+    /**
+     * Inserts or replaces a value on every side the current phase writes, the source of truth first.
+     *
+     * @throws InvalidMigrationException if the mapping changes the value's key; nothing is written then
+     * @throws SecondaryWriteException if the second side failed under {@link SecondaryFailurePolicy#FAIL}
+     */
+    public void write(O value) {
+        K key = migration.oldStore().keyOf(value);
+        N mapped = migration.toNew(value);
+        onEachSide(key, side -> {
+            if (side == Side.OLD) {
+                migration.oldStore().upsert(value);
+            } else {
+                migration.newStore().upsert(mapped);
+            }
+        });
+    }
+
+    /** Deletes the value under a key on every side the current phase writes, the source of truth first. */
+    public void delete(K key) {
+        onEachSide(key, side -> migration.store(side).delete(key));
+    }
+
+    private void onEachSide(K key, Consumer<Side> operation) {
+        List<Side> sides = phase().writeOrder();
+        Side primary = sides.get(0);
+        MigrationStore<K, ?> primaryStore = migration.store(primary);
+        if (sides.size() == 1) {
+            primaryStore.transactions().inTransaction(() -> operation.accept(primary));
+            return;
+        }
+        Side secondary = sides.get(1);
+        if (migration.sidesShareTransactions()) {
+            primaryStore.transactions().inTransaction(() -> {
+                operation.accept(primary);
+                operation.accept(secondary);
+            });
+            return;
+        }
+        primaryStore.transactions().inTransaction(() -> {
+            operation.accept(primary);
+            try {
+                migration.store(secondary).transactions().inTransaction(() -> operation.accept(secondary));
+            } catch (RuntimeException e) {
+                handleSecondaryFailure(key, primary, secondary, e);
+            }
+        });
+    }
+
+    private void handleSecondaryFailure(K key, Side primary, Side secondary, RuntimeException failure) {
+        if (migration.failurePolicy() == SecondaryFailurePolicy.FAIL) {
+            throw new SecondaryWriteException(migration.name(), secondary, failure);
+        }
+        String encodedKey = migration.keyCodec().encode(key);
+        log.warn("Migration '{}': write of key {} to the {} side failed; recorded for repair: {}", migration.name(),
+                encodedKey, secondary, failure.toString());
+        migration.ledger(primary)
+                .orElseThrow(() -> new SecondaryWriteException(migration.name(), secondary, failure))
+                .record(migration.name(), encodedKey, DivergenceCause.SECONDARY_WRITE_FAILED, failure.toString());
+    }
+}

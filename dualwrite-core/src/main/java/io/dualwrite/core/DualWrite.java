@@ -1,0 +1,256 @@
+package io.dualwrite.core;
+
+import io.dualwrite.core.phase.AuditEntry;
+import io.dualwrite.core.phase.PhaseCache;
+import io.dualwrite.core.phase.PhaseState;
+import io.dualwrite.core.phase.PhaseStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An application's migrations, their shared phases, and the moves between them. One instance per application
+ * instance; every instance of the application that points at the same {@link PhaseStore} sees the same phases.
+ *
+ * <pre>{@code
+ * DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+ *         .migration(splitName)
+ *         .build();
+ * DualRepository<Long, CustomerRow, NameRow> names = dualWrite.repository(splitName);
+ * dualWrite.advance("split-full-name", TransitionRequest.by("alice", "start dual writes"));
+ * }</pre>
+ */
+public final class DualWrite {
+
+    /** The default time after which an instance re-reads a migration's phase from the store. */
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
+
+    /** The actor recorded when a migration is first stored. */
+    public static final String SYSTEM_ACTOR = "dualwrite";
+
+    private static final Logger log = LoggerFactory.getLogger(DualWrite.class);
+
+    private final Map<String, Migration<?, ?, ?>> migrations;
+    private final Map<String, DualRepository<?, ?, ?>> repositories = new LinkedHashMap<>();
+    private final PhaseStore store;
+    private final PhaseCache phases;
+    private final List<TransitionGuard> guards;
+    private final Clock clock;
+
+    private DualWrite(Builder builder) {
+        this.migrations = Collections.unmodifiableMap(new LinkedHashMap<>(builder.migrations));
+        this.store = builder.store;
+        this.clock = builder.clock;
+        this.phases = new PhaseCache(store, builder.refreshInterval, clock);
+        this.guards = List.copyOf(builder.guards);
+        for (Migration<?, ?, ?> migration : migrations.values()) {
+            PhaseState state = store.initialize(migration.name(), MigrationPhase.OLD_ONLY, SYSTEM_ACTOR, clock.instant());
+            phases.accept(state);
+            repositories.put(migration.name(), newRepository(migration));
+            log.info("Migration '{}' registered in phase {} (version {})", migration.name(), state.phase(),
+                    state.version());
+        }
+    }
+
+    /** Starts building an instance on the given phase store. */
+    public static Builder builder(PhaseStore store) {
+        return new Builder(store);
+    }
+
+    /** The registered migrations, in registration order. */
+    public List<Migration<?, ?, ?>> migrations() {
+        return List.copyOf(migrations.values());
+    }
+
+    /**
+     * The registered migration with this name.
+     *
+     * @throws UnknownMigrationException if there is none
+     */
+    public Migration<?, ?, ?> migration(String name) {
+        Migration<?, ?, ?> migration = migrations.get(name);
+        if (migration == null) {
+            throw new UnknownMigrationException(name, migrations.keySet());
+        }
+        return migration;
+    }
+
+    /** The entry point for a registered migration's reads and writes. */
+    @SuppressWarnings("unchecked")
+    public <K extends Comparable<? super K>, O, N> DualRepository<K, O, N> repository(Migration<K, O, N> migration) {
+        if (migrations.get(migration.name()) != migration) {
+            throw new UnknownMigrationException(migration.name(), migrations.keySet());
+        }
+        return (DualRepository<K, O, N>) repositories.get(migration.name());
+    }
+
+    /** The entry point for the registered migration with this name. */
+    public DualRepository<?, ?, ?> repository(String name) {
+        migration(name);
+        return repositories.get(name);
+    }
+
+    /** The phase this instance currently applies to a migration (at most one refresh interval old). */
+    public MigrationPhase phase(String name) {
+        migration(name);
+        return phases.current(name).phase();
+    }
+
+    /** The stored state of a migration, read from the store now. */
+    public PhaseState state(String name) {
+        migration(name);
+        return phases.refresh(name);
+    }
+
+    /** What every guard says now about moving the migration to {@code target}. */
+    public List<GateResult> gates(String name, MigrationPhase target) {
+        Migration<?, ?, ?> migration = migration(name);
+        return evaluate(migration, PhaseTransition.between(name, state(name).phase(), target));
+    }
+
+    /**
+     * Moves a migration to the next phase forward.
+     *
+     * @see #transition(String, MigrationPhase, TransitionRequest)
+     */
+    public PhaseState advance(String name, TransitionRequest request) {
+        MigrationPhase current = state(name).phase();
+        MigrationPhase target = current.next().orElseThrow(() -> new IllegalPhaseTransitionException(name, current,
+                current, "Migration '" + name + "' is already in its last phase, " + current));
+        return transition(name, target, request);
+    }
+
+    /**
+     * Moves a migration one phase back.
+     *
+     * @see #transition(String, MigrationPhase, TransitionRequest)
+     */
+    public PhaseState rollback(String name, TransitionRequest request) {
+        MigrationPhase current = state(name).phase();
+        MigrationPhase target = current.previous().orElseThrow(() -> new IllegalPhaseTransitionException(name,
+                current, current, "Migration '" + name + "' is already in its first phase, " + current));
+        return transition(name, target, request);
+    }
+
+    /**
+     * Moves a migration to {@code target} if the move is allowed and every gate passes (or the request is forced),
+     * and records it in the audit trail. A refused move is recorded too, and changes nothing.
+     *
+     * @return the new state
+     * @throws UnknownMigrationException if no migration has this name
+     * @throws IllegalPhaseTransitionException if the phase model does not allow the move
+     * @throws TransitionRefusedException if a gate failed and the request was not forced
+     * @throws ConcurrentTransitionException if another transition committed meanwhile
+     */
+    public PhaseState transition(String name, MigrationPhase target, TransitionRequest request) {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(request, "request");
+        Migration<?, ?, ?> migration = migration(name);
+        PhaseState current = state(name);
+        PhaseTransition transition = PhaseTransition.between(name, current.phase(), target);
+        List<GateResult> evidence = evaluate(migration, transition);
+        List<GateResult> failed = evidence.stream().filter(g -> !g.passed()).toList();
+        if (!failed.isEmpty() && !request.force()) {
+            store.audit(entry(current, target, AuditEntry.Event.REFUSED, current.version(), request, evidence));
+            throw new TransitionRefusedException(name, transition, failed);
+        }
+        AuditEntry.Event event = request.force()
+                ? AuditEntry.Event.FORCED
+                : transition.isRollback() ? AuditEntry.Event.ROLLED_BACK : AuditEntry.Event.ADVANCED;
+        PhaseState next = store.transition(current, entry(current, target, event, current.version() + 1, request,
+                evidence));
+        phases.accept(next);
+        log.info("Migration '{}' moved from {} to {} by {} ({}): {}", name, current.phase(), target, request.actor(),
+                event, request.reason());
+        return next;
+    }
+
+    /** Up to {@code limit} entries of a migration's audit trail, newest first. */
+    public List<AuditEntry> auditTrail(String name, int limit) {
+        migration(name);
+        return store.auditTrail(name, limit);
+    }
+
+    private AuditEntry entry(PhaseState current, MigrationPhase target, AuditEntry.Event event, long version,
+            TransitionRequest request, List<GateResult> evidence) {
+        return new AuditEntry(current.migration(), event, current.phase(), target, version, request.actor(),
+                request.reason(), evidence, clock.instant());
+    }
+
+    private List<GateResult> evaluate(Migration<?, ?, ?> migration, PhaseTransition transition) {
+        List<GateResult> results = new ArrayList<>();
+        for (TransitionGuard guard : guards) {
+            try {
+                results.addAll(guard.evaluate(migration, transition));
+            } catch (RuntimeException e) {
+                log.warn("Guard {} failed to evaluate {} of '{}'", guard, transition, migration.name(), e);
+                results.add(GateResult.fail(guard.getClass().getSimpleName(), "could not be evaluated: " + e));
+            }
+        }
+        return results;
+    }
+
+    private <K extends Comparable<? super K>, O, N> DualRepository<K, O, N> newRepository(Migration<K, O, N> m) {
+        return new DualRepository<>(m, phases);
+    }
+
+    /** Builds a {@link DualWrite}. */
+    public static final class Builder {
+        private final PhaseStore store;
+        private final Map<String, Migration<?, ?, ?>> migrations = new LinkedHashMap<>();
+        private final List<TransitionGuard> guards = new ArrayList<>();
+        private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(PhaseStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /**
+         * Registers a migration.
+         *
+         * @throws InvalidMigrationException if another migration has the same name
+         */
+        public Builder migration(Migration<?, ?, ?> migration) {
+            Objects.requireNonNull(migration, "migration");
+            if (migrations.putIfAbsent(migration.name(), migration) != null) {
+                throw new InvalidMigrationException("Two migrations are named '" + migration.name()
+                        + "'; each migration needs a unique name");
+            }
+            return this;
+        }
+
+        /** Adds a guard consulted before every move. */
+        public Builder guard(TransitionGuard guard) {
+            guards.add(Objects.requireNonNull(guard, "guard"));
+            return this;
+        }
+
+        /** How often an instance re-reads each migration's phase. Default {@link #DEFAULT_REFRESH_INTERVAL}. */
+        public Builder refreshInterval(Duration refreshInterval) {
+            if (refreshInterval == null || refreshInterval.isNegative()) {
+                throw new IllegalArgumentException("refreshInterval must be zero or positive, but was " + refreshInterval);
+            }
+            this.refreshInterval = refreshInterval;
+            return this;
+        }
+
+        /** The clock for timestamps and cache ages. Default: the UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Stores every migration not stored yet (in OLD_ONLY) and builds the instance. */
+        public DualWrite build() {
+            return new DualWrite(this);
+        }
+    }
+}

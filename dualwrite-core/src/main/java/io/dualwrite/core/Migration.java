@@ -1,0 +1,263 @@
+package io.dualwrite.core;
+
+import io.dualwrite.core.jdbc.JdbcDivergenceLedger;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.store.DivergenceLedger;
+import io.dualwrite.core.store.KeyCodec;
+import io.dualwrite.core.store.MigrationStore;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The immutable definition of one migration: an OLD and a NEW representation of the same data, keyed alike, and
+ * how to map one to the other.
+ *
+ * <pre>{@code
+ * Migration<Long, CustomerRow, NameRow> splitName = Migration.builder("split-full-name", Long.class,
+ *                 customerStore, nameStore)
+ *         .toNew(row -> new NameRow(row.id(), first(row.fullName()), last(row.fullName())))
+ *         .toOld(name -> new CustomerRow(name.id(), name.first() + " " + name.last()))
+ *         .build();
+ * }</pre>
+ *
+ * @param <K> the key type shared by both sides
+ * @param <O> the old representation
+ * @param <N> the new representation
+ */
+public final class Migration<K extends Comparable<? super K>, O, N> {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private final String name;
+    private final Class<K> keyType;
+    private final MigrationStore<K, O> oldStore;
+    private final MigrationStore<K, N> newStore;
+    private final Function<O, N> toNew;
+    private final @Nullable Function<N, O> toOld;
+    private final Equivalence<N> equivalence;
+    private final KeyCodec<K> keyCodec;
+    private final SecondaryFailurePolicy failurePolicy;
+    private final Map<Side, DivergenceLedger> ledgers;
+
+    private Migration(Builder<K, O, N> builder) {
+        this.name = builder.name;
+        this.keyType = builder.keyType;
+        this.oldStore = builder.oldStore;
+        this.newStore = builder.newStore;
+        this.toNew = Objects.requireNonNull(builder.toNew);
+        this.toOld = builder.toOld;
+        this.equivalence = builder.equivalence;
+        this.keyCodec = builder.keyCodec != null ? builder.keyCodec : KeyCodec.forType(keyType);
+        this.failurePolicy = builder.failurePolicy;
+        this.ledgers = Map.copyOf(builder.ledgers);
+    }
+
+    /** Starts a definition. The name must be unique among the migrations of one application. */
+    public static <K extends Comparable<? super K>, O, N> Builder<K, O, N> builder(
+            String name, Class<K> keyType, MigrationStore<K, O> oldStore, MigrationStore<K, N> newStore) {
+        return new Builder<>(name, keyType, oldStore, newStore);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Class<K> keyType() {
+        return keyType;
+    }
+
+    public MigrationStore<K, O> oldStore() {
+        return oldStore;
+    }
+
+    public MigrationStore<K, N> newStore() {
+        return newStore;
+    }
+
+    public Equivalence<N> equivalence() {
+        return equivalence;
+    }
+
+    public KeyCodec<K> keyCodec() {
+        return keyCodec;
+    }
+
+    public SecondaryFailurePolicy failurePolicy() {
+        return failurePolicy;
+    }
+
+    /** Whether both sides live in one database, so that a dual write is one transaction. */
+    public boolean sidesShareTransactions() {
+        return oldStore.transactions().equals(newStore.transactions());
+    }
+
+    /** Whether a NEW -> OLD mapping was declared (needed to roll back after the old side stopped being written). */
+    public boolean hasReverseMapping() {
+        return toOld != null;
+    }
+
+    /**
+     * Maps an old value to the new representation.
+     *
+     * @throws InvalidMigrationException if the mapping changed the key
+     */
+    public N toNew(O oldValue) {
+        N mapped = toNew.apply(oldValue);
+        requireSameKey(oldStore.keyOf(oldValue), newStore.keyOf(mapped), "OLD -> NEW");
+        return mapped;
+    }
+
+    /**
+     * Maps a new value back to the old representation.
+     *
+     * @throws InvalidMigrationException if no reverse mapping was declared or it changed the key
+     */
+    public O toOld(N newValue) {
+        if (toOld == null) {
+            throw new InvalidMigrationException("Migration '" + name + "' has no NEW -> OLD mapping;"
+                    + " declare one with toOld(...) to write or restore the old side from the new one");
+        }
+        O mapped = toOld.apply(newValue);
+        requireSameKey(newStore.keyOf(newValue), oldStore.keyOf(mapped), "NEW -> OLD");
+        return mapped;
+    }
+
+    /** The NEW -> OLD mapping, if declared. */
+    public Optional<Function<N, O>> reverseMapping() {
+        return Optional.ofNullable(toOld);
+    }
+
+    /** The store of one side. */
+    public MigrationStore<K, ?> store(Side side) {
+        return side == Side.OLD ? oldStore : newStore;
+    }
+
+    /**
+     * The ledger that records divergent keys in the given side's database, when that side is the source of truth.
+     */
+    public Optional<DivergenceLedger> ledger(Side side) {
+        return Optional.ofNullable(ledgers.get(side));
+    }
+
+    private void requireSameKey(K before, K after, String direction) {
+        if (!before.equals(after)) {
+            throw new InvalidMigrationException("Migration '" + name + "': the " + direction + " mapping changed key "
+                    + before + " into " + after + "; a mapping must keep the key, because both sides are"
+                    + " matched, copied and verified by it");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Migration[" + name + ": " + oldStore.description() + " -> " + newStore.description() + "]";
+    }
+
+    /**
+     * Builds a {@link Migration}. Required: name, key type, both stores (given to {@link #builder}) and
+     * {@link #toNew}.
+     */
+    public static final class Builder<K extends Comparable<? super K>, O, N> {
+        private final String name;
+        private final Class<K> keyType;
+        private final MigrationStore<K, O> oldStore;
+        private final MigrationStore<K, N> newStore;
+        private @Nullable Function<O, N> toNew;
+        private @Nullable Function<N, O> toOld;
+        private Equivalence<N> equivalence = Equivalence.byEquals();
+        private @Nullable KeyCodec<K> keyCodec;
+        private SecondaryFailurePolicy failurePolicy = SecondaryFailurePolicy.FAIL;
+        private final Map<Side, DivergenceLedger> ledgers = new EnumMap<>(Side.class);
+
+        private Builder(
+                String name, Class<K> keyType, MigrationStore<K, O> oldStore, MigrationStore<K, N> newStore) {
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new InvalidMigrationException("Migration name '" + name + "' is invalid; use 1 to 100 letters,"
+                        + " digits, '.', '_' or '-', starting with a letter or digit");
+            }
+            this.name = name;
+            this.keyType = require(keyType, "key type", "builder(name, keyType, oldStore, newStore)");
+            this.oldStore = require(oldStore, "OLD store", "builder(name, keyType, oldStore, newStore)");
+            this.newStore = require(newStore, "NEW store", "builder(name, keyType, oldStore, newStore)");
+        }
+
+        /** The OLD -> NEW mapping. Required. It must keep the key. */
+        public Builder<K, O, N> toNew(Function<O, N> mapping) {
+            this.toNew = mapping;
+            return this;
+        }
+
+        /** The NEW -> OLD mapping. Optional; needed to roll back from DROP_OLD. It must keep the key. */
+        public Builder<K, O, N> toOld(Function<N, O> mapping) {
+            this.toOld = mapping;
+            return this;
+        }
+
+        /** How to compare a value mapped from OLD with the value read from NEW. Default: {@code equals}. */
+        public Builder<K, O, N> equivalence(Equivalence<N> equivalence) {
+            this.equivalence = require(equivalence, "equivalence", "equivalence(...)");
+            return this;
+        }
+
+        /** How to store keys as text. Default: built in for Long, Integer, String and UUID keys. */
+        public Builder<K, O, N> keyCodec(KeyCodec<K> keyCodec) {
+            this.keyCodec = require(keyCodec, "key codec", "keyCodec(...)");
+            return this;
+        }
+
+        /** What a dual write across two databases does when its second write fails. Default: FAIL. */
+        public Builder<K, O, N> failurePolicy(SecondaryFailurePolicy policy) {
+            this.failurePolicy = require(policy, "failure policy", "failurePolicy(...)");
+            return this;
+        }
+
+        /**
+         * The ledger in the given side's database. Default: dualwrite's table in that database, for JDBC stores.
+         */
+        public Builder<K, O, N> ledger(Side side, DivergenceLedger ledger) {
+            ledgers.put(side, require(ledger, "ledger", "ledger(side, ledger)"));
+            return this;
+        }
+
+        /**
+         * Checks the definition and builds it.
+         *
+         * @throws InvalidMigrationException naming the missing or inconsistent part
+         */
+        public Migration<K, O, N> build() {
+            require(toNew, "OLD -> NEW mapping", "toNew(...)");
+            if (keyCodec == null) {
+                try {
+                    KeyCodec.forType(keyType);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidMigrationException("Migration '" + name + "': " + e.getMessage());
+                }
+            }
+            for (Side side : Side.values()) {
+                if (!ledgers.containsKey(side)
+                        && (side == Side.OLD ? oldStore : newStore).transactions() instanceof JdbcTransactions jdbc) {
+                    ledgers.put(side, new JdbcDivergenceLedger(jdbc));
+                }
+            }
+            boolean sameDatabase = oldStore.transactions().equals(newStore.transactions());
+            if (failurePolicy == SecondaryFailurePolicy.RECORD_FOR_REPAIR && !sameDatabase && ledgers.size() < 2) {
+                throw new InvalidMigrationException("Migration '" + name + "' uses RECORD_FOR_REPAIR across two"
+                        + " databases but has no divergence ledger for " + (ledgers.containsKey(Side.OLD) ? "NEW" : "OLD")
+                        + "; declare one with ledger(side, ledger) or use JDBC stores");
+            }
+            return new Migration<>(this);
+        }
+
+        private <T> T require(@Nullable T value, String part, String fix) {
+            if (value == null) {
+                throw new InvalidMigrationException(
+                        "Migration '" + name + "' has no " + part + "; declare it with " + fix);
+            }
+            return value;
+        }
+    }
+}

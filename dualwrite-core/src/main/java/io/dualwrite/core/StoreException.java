@@ -1,0 +1,9 @@
+package io.dualwrite.core;
+
+/** A store or dualwrite's own tables could not be read or written; the cause says why. */
+public class StoreException extends DualWriteException {
+
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

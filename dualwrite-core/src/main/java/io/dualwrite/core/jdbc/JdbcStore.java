@@ -1,0 +1,326 @@
+package io.dualwrite.core.jdbc;
+
+import io.dualwrite.core.StoreException;
+import io.dualwrite.core.store.MigrationStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link MigrationStore} on one table of a JDBC database (H2, PostgreSQL or MariaDB), the SQL of which is
+ * generated for the dialect detected from the connection.
+ *
+ * <pre>{@code
+ * JdbcStore<Long, NameRow> names = JdbcStore.builder(dataSource, Long.class, NameRow.class)
+ *         .table("customer_name").key("customer_id", NameRow::id).columns("first_name", "last_name")
+ *         .mapper(rs -> new NameRow(rs.getLong("customer_id"), rs.getString("first_name"), rs.getString("last_name")))
+ *         .binder((row, values) -> values.set("first_name", row.first()).set("last_name", row.last()))
+ *         .build();
+ * }</pre>
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class JdbcStore<K extends Comparable<? super K>, V> implements MigrationStore<K, V> {
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+
+    private final JdbcTransactions transactions;
+    private final Class<K> keyType;
+    private final String table;
+    private final String keyColumn;
+    private final List<String> columns;
+    private final Map<String, Integer> columnIndexes;
+    private final Function<V, K> keyOf;
+    private final RowMapper<V> mapper;
+    private final RowBinder<V> binder;
+    private final String selectColumns;
+
+    private JdbcStore(Builder<K, V> builder) {
+        this.transactions = builder.transactions;
+        this.keyType = builder.keyType;
+        this.table = builder.table;
+        this.keyColumn = builder.keyColumn;
+        this.columns = List.copyOf(builder.columns);
+        this.keyOf = builder.keyOf;
+        this.mapper = builder.mapper;
+        this.binder = builder.binder;
+        Map<String, Integer> indexes = new HashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            indexes.put(columns.get(i), i);
+        }
+        this.columnIndexes = Map.copyOf(indexes);
+        this.selectColumns = SqlDialect.columnList(keyColumn, columns);
+    }
+
+    /** Starts a store on a data source; dualwrite keeps the transactions. */
+    public static <K extends Comparable<? super K>, V> Builder<K, V> builder(
+            DataSource dataSource, Class<K> keyType, Class<V> valueType) {
+        return new Builder<>(JdbcTransactions.of(dataSource), keyType);
+    }
+
+    /** Starts a store whose transactions another component keeps (such as Spring's transaction manager). */
+    public static <K extends Comparable<? super K>, V> Builder<K, V> builder(
+            JdbcTransactions transactions, Class<K> keyType, Class<V> valueType) {
+        return new Builder<>(transactions, keyType);
+    }
+
+    @Override
+    public K keyOf(V value) {
+        return keyOf.apply(value);
+    }
+
+    @Override
+    public Optional<V> read(K key) {
+        String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " = ?";
+        return transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                statement.setObject(1, key);
+                try (ResultSet rs = statement.executeQuery()) {
+                    return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void upsert(V value) {
+        String sql = transactions.dialect().upsert(table, keyColumn, columns);
+        transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                bind(statement, value);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void insertAbsent(List<V> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        SqlDialect dialect = transactions.dialect();
+        String sql = dialect.insertAbsent(table, keyColumn, columns);
+        transactions.withConnection(c -> {
+            if (sql == null) {
+                insertIgnoringDuplicates(c, dialect, values);
+                return null;
+            }
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                for (V value : values) {
+                    bind(statement, value);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private void insertIgnoringDuplicates(Connection c, SqlDialect dialect, List<V> values) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(dialect.insert(table, keyColumn, columns))) {
+            for (V value : values) {
+                bind(statement, value);
+                try {
+                    statement.executeUpdate();
+                } catch (SQLException e) {
+                    if (!dialect.isDuplicateKey(e)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void delete(K key) {
+        String sql = "DELETE FROM " + table + " WHERE " + keyColumn + " = ?";
+        transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                statement.setObject(1, key);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<V> scan(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit) {
+        return scan(afterExclusive, upToInclusive, limit, false);
+    }
+
+    /**
+     * As {@link #scan(Comparable, Comparable, int)}, optionally holding shared locks on the rows read until the
+     * transaction open on this thread ends.
+     */
+    public List<V> scan(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit, boolean shareLock) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
+        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(selectColumns).append(" FROM ").append(table);
+        List<K> parameters = new ArrayList<>(2);
+        if (afterExclusive != null) {
+            sql.append(" WHERE ").append(keyColumn).append(" > ?");
+            parameters.add(afterExclusive);
+        }
+        if (upToInclusive != null) {
+            sql.append(parameters.isEmpty() ? " WHERE " : " AND ").append(keyColumn).append(" <= ?");
+            parameters.add(upToInclusive);
+        }
+        sql.append(" ORDER BY ").append(keyColumn).append(" LIMIT ").append(limit);
+        if (shareLock) {
+            sql.append(transactions.dialect().shareLockClause());
+        }
+        return transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    statement.setObject(i + 1, parameters.get(i));
+                }
+                List<V> result = new ArrayList<>(Math.min(limit, 10_000));
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(mapper.map(rs));
+                    }
+                }
+                return result;
+            }
+        });
+    }
+
+    @Override
+    public Optional<K> maxKey() {
+        String sql = "SELECT MAX(" + keyColumn + ") FROM " + table;
+        return transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql);
+                    ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(rs.getObject(1, keyType));
+            }
+        });
+    }
+
+    @Override
+    public JdbcTransactions transactions() {
+        return transactions;
+    }
+
+    @Override
+    public String description() {
+        return table;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public String keyColumn() {
+        return keyColumn;
+    }
+
+    public List<String> columns() {
+        return columns;
+    }
+
+    private void bind(PreparedStatement statement, V value) throws SQLException {
+        K key = keyOf.apply(value);
+        if (key == null) {
+            throw new StoreException("Table " + table + ": the value " + value + " has a null key", null);
+        }
+        statement.setObject(1, key);
+        RowValues row = new RowValues(table, columns, columnIndexes);
+        binder.bind(value, row);
+        Object[] values = row.values();
+        for (int i = 0; i < values.length; i++) {
+            statement.setObject(i + 2, values[i]);
+        }
+    }
+
+    /** Builds a {@link JdbcStore}; every part is required, {@link #columns} may be empty. */
+    public static final class Builder<K extends Comparable<? super K>, V> {
+        private final JdbcTransactions transactions;
+        private final Class<K> keyType;
+        private String table;
+        private String keyColumn;
+        private Function<V, K> keyOf;
+        private List<String> columns = List.of();
+        private RowMapper<V> mapper;
+        private RowBinder<V> binder;
+
+        private Builder(JdbcTransactions transactions, Class<K> keyType) {
+            this.transactions = Objects.requireNonNull(transactions, "transactions");
+            this.keyType = Objects.requireNonNull(keyType, "keyType");
+        }
+
+        /** The table, optionally schema-qualified. */
+        public Builder<K, V> table(String table) {
+            this.table = identifier(table, "table");
+            return this;
+        }
+
+        /** The key column (a primary key or unique column) and how to get the key from a value. */
+        public Builder<K, V> key(String column, Function<V, K> keyOf) {
+            this.keyColumn = identifier(column, "key column");
+            this.keyOf = Objects.requireNonNull(keyOf, "keyOf");
+            return this;
+        }
+
+        /** The non-key columns that the mapper reads and the binder sets. */
+        public Builder<K, V> columns(String... columns) {
+            List<String> checked = new ArrayList<>();
+            for (String column : columns) {
+                checked.add(identifier(column, "column"));
+            }
+            this.columns = checked;
+            return this;
+        }
+
+        /** Builds a value from a row. */
+        public Builder<K, V> mapper(RowMapper<V> mapper) {
+            this.mapper = Objects.requireNonNull(mapper, "mapper");
+            return this;
+        }
+
+        /** Sets the non-key columns from a value. */
+        public Builder<K, V> binder(RowBinder<V> binder) {
+            this.binder = Objects.requireNonNull(binder, "binder");
+            return this;
+        }
+
+        public JdbcStore<K, V> build() {
+            requirePart(table, "table", "table(name)");
+            requirePart(keyColumn, "key column", "key(column, keyOf)");
+            requirePart(mapper, "row mapper", "mapper(...)");
+            requirePart(binder, "row binder", "binder(...)");
+            if (columns.contains(keyColumn)) {
+                throw new IllegalArgumentException("JdbcStore on " + table + ": the key column '" + keyColumn
+                        + "' is set from the key; leave it out of columns(...)");
+            }
+            return new JdbcStore<>(this);
+        }
+
+        private void requirePart(Object part, String name, String fix) {
+            if (part == null) {
+                throw new IllegalArgumentException("JdbcStore" + (table == null ? "" : " on " + table) + " has no "
+                        + name + "; declare it with " + fix);
+            }
+        }
+
+        private static String identifier(String name, String what) {
+            if (name == null || !IDENTIFIER.matcher(name).matches()) {
+                throw new IllegalArgumentException("Invalid " + what + " name '" + name
+                        + "'; use letters, digits and '_' (optionally schema.name)");
+            }
+            return name;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.dualwrite.core.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The SQL differences between the databases dualwrite supports, detected from a connection's metadata.
+ */
+public enum SqlDialect {
+    POSTGRESQL("postgresql", " FOR SHARE"),
+    MARIADB("mariadb", " LOCK IN SHARE MODE"),
+    H2("h2", " FOR UPDATE");
+
+    private final String scriptSuffix;
+    private final String shareLockClause;
+
+    SqlDialect(String scriptSuffix, String shareLockClause) {
+        this.scriptSuffix = scriptSuffix;
+        this.shareLockClause = shareLockClause;
+    }
+
+    /**
+     * The dialect of the database behind a connection.
+     *
+     * @throws IllegalStateException for a database dualwrite does not support
+     */
+    public static SqlDialect detect(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        String normalized = product.toLowerCase(Locale.ROOT);
+        if (normalized.contains("postgresql")) {
+            return POSTGRESQL;
+        }
+        if (normalized.contains("mariadb") || normalized.contains("mysql")) {
+            return MARIADB;
+        }
+        if (normalized.equals("h2")) {
+            return H2;
+        }
+        throw new IllegalStateException("dualwrite does not support database '" + product
+                + "'; supported are PostgreSQL, MariaDB (and MySQL) and H2");
+    }
+
+    /** The suffix of this dialect's scripts, such as {@code postgresql} in {@code schema-postgresql.sql}. */
+    public String scriptSuffix() {
+        return scriptSuffix;
+    }
+
+    /** The clause that makes a SELECT hold shared locks on the rows it reads until the transaction ends. */
+    public String shareLockClause() {
+        return shareLockClause;
+    }
+
+    /**
+     * An insert of one row, or an update of its columns when the key exists. The key may span several columns,
+     * comma-separated ({@code "a, b"}); parameters follow the key columns, then the columns.
+     */
+    public String upsert(String table, String key, List<String> columns) {
+        String insert = insert(table, key, columns);
+        return switch (this) {
+            case POSTGRESQL -> insert + " ON CONFLICT (" + key + ") DO "
+                    + (columns.isEmpty()
+                            ? "NOTHING"
+                            : "UPDATE SET " + columns.stream().map(c -> c + " = EXCLUDED." + c)
+                                    .collect(Collectors.joining(", ")));
+            case MARIADB -> insert + " ON DUPLICATE KEY UPDATE "
+                    + (columns.isEmpty()
+                            ? key.split(",")[0] + " = " + key.split(",")[0]
+                            : columns.stream().map(c -> c + " = VALUES(" + c + ")").collect(Collectors.joining(", ")));
+            case H2 -> "MERGE INTO " + table + " (" + columnList(key, columns) + ") KEY (" + key + ") VALUES ("
+                    + placeholders(key, columns) + ")";
+        };
+    }
+
+    /**
+     * An insert of one row that does nothing when the key exists, or null when this dialect has none (H2), in
+     * which case a plain insert's duplicate-key error is ignored instead.
+     */
+    public String insertAbsent(String table, String key, List<String> columns) {
+        String insert = insert(table, key, columns);
+        return switch (this) {
+            case POSTGRESQL -> insert + " ON CONFLICT (" + key + ") DO NOTHING";
+            case MARIADB -> insert + " ON DUPLICATE KEY UPDATE " + key + " = " + key;
+            case H2 -> null;
+        };
+    }
+
+    /** A plain insert of one row, key first. */
+    public String insert(String table, String key, List<String> columns) {
+        return "INSERT INTO " + table + " (" + columnList(key, columns) + ") VALUES (" + placeholders(key, columns) + ")";
+    }
+
+    /** Whether an exception is a duplicate-key violation. */
+    public boolean isDuplicateKey(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("23505") || (this == MARIADB && state.equals("23000")));
+    }
+
+    static String columnList(String key, List<String> columns) {
+        return columns.isEmpty() ? key : key + ", " + String.join(", ", columns);
+    }
+
+    private static String placeholders(String key, List<String> columns) {
+        int count = key.split(",").length + columns.size();
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+    }
+}

@@ -1,0 +1,51 @@
+package io.dualwrite.core.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One representation of a migrated entity: the OLD or the NEW side of a migration.
+ *
+ * <p>Every operation joins the transaction that {@link #transactions()} has open on the calling thread, if any.
+ * Two stores whose {@code transactions()} are equal live in one database and are written in one transaction.
+ *
+ * @param <K> the key type, ordered the way the database orders it
+ * @param <V> the value type
+ */
+public interface MigrationStore<K extends Comparable<? super K>, V> {
+
+    /** The key of a value. */
+    K keyOf(V value);
+
+    /** The value stored under a key, if any. */
+    Optional<V> read(K key);
+
+    /** Inserts the value, or replaces the one stored under its key. */
+    void upsert(V value);
+
+    /**
+     * Inserts each value whose key is absent and leaves present keys untouched: the backfill's write, which must
+     * never overwrite a value that a live write produced. Implementations write the batch without a round trip per
+     * value where the database allows it.
+     */
+    void insertAbsent(List<V> values);
+
+    /** Deletes the value stored under a key; deleting an absent key does nothing. */
+    void delete(K key);
+
+    /**
+     * Up to {@code limit} values in ascending key order with keys above {@code afterExclusive} (from the first key
+     * when null) and at most {@code upToInclusive} (to the last when null).
+     */
+    List<V> scan(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit);
+
+    /** The greatest key stored, if any. */
+    Optional<K> maxKey();
+
+    /** The transactions of the database this store lives in. */
+    Transactions transactions();
+
+    /** A short description for messages and logs, such as the table name. */
+    String description();
+}

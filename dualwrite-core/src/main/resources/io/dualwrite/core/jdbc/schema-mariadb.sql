@@ -1,0 +1,34 @@
+-- dualwrite's own tables, MariaDB and MySQL. Idempotent: safe to apply at every start.
+-- Timestamps are UTC.
+
+CREATE TABLE IF NOT EXISTS dualwrite_phase (
+    migration   VARCHAR(100) NOT NULL PRIMARY KEY,
+    phase       VARCHAR(20)  NOT NULL,
+    version     BIGINT       NOT NULL,
+    changed_at  DATETIME(6) NOT NULL,
+    changed_by  VARCHAR(200) NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS dualwrite_audit (
+    id          BIGINT AUTO_INCREMENT PRIMARY KEY,
+    migration   VARCHAR(100) NOT NULL,
+    event       VARCHAR(20)  NOT NULL,
+    from_phase  VARCHAR(20)  NOT NULL,
+    to_phase    VARCHAR(20)  NOT NULL,
+    version     BIGINT       NOT NULL,
+    actor       VARCHAR(200) NOT NULL,
+    reason      VARCHAR(2000),
+    evidence    TEXT         NOT NULL,
+    occurred_at DATETIME(6) NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS dualwrite_audit_migration ON dualwrite_audit (migration, id);
+
+CREATE TABLE IF NOT EXISTS dualwrite_divergence (
+    migration   VARCHAR(100)  NOT NULL,
+    entity_key  VARCHAR(500)  NOT NULL,
+    cause       VARCHAR(40)   NOT NULL,
+    detail      VARCHAR(2000) NOT NULL,
+    recorded_at DATETIME(6)  NOT NULL,
+    PRIMARY KEY (migration, entity_key)
+);

@@ -1,0 +1,153 @@
+package io.dualwrite.core.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualwrite.core.People;
+import io.dualwrite.core.People.Person;
+import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.StoreException;
+import io.dualwrite.testsupport.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every database must give {@link JdbcStore}; one subclass per database. */
+abstract class AbstractJdbcStoreContractTest {
+
+    private static final String PREFIX = "store_contract";
+
+    private TestDatabase database;
+    private JdbcTransactions transactions;
+    private JdbcStore<Long, Person> people;
+    private JdbcStore<Long, PersonName> names;
+
+    protected abstract TestDatabase database();
+
+    @BeforeEach
+    void createTables() {
+        database = database();
+        People.createTables(database.dataSource(), PREFIX);
+        transactions = JdbcTransactions.of(database.dataSource());
+        people = People.oldStore(transactions, PREFIX);
+        names = People.newStore(transactions, PREFIX);
+    }
+
+    @Test
+    void detectsTheDialectFromTheConnection() {
+        assertThat(transactions.dialect().name()).isEqualTo(database.kind().name());
+    }
+
+    @Test
+    void upsertInsertsThenReplaces() {
+        people.upsert(new Person(1, "Ada Lovelace"));
+        assertThat(people.read(1L)).contains(new Person(1, "Ada Lovelace"));
+
+        people.upsert(new Person(1, "Ada King"));
+        assertThat(people.read(1L)).contains(new Person(1, "Ada King"));
+        assertThat(People.rows(database.dataSource(), PREFIX + "_old")).containsExactly(java.util.Map.entry(1L, "Ada King"));
+    }
+
+    @Test
+    void readOfAnAbsentKeyIsEmpty() {
+        assertThat(people.read(42L)).isEmpty();
+    }
+
+    @Test
+    void nullColumnValuesRoundTrip() {
+        people.upsert(new Person(7, null));
+        assertThat(people.read(7L)).contains(new Person(7, null));
+    }
+
+    @Test
+    void deleteRemovesTheRowAndIgnoresAbsentKeys() {
+        people.upsert(new Person(1, "Grace Hopper"));
+        people.delete(1L);
+        people.delete(2L);
+        assertThat(people.read(1L)).isEmpty();
+    }
+
+    @Test
+    void insertAbsentNeverOverwritesAPresentRow() {
+        names.upsert(new PersonName(2, "Live", "Write"));
+
+        names.insertAbsent(List.of(
+                new PersonName(1, "Alan", "Turing"), new PersonName(2, "Stale", "Copy"), new PersonName(3, "Edsger", "")));
+
+        assertThat(People.rows(database.dataSource(), PREFIX + "_new"))
+                .containsExactly(
+                        java.util.Map.entry(1L, "Alan|Turing"),
+                        java.util.Map.entry(2L, "Live|Write"),
+                        java.util.Map.entry(3L, "Edsger|"));
+    }
+
+    @Test
+    void insertAbsentOfAnEmptyBatchDoesNothing() {
+        names.insertAbsent(List.of());
+        assertThat(People.rows(database.dataSource(), PREFIX + "_new")).isEmpty();
+    }
+
+    @Test
+    void scanWalksKeysInOrderWithinBoundsAndLimit() {
+        List<Long> shuffled = new ArrayList<>(LongStream.rangeClosed(1, 25).boxed().toList());
+        java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+        for (long id : shuffled) {
+            people.upsert(new Person(id, "p" + id));
+        }
+
+        assertThat(people.scan(null, null, 3)).extracting(Person::id).containsExactly(1L, 2L, 3L);
+        assertThat(people.scan(3L, null, 3)).extracting(Person::id).containsExactly(4L, 5L, 6L);
+        assertThat(people.scan(20L, 22L, 10)).extracting(Person::id).containsExactly(21L, 22L);
+        assertThat(people.scan(null, 2L, 10)).extracting(Person::id).containsExactly(1L, 2L);
+        assertThat(people.scan(25L, null, 10)).isEmpty();
+    }
+
+    @Test
+    void scanWithShareLockReadsTheSameRowsInsideATransaction() {
+        people.upsert(new Person(1, "a"));
+        people.upsert(new Person(2, "b"));
+        List<Person> locked = transactions.inTransaction(() -> people.scan(null, null, 10, true));
+        assertThat(locked).extracting(Person::id).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void maxKeyIsTheGreatestKeyOrEmpty() {
+        assertThat(people.maxKey()).isEmpty();
+        people.upsert(new Person(5, "x"));
+        people.upsert(new Person(17, "y"));
+        assertThat(people.maxKey()).contains(17L);
+    }
+
+    @Test
+    void aTransactionCommitsEveryWriteOrNone() {
+        assertThatThrownBy(() -> transactions.inTransaction(() -> {
+                    people.upsert(new Person(1, "Barbara Liskov"));
+                    names.upsert(new PersonName(1, null, null)); // first_name is NOT NULL
+                }))
+                .isInstanceOf(StoreException.class);
+        assertThat(people.read(1L)).isEmpty();
+
+        transactions.inTransaction(() -> {
+            people.upsert(new Person(1, "Barbara Liskov"));
+            names.upsert(new PersonName(1, "Barbara", "Liskov"));
+        });
+        assertThat(people.read(1L)).isPresent();
+        assertThat(names.read(1L)).isPresent();
+    }
+
+    @Test
+    void aBinderThatSkipsAColumnIsNamedInTheError() {
+        JdbcStore<Long, Person> forgetful = JdbcStore.builder(transactions, Long.class, Person.class)
+                .table(PREFIX + "_old")
+                .key("id", Person::id)
+                .columns("full_name")
+                .mapper(rs -> new Person(rs.getLong(1), rs.getString(2)))
+                .binder((person, row) -> {})
+                .build();
+        assertThatThrownBy(() -> forgetful.upsert(new Person(1, "x")))
+                .hasMessageContaining("did not set column 'full_name'");
+        assertThat(people.read(1L)).isEmpty();
+    }
+}
