@@ -1,0 +1,16 @@
+package io.dualwrite.core.jdbc;
+
+import io.dualwrite.core.phase.AbstractPhaseStoreContractTest;
+import io.dualwrite.core.phase.PhaseStore;
+import io.dualwrite.testsupport.TestDatabase;
+import io.dualwrite.testsupport.TestDatabases;
+
+class MariaDbJdbcPhaseStoreTest extends AbstractPhaseStoreContractTest {
+
+    @Override
+    protected PhaseStore createStore() {
+        TestDatabase database = TestDatabases.mariadb();
+        DualWriteSchema.create(database.dataSource());
+        return new JdbcPhaseStore(database.dataSource());
+    }
+}

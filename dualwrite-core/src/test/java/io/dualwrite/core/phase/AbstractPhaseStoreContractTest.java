@@ -1,0 +1,134 @@
+package io.dualwrite.core.phase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualwrite.core.ConcurrentTransitionException;
+import io.dualwrite.core.GateResult;
+import io.dualwrite.core.MigrationPhase;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every {@link PhaseStore} must give; one subclass per implementation and database. */
+public abstract class AbstractPhaseStoreContractTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00.123456Z");
+
+    private PhaseStore store;
+    private String migration;
+
+    protected abstract PhaseStore createStore();
+
+    @BeforeEach
+    void setUp() {
+        store = createStore();
+        migration = "m-" + UUID.randomUUID();
+    }
+
+    @Test
+    void initializeStoresTheInitialPhaseOnce() {
+        PhaseState first = store.initialize(migration, MigrationPhase.OLD_ONLY, "boot", T0);
+        PhaseState again = store.initialize(migration, MigrationPhase.READ_NEW, "other", T0.plusSeconds(5));
+
+        assertThat(first).isEqualTo(new PhaseState(migration, MigrationPhase.OLD_ONLY, 0, T0, "boot"));
+        assertThat(again).isEqualTo(first);
+        assertThat(store.find(migration)).contains(first);
+    }
+
+    @Test
+    void findOfAnUnknownMigrationIsEmpty() {
+        assertThat(store.find("never-" + UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
+    void transitionMovesThePhaseBumpsTheVersionAndAudits() {
+        PhaseState initial = store.initialize(migration, MigrationPhase.OLD_ONLY, "boot", T0);
+        Instant at = T0.plusSeconds(60);
+        AuditEntry entry = entry(MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE, 1, at);
+
+        PhaseState next = store.transition(initial, entry);
+
+        assertThat(next).isEqualTo(new PhaseState(migration, MigrationPhase.DUAL_WRITE, 1, at, "alice"));
+        assertThat(store.find(migration)).contains(next);
+        assertThat(store.auditTrail(migration, 10)).containsExactly(entry);
+    }
+
+    @Test
+    void aTransitionFromAStaleStateIsRejectedAndChangesNothing() {
+        PhaseState initial = store.initialize(migration, MigrationPhase.OLD_ONLY, "boot", T0);
+        PhaseState moved = store.transition(initial, entry(MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE, 1, T0));
+
+        assertThatThrownBy(() ->
+                        store.transition(initial, entry(MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE, 1, T0)))
+                .isInstanceOf(ConcurrentTransitionException.class)
+                .hasMessageContaining("expected version 0, but was 1");
+        assertThat(store.find(migration)).contains(moved);
+        assertThat(store.auditTrail(migration, 10)).hasSize(1);
+    }
+
+    @Test
+    void ofManyConcurrentTransitionsFromOneStateExactlyOneWins() throws Exception {
+        PhaseState initial = store.initialize(migration, MigrationPhase.OLD_ONLY, "boot", T0);
+        int contenders = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(contenders);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Boolean>> outcomes = new ArrayList<>();
+            for (int i = 0; i < contenders; i++) {
+                outcomes.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        store.transition(initial, entry(MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE, 1, T0));
+                        return true;
+                    } catch (ConcurrentTransitionException e) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            int winners = 0;
+            for (Future<Boolean> outcome : outcomes) {
+                winners += outcome.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(winners).isEqualTo(1);
+            assertThat(store.find(migration).orElseThrow().version()).isEqualTo(1);
+            assertThat(store.auditTrail(migration, 100)).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void auditTrailIsNewestFirstLimitedAndKeepsEvidence() {
+        PhaseState state = store.initialize(migration, MigrationPhase.OLD_ONLY, "boot", T0);
+        state = store.transition(state, entry(MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE, 1, T0.plusSeconds(1)));
+        AuditEntry refused = new AuditEntry(migration, AuditEntry.Event.REFUSED, MigrationPhase.DUAL_WRITE,
+                MigrationPhase.BACKFILL, 1, "bob", "try",
+                List.of(GateResult.pass("instances", "3 of 3 in DUAL_WRITE"), GateResult.fail("lag", "1 lagging: a:1")),
+                T0.plusSeconds(2));
+        store.audit(refused);
+        store.transition(state, entry(MigrationPhase.DUAL_WRITE, MigrationPhase.OLD_ONLY, 2, T0.plusSeconds(3)));
+
+        List<AuditEntry> trail = store.auditTrail(migration, 2);
+
+        assertThat(trail).hasSize(2);
+        assertThat(trail.get(0).to()).isEqualTo(MigrationPhase.OLD_ONLY);
+        assertThat(trail.get(1)).isEqualTo(refused);
+        assertThat(store.auditTrail(migration, 10)).hasSize(3);
+    }
+
+    private AuditEntry entry(MigrationPhase from, MigrationPhase to, long version, Instant at) {
+        return new AuditEntry(migration, AuditEntry.Event.ADVANCED, from, to, version, "alice", "because",
+                List.of(), at.truncatedTo(ChronoUnit.MICROS));
+    }
+}
