@@ -1,0 +1,213 @@
+package io.dualwrite.core;
+
+import static java.util.Map.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualwrite.core.People.Person;
+import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.jdbc.DualWriteSchema;
+import io.dualwrite.core.jdbc.JdbcDivergenceLedger;
+import io.dualwrite.core.jdbc.JdbcPhaseStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.store.DivergenceLedger;
+import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
+import io.dualwrite.testsupport.TestDatabases;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Routing when OLD lives in MariaDB and NEW in PostgreSQL, with the NEW database cut off at will. */
+class CrossDatabaseRoutingTest {
+
+    private static final String PREFIX = "cross_routing";
+
+    private DataSource mariadb;
+    private DataSource postgres;
+    private SwitchableDataSource newDatabase;
+    private SwitchableDataSource oldDatabase;
+    private JdbcTransactions oldTransactions;
+    private JdbcTransactions newTransactions;
+
+    @BeforeEach
+    void setUp() {
+        mariadb = TestDatabases.mariadb().dataSource();
+        postgres = TestDatabases.postgres().dataSource();
+        DualWriteSchema.create(mariadb);
+        DualWriteSchema.create(postgres);
+        People.createTables(mariadb, PREFIX);
+        People.createTables(postgres, PREFIX);
+        oldDatabase = new SwitchableDataSource(mariadb);
+        newDatabase = new SwitchableDataSource(postgres);
+        oldTransactions = JdbcTransactions.of(oldDatabase);
+        newTransactions = JdbcTransactions.of(newDatabase);
+    }
+
+    @AfterEach
+    void restore() {
+        newDatabase.restore();
+        oldDatabase.restore();
+    }
+
+    @Test
+    void dualWritesReachBothDatabases() {
+        Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
+        assertThat(fixture.migration.sidesShareTransactions()).isFalse();
+
+        fixture.people.write(new Person(1, "Ada Lovelace"));
+        fixture.people.write(new Person(2, "Alan Turing"));
+        fixture.people.delete(2L);
+
+        assertThat(People.rows(mariadb, PREFIX + "_old")).containsExactly(entry(1L, "Ada Lovelace"));
+        assertThat(People.rows(postgres, PREFIX + "_new")).containsExactly(entry(1L, "Ada|Lovelace"));
+        assertThat(fixture.people.read(1L)).contains(new PersonName(1, "Ada", "Lovelace"));
+    }
+
+    @Test
+    void failPolicyRollsBackTheSourceOfTruthWhenTheOtherDatabaseIsDown() {
+        Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
+        newDatabase.cut();
+
+        assertThatThrownBy(() -> fixture.people.write(new Person(1, "Ada Lovelace")))
+                .isInstanceOf(SecondaryWriteException.class)
+                .hasMessageContaining(fixture.migration.name())
+                .hasMessageContaining("NEW side failed");
+
+        assertThat(People.rows(mariadb, PREFIX + "_old")).isEmpty();
+        assertThat(ledgerIn(mariadb).size(fixture.migration.name())).isZero();
+    }
+
+    @Test
+    void recordPolicyKeepsServingAndRecordsTheKeyInTheSourceOfTruthsDatabase() {
+        Fixture fixture = fixture(SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.DUAL_WRITE);
+        newDatabase.cut();
+
+        fixture.people.write(new Person(1, "Ada Lovelace"));
+        fixture.people.write(new Person(2, "Alan Turing"));
+        fixture.people.delete(2L);
+
+        assertThat(People.rows(mariadb, PREFIX + "_old")).containsExactly(entry(1L, "Ada Lovelace"));
+        assertThat(People.rows(postgres, PREFIX + "_new")).isEmpty();
+        assertThat(ledgerIn(mariadb).entries(fixture.migration.name(), 10))
+                .extracting(DivergenceLedger.Entry::key, DivergenceLedger.Entry::cause)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("1", DivergenceCause.SECONDARY_WRITE_FAILED),
+                        org.assertj.core.groups.Tuple.tuple("2", DivergenceCause.SECONDARY_WRITE_FAILED));
+        assertThat(ledgerIn(postgres).size(fixture.migration.name())).isZero();
+    }
+
+    @Test
+    void inReadNewTheLedgerLivesWithTheNewSide() {
+        Fixture fixture = fixture(SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.READ_NEW);
+        oldDatabase.cut();
+
+        fixture.people.write(new Person(3, "Grace Hopper"));
+
+        assertThat(People.rows(postgres, PREFIX + "_new")).containsExactly(entry(3L, "Grace|Hopper"));
+        assertThat(ledgerIn(postgres).entries(fixture.migration.name(), 10))
+                .extracting(DivergenceLedger.Entry::key)
+                .containsExactly("3");
+    }
+
+    @Test
+    void aRecordedKeyIsRolledBackWithTheWriteItBelongsTo() {
+        Fixture fixture = fixture(SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.DUAL_WRITE);
+        newDatabase.cut();
+
+        assertThatThrownBy(() -> oldTransactions.inTransaction(() -> {
+                    fixture.people.write(new Person(1, "Ada Lovelace"));
+                    throw new IllegalStateException("caller rolls back");
+                }))
+                .hasMessage("caller rolls back");
+
+        assertThat(People.rows(mariadb, PREFIX + "_old")).isEmpty();
+        assertThat(ledgerIn(mariadb).size(fixture.migration.name())).isZero();
+    }
+
+    @Test
+    void recordPolicyAcrossDatabasesNeedsALedgerOnEachSide() {
+        var custom = new io.dualwrite.core.store.MigrationStore<Long, PersonName>() {
+            final io.dualwrite.core.store.MigrationStore<Long, PersonName> delegate =
+                    People.newStore(newTransactions, PREFIX);
+
+            @Override
+            public Long keyOf(PersonName value) {
+                return delegate.keyOf(value);
+            }
+
+            @Override
+            public java.util.Optional<PersonName> read(Long key) {
+                return delegate.read(key);
+            }
+
+            @Override
+            public void upsert(PersonName value) {
+                delegate.upsert(value);
+            }
+
+            @Override
+            public void insertAbsent(java.util.List<PersonName> values) {
+                delegate.insertAbsent(values);
+            }
+
+            @Override
+            public void delete(Long key) {
+                delegate.delete(key);
+            }
+
+            @Override
+            public java.util.List<PersonName> scan(Long after, Long upTo, int limit) {
+                return delegate.scan(after, upTo, limit);
+            }
+
+            @Override
+            public java.util.Optional<Long> maxKey() {
+                return delegate.maxKey();
+            }
+
+            @Override
+            public io.dualwrite.core.store.Transactions transactions() {
+                return new io.dualwrite.core.store.Transactions() {
+                    @Override
+                    public <T> T inTransaction(java.util.function.Supplier<T> work) {
+                        return work.get();
+                    }
+                };
+            }
+
+            @Override
+            public String description() {
+                return "custom";
+            }
+        };
+        assertThatThrownBy(() -> Migration.builder("custom-store", Long.class, People.oldStore(oldTransactions, PREFIX),
+                                custom)
+                        .toNew(People::split)
+                        .failurePolicy(SecondaryFailurePolicy.RECORD_FOR_REPAIR)
+                        .build())
+                .isInstanceOf(InvalidMigrationException.class)
+                .hasMessageContaining("'custom-store'")
+                .hasMessageContaining("no divergence ledger for NEW");
+    }
+
+    private DivergenceLedger ledgerIn(DataSource dataSource) {
+        return new JdbcDivergenceLedger(JdbcTransactions.of(dataSource));
+    }
+
+    private Fixture fixture(SecondaryFailurePolicy policy, MigrationPhase phase) {
+        Migration<Long, Person, PersonName> migration = Migration.builder("cross-" + UUID.randomUUID(), Long.class,
+                        People.oldStore(oldTransactions, PREFIX), People.newStore(newTransactions, PREFIX))
+                .toNew(People::split)
+                .failurePolicy(policy)
+                .build();
+        DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(postgres)).migration(migration).build();
+        while (dualWrite.phase(migration.name()) != phase) {
+            dualWrite.advance(migration.name(), TransitionRequest.by("test", "to " + phase));
+        }
+        return new Fixture(migration, dualWrite.repository(migration));
+    }
+
+    private record Fixture(Migration<Long, Person, PersonName> migration, DualRepository<Long, Person, PersonName> people) {}
+}
