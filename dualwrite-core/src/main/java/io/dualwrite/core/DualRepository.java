@@ -107,9 +107,14 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
             throw new SecondaryWriteException(migration.name(), secondary, failure);
         }
         String encodedKey = migration.keyCodec().encode(key);
-        log.warn("Migration '{}': write of key {} to the {} side failed; recorded for repair: {}", migration.name(),
-                encodedKey, secondary, failure.toString());
-        migration.ledger(primary)
+        log.warn(
+                "Migration '{}': write of key {} to the {} side failed; recorded for repair: {}",
+                migration.name(),
+                encodedKey,
+                secondary,
+                failure.toString());
+        migration
+                .ledger(primary)
                 .orElseThrow(() -> new SecondaryWriteException(migration.name(), secondary, failure))
                 .record(migration.name(), encodedKey, DivergenceCause.SECONDARY_WRITE_FAILED, failure.toString());
     }

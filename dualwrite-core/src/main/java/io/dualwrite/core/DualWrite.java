@@ -51,10 +51,14 @@ public final class DualWrite {
         this.phases = new PhaseCache(store, builder.refreshInterval, clock);
         this.guards = List.copyOf(builder.guards);
         for (Migration<?, ?, ?> migration : migrations.values()) {
-            PhaseState state = store.initialize(migration.name(), MigrationPhase.OLD_ONLY, SYSTEM_ACTOR, clock.instant());
+            PhaseState state =
+                    store.initialize(migration.name(), MigrationPhase.OLD_ONLY, SYSTEM_ACTOR, clock.instant());
             phases.accept(state);
             repositories.put(migration.name(), newRepository(migration));
-            log.info("Migration '{}' registered in phase {} (version {})", migration.name(), state.phase(),
+            log.info(
+                    "Migration '{}' registered in phase {} (version {})",
+                    migration.name(),
+                    state.phase(),
                     state.version());
         }
     }
@@ -122,8 +126,9 @@ public final class DualWrite {
      */
     public PhaseState advance(String name, TransitionRequest request) {
         MigrationPhase current = state(name).phase();
-        MigrationPhase target = current.next().orElseThrow(() -> new IllegalPhaseTransitionException(name, current,
-                current, "Migration '" + name + "' is already in its last phase, " + current));
+        MigrationPhase target = current.next()
+                .orElseThrow(() -> new IllegalPhaseTransitionException(
+                        name, current, current, "Migration '" + name + "' is already in its last phase, " + current));
         return transition(name, target, request);
     }
 
@@ -134,8 +139,9 @@ public final class DualWrite {
      */
     public PhaseState rollback(String name, TransitionRequest request) {
         MigrationPhase current = state(name).phase();
-        MigrationPhase target = current.previous().orElseThrow(() -> new IllegalPhaseTransitionException(name,
-                current, current, "Migration '" + name + "' is already in its first phase, " + current));
+        MigrationPhase target = current.previous()
+                .orElseThrow(() -> new IllegalPhaseTransitionException(
+                        name, current, current, "Migration '" + name + "' is already in its first phase, " + current));
         return transition(name, target, request);
     }
 
@@ -164,11 +170,17 @@ public final class DualWrite {
         AuditEntry.Event event = request.force()
                 ? AuditEntry.Event.FORCED
                 : transition.isRollback() ? AuditEntry.Event.ROLLED_BACK : AuditEntry.Event.ADVANCED;
-        PhaseState next = store.transition(current, entry(current, target, event, current.version() + 1, request,
-                evidence));
+        PhaseState next =
+                store.transition(current, entry(current, target, event, current.version() + 1, request, evidence));
         phases.accept(next);
-        log.info("Migration '{}' moved from {} to {} by {} ({}): {}", name, current.phase(), target, request.actor(),
-                event, request.reason());
+        log.info(
+                "Migration '{}' moved from {} to {} by {} ({}): {}",
+                name,
+                current.phase(),
+                target,
+                request.actor(),
+                event,
+                request.reason());
         return next;
     }
 
@@ -178,10 +190,23 @@ public final class DualWrite {
         return store.auditTrail(name, limit);
     }
 
-    private AuditEntry entry(PhaseState current, MigrationPhase target, AuditEntry.Event event, long version,
-            TransitionRequest request, List<GateResult> evidence) {
-        return new AuditEntry(current.migration(), event, current.phase(), target, version, request.actor(),
-                request.reason(), evidence, clock.instant());
+    private AuditEntry entry(
+            PhaseState current,
+            MigrationPhase target,
+            AuditEntry.Event event,
+            long version,
+            TransitionRequest request,
+            List<GateResult> evidence) {
+        return new AuditEntry(
+                current.migration(),
+                event,
+                current.phase(),
+                target,
+                version,
+                request.actor(),
+                request.reason(),
+                evidence,
+                clock.instant());
     }
 
     private List<GateResult> evaluate(Migration<?, ?, ?> migration, PhaseTransition transition) {
@@ -221,8 +246,8 @@ public final class DualWrite {
         public Builder migration(Migration<?, ?, ?> migration) {
             Objects.requireNonNull(migration, "migration");
             if (migrations.putIfAbsent(migration.name(), migration) != null) {
-                throw new InvalidMigrationException("Two migrations are named '" + migration.name()
-                        + "'; each migration needs a unique name");
+                throw new InvalidMigrationException(
+                        "Two migrations are named '" + migration.name() + "'; each migration needs a unique name");
             }
             return this;
         }
@@ -236,7 +261,8 @@ public final class DualWrite {
         /** How often an instance re-reads each migration's phase. Default {@link #DEFAULT_REFRESH_INTERVAL}. */
         public Builder refreshInterval(Duration refreshInterval) {
             if (refreshInterval == null || refreshInterval.isNegative()) {
-                throw new IllegalArgumentException("refreshInterval must be zero or positive, but was " + refreshInterval);
+                throw new IllegalArgumentException(
+                        "refreshInterval must be zero or positive, but was " + refreshInterval);
             }
             this.refreshInterval = refreshInterval;
             return this;

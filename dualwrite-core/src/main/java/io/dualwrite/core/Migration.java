@@ -173,8 +173,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         private SecondaryFailurePolicy failurePolicy = SecondaryFailurePolicy.FAIL;
         private final Map<Side, DivergenceLedger> ledgers = new EnumMap<>(Side.class);
 
-        private Builder(
-                String name, Class<K> keyType, MigrationStore<K, O> oldStore, MigrationStore<K, N> newStore) {
+        private Builder(String name, Class<K> keyType, MigrationStore<K, O> oldStore, MigrationStore<K, N> newStore) {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new InvalidMigrationException("Migration name '" + name + "' is invalid; use 1 to 100 letters,"
                         + " digits, '.', '_' or '-', starting with a letter or digit");
@@ -246,7 +245,8 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
             boolean sameDatabase = oldStore.transactions().equals(newStore.transactions());
             if (failurePolicy == SecondaryFailurePolicy.RECORD_FOR_REPAIR && !sameDatabase && ledgers.size() < 2) {
                 throw new InvalidMigrationException("Migration '" + name + "' uses RECORD_FOR_REPAIR across two"
-                        + " databases but has no divergence ledger for " + (ledgers.containsKey(Side.OLD) ? "NEW" : "OLD")
+                        + " databases but has no divergence ledger for "
+                        + (ledgers.containsKey(Side.OLD) ? "NEW" : "OLD")
                         + "; declare one with ledger(side, ledger) or use JDBC stores");
             }
             return new Migration<>(this);

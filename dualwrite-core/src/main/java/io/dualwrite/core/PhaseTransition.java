@@ -42,9 +42,7 @@ public enum PhaseTransition {
 
     /** The allowed move between two phases, if there is one. */
     public static Optional<PhaseTransition> find(MigrationPhase from, MigrationPhase to) {
-        return Arrays.stream(values())
-                .filter(t -> t.from == from && t.to == to)
-                .findFirst();
+        return Arrays.stream(values()).filter(t -> t.from == from && t.to == to).findFirst();
     }
 
     /**

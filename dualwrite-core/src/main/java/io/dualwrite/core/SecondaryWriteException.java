@@ -7,7 +7,10 @@ package io.dualwrite.core;
 public class SecondaryWriteException extends DualWriteException {
 
     public SecondaryWriteException(String migration, Side side, Throwable cause) {
-        super("Migration '" + migration + "': the write to the " + side + " side failed, so the whole write was rolled"
-                + " back (policy FAIL; choose RECORD_FOR_REPAIR to keep serving while that side is down)", cause);
+        super(
+                "Migration '" + migration + "': the write to the " + side
+                        + " side failed, so the whole write was rolled"
+                        + " back (policy FAIL; choose RECORD_FOR_REPAIR to keep serving while that side is down)",
+                cause);
     }
 }

@@ -12,7 +12,9 @@ public class TransitionRefusedException extends DualWriteException {
 
     public TransitionRefusedException(String migration, PhaseTransition transition, List<GateResult> failedGates) {
         super("Migration '" + migration + "' cannot move from " + transition.from() + " to " + transition.to()
-                + " yet: " + failedGates.stream().map(g -> g.name() + " (" + g.detail() + ")")
+                + " yet: "
+                + failedGates.stream()
+                        .map(g -> g.name() + " (" + g.detail() + ")")
                         .collect(Collectors.joining("; "))
                 + ". Wait for the evidence, or force the move with a reason");
         this.migration = migration;

@@ -38,12 +38,17 @@ abstract class AbstractSameDatabaseRoutingTest {
         DualWriteSchema.create(dataSource);
         People.createTables(dataSource, PREFIX);
         transactions = JdbcTransactions.of(dataSource);
-        migration = Migration.builder("people-" + UUID.randomUUID(), Long.class, People.oldStore(transactions, PREFIX),
+        migration = Migration.builder(
+                        "people-" + UUID.randomUUID(),
+                        Long.class,
+                        People.oldStore(transactions, PREFIX),
                         People.newStore(transactions, PREFIX))
                 .toNew(People::split)
                 .toOld(People::join)
                 .build();
-        dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource)).migration(migration).build();
+        dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .migration(migration)
+                .build();
         people = dualWrite.repository(migration);
     }
 
@@ -59,20 +64,23 @@ abstract class AbstractSameDatabaseRoutingTest {
 
         people.write(new Person(1, "Ada Lovelace"));
 
-        assertThat(oldRows()).isEqualTo(phase.writes(Side.OLD) ? java.util.Map.of(1L, "Ada Lovelace") : java.util.Map.of());
-        assertThat(newRows()).isEqualTo(phase.writes(Side.NEW) ? java.util.Map.of(1L, "Ada|Lovelace") : java.util.Map.of());
+        assertThat(oldRows())
+                .isEqualTo(phase.writes(Side.OLD) ? java.util.Map.of(1L, "Ada Lovelace") : java.util.Map.of());
+        assertThat(newRows())
+                .isEqualTo(phase.writes(Side.NEW) ? java.util.Map.of(1L, "Ada|Lovelace") : java.util.Map.of());
     }
 
     @ParameterizedTest
     @EnumSource(MigrationPhase.class)
     void readsComeFromTheSourceOfTruth(MigrationPhase phase) {
-        People.execute(dataSource, "INSERT INTO " + PREFIX + "_old (id, full_name) VALUES (1, 'Old Side')",
+        People.execute(
+                dataSource,
+                "INSERT INTO " + PREFIX + "_old (id, full_name) VALUES (1, 'Old Side')",
                 "INSERT INTO " + PREFIX + "_new (id, first_name, last_name) VALUES (1, 'New', 'Side')");
         moveTo(phase);
 
-        PersonName expected = phase.sourceOfTruth() == Side.OLD
-                ? new PersonName(1, "Old", "Side")
-                : new PersonName(1, "New", "Side");
+        PersonName expected =
+                phase.sourceOfTruth() == Side.OLD ? new PersonName(1, "Old", "Side") : new PersonName(1, "New", "Side");
         assertThat(people.read(1L)).contains(expected);
         assertThat(people.read(2L)).isEmpty();
     }
@@ -80,7 +88,9 @@ abstract class AbstractSameDatabaseRoutingTest {
     @ParameterizedTest
     @EnumSource(MigrationPhase.class)
     void deletesReachExactlyTheSidesOfThePhase(MigrationPhase phase) {
-        People.execute(dataSource, "INSERT INTO " + PREFIX + "_old (id, full_name) VALUES (1, 'Old Side')",
+        People.execute(
+                dataSource,
+                "INSERT INTO " + PREFIX + "_old (id, full_name) VALUES (1, 'Old Side')",
                 "INSERT INTO " + PREFIX + "_new (id, first_name, last_name) VALUES (1, 'New', 'Side')");
         moveTo(phase);
 
@@ -91,7 +101,9 @@ abstract class AbstractSameDatabaseRoutingTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MigrationPhase.class, names = {"DUAL_WRITE", "BACKFILL", "READ_NEW"})
+    @EnumSource(
+            value = MigrationPhase.class,
+            names = {"DUAL_WRITE", "BACKFILL", "READ_NEW"})
     void aFailingSideRollsBackTheOtherSide(MigrationPhase phase) {
         moveTo(phase);
         people.write(new Person(1, "Ada Lovelace"));
@@ -127,12 +139,17 @@ abstract class AbstractSameDatabaseRoutingTest {
 
     @Test
     void aMappingThatChangesTheKeyIsRefusedAndWritesNothing() {
-        Migration<Long, Person, PersonName> shifty = Migration.builder("shifty-" + UUID.randomUUID(), Long.class,
-                        People.oldStore(transactions, PREFIX), People.newStore(transactions, PREFIX))
+        Migration<Long, Person, PersonName> shifty = Migration.builder(
+                        "shifty-" + UUID.randomUUID(),
+                        Long.class,
+                        People.oldStore(transactions, PREFIX),
+                        People.newStore(transactions, PREFIX))
                 .toNew(p -> new PersonName(p.id() + 1, "x", "y"))
                 .build();
-        DualRepository<Long, Person, PersonName> repository =
-                DualWrite.builder(new JdbcPhaseStore(dataSource)).migration(shifty).build().repository(shifty);
+        DualRepository<Long, Person, PersonName> repository = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .migration(shifty)
+                .build()
+                .repository(shifty);
 
         assertThatThrownBy(() -> repository.write(new Person(1, "Ada Lovelace")))
                 .isInstanceOf(InvalidMigrationException.class)

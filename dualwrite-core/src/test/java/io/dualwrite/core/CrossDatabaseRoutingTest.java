@@ -182,8 +182,8 @@ class CrossDatabaseRoutingTest {
                 return "custom";
             }
         };
-        assertThatThrownBy(() -> Migration.builder("custom-store", Long.class, People.oldStore(oldTransactions, PREFIX),
-                                custom)
+        assertThatThrownBy(() -> Migration.builder(
+                                "custom-store", Long.class, People.oldStore(oldTransactions, PREFIX), custom)
                         .toNew(People::split)
                         .failurePolicy(SecondaryFailurePolicy.RECORD_FOR_REPAIR)
                         .build())
@@ -197,17 +197,23 @@ class CrossDatabaseRoutingTest {
     }
 
     private Fixture fixture(SecondaryFailurePolicy policy, MigrationPhase phase) {
-        Migration<Long, Person, PersonName> migration = Migration.builder("cross-" + UUID.randomUUID(), Long.class,
-                        People.oldStore(oldTransactions, PREFIX), People.newStore(newTransactions, PREFIX))
+        Migration<Long, Person, PersonName> migration = Migration.builder(
+                        "cross-" + UUID.randomUUID(),
+                        Long.class,
+                        People.oldStore(oldTransactions, PREFIX),
+                        People.newStore(newTransactions, PREFIX))
                 .toNew(People::split)
                 .failurePolicy(policy)
                 .build();
-        DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(postgres)).migration(migration).build();
+        DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(postgres))
+                .migration(migration)
+                .build();
         while (dualWrite.phase(migration.name()) != phase) {
             dualWrite.advance(migration.name(), TransitionRequest.by("test", "to " + phase));
         }
         return new Fixture(migration, dualWrite.repository(migration));
     }
 
-    private record Fixture(Migration<Long, Person, PersonName> migration, DualRepository<Long, Person, PersonName> people) {}
+    private record Fixture(
+            Migration<Long, Person, PersonName> migration, DualRepository<Long, Person, PersonName> people) {}
 }

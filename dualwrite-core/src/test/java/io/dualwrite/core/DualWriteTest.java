@@ -43,11 +43,13 @@ class DualWriteTest {
 
     @Test
     void aNewMigrationStartsInOldOnly() {
-        DualWrite dualWrite = DualWrite.builder(store).migration(migration).clock(clock).build();
+        DualWrite dualWrite =
+                DualWrite.builder(store).migration(migration).clock(clock).build();
 
         assertThat(dualWrite.phase("split-name")).isEqualTo(MigrationPhase.OLD_ONLY);
-        assertThat(store.find("split-name")).contains(new PhaseState("split-name", MigrationPhase.OLD_ONLY, 0,
-                clock.instant(), DualWrite.SYSTEM_ACTOR));
+        assertThat(store.find("split-name"))
+                .contains(new PhaseState(
+                        "split-name", MigrationPhase.OLD_ONLY, 0, clock.instant(), DualWrite.SYSTEM_ACTOR));
     }
 
     @Test
@@ -85,7 +87,8 @@ class DualWriteTest {
 
     @Test
     void definitionsMissingAPartNameThePartAndTheFix() {
-        assertThatThrownBy(() -> Migration.builder("m", Long.class, oldStore, newStore).build())
+        assertThatThrownBy(() ->
+                        Migration.builder("m", Long.class, oldStore, newStore).build())
                 .isInstanceOf(InvalidMigrationException.class)
                 .hasMessage("Migration 'm' has no OLD -> NEW mapping; declare it with toNew(...)");
         assertThatThrownBy(() -> Migration.<Long, Person, PersonName>builder("m", Long.class, null, newStore))
@@ -147,8 +150,8 @@ class DualWriteTest {
     void anIllegalTransitionChangesNothing() {
         DualWrite dualWrite = DualWrite.builder(store).migration(migration).build();
 
-        assertThatThrownBy(() -> dualWrite.transition("split-name", MigrationPhase.READ_NEW,
-                        TransitionRequest.by("alice", "hurry")))
+        assertThatThrownBy(() -> dualWrite.transition(
+                        "split-name", MigrationPhase.READ_NEW, TransitionRequest.by("alice", "hurry")))
                 .isInstanceOf(IllegalPhaseTransitionException.class)
                 .hasMessageContaining("'split-name' cannot move from OLD_ONLY to READ_NEW");
         assertThat(dualWrite.phase("split-name")).isEqualTo(MigrationPhase.OLD_ONLY);
@@ -243,17 +246,23 @@ class DualWriteTest {
         assertThat(dualWrite.auditTrail("split-name", 10))
                 .extracting(AuditEntry::event, AuditEntry::from, AuditEntry::to)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(AuditEntry.Event.ROLLED_BACK, MigrationPhase.DUAL_WRITE,
-                                MigrationPhase.OLD_ONLY),
-                        org.assertj.core.groups.Tuple.tuple(AuditEntry.Event.ADVANCED, MigrationPhase.OLD_ONLY,
-                                MigrationPhase.DUAL_WRITE));
+                        org.assertj.core.groups.Tuple.tuple(
+                                AuditEntry.Event.ROLLED_BACK, MigrationPhase.DUAL_WRITE, MigrationPhase.OLD_ONLY),
+                        org.assertj.core.groups.Tuple.tuple(
+                                AuditEntry.Event.ADVANCED, MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE));
     }
 
     @Test
     void anotherInstanceAppliesATransitionOnlyAfterItsRefreshInterval() {
-        DualWrite a = DualWrite.builder(store).migration(migration).clock(clock).refreshInterval(Duration.ofSeconds(2))
+        DualWrite a = DualWrite.builder(store)
+                .migration(migration)
+                .clock(clock)
+                .refreshInterval(Duration.ofSeconds(2))
                 .build();
-        DualWrite b = DualWrite.builder(store).migration(migration).clock(clock).refreshInterval(Duration.ofSeconds(2))
+        DualWrite b = DualWrite.builder(store)
+                .migration(migration)
+                .clock(clock)
+                .refreshInterval(Duration.ofSeconds(2))
                 .build();
         assertThat(b.phase("split-name")).isEqualTo(MigrationPhase.OLD_ONLY);
 
@@ -278,7 +287,8 @@ class DualWriteTest {
                 return super.find(name);
             }
         };
-        DualWrite dualWrite = DualWrite.builder(flaky).migration(migration).clock(clock).build();
+        DualWrite dualWrite =
+                DualWrite.builder(flaky).migration(migration).clock(clock).build();
         DualRepository<Long, Person, PersonName> people = dualWrite.repository(migration);
         down.set(true);
         clock.advance(Duration.ofMinutes(1));
@@ -294,8 +304,18 @@ class DualWriteTest {
         PhaseState seenByB = store.find("split-name").orElseThrow();
         a.advance("split-name", TransitionRequest.by("alice", null));
 
-        assertThatThrownBy(() -> store.transition(seenByB, new AuditEntry("split-name", AuditEntry.Event.ADVANCED,
-                        MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE, 1, "bob", null, List.of(), Instant.now())))
+        assertThatThrownBy(() -> store.transition(
+                        seenByB,
+                        new AuditEntry(
+                                "split-name",
+                                AuditEntry.Event.ADVANCED,
+                                MigrationPhase.OLD_ONLY,
+                                MigrationPhase.DUAL_WRITE,
+                                1,
+                                "bob",
+                                null,
+                                List.of(),
+                                Instant.now())))
                 .isInstanceOf(ConcurrentTransitionException.class);
         assertThat(store.auditTrail("split-name", 10)).hasSize(1);
     }

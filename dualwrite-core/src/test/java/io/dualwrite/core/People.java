@@ -36,12 +36,16 @@ public final class People {
     }
 
     public static Person join(PersonName name) {
-        return new Person(name.id(), name.lastName().isEmpty() ? name.firstName() : name.firstName() + " " + name.lastName());
+        return new Person(
+                name.id(), name.lastName().isEmpty() ? name.firstName() : name.firstName() + " " + name.lastName());
     }
 
     /** Drops and creates {@code <prefix>_old} and {@code <prefix>_new}. */
     public static void createTables(DataSource dataSource, String prefix) {
-        execute(dataSource, "DROP TABLE IF EXISTS " + prefix + "_old", "DROP TABLE IF EXISTS " + prefix + "_new",
+        execute(
+                dataSource,
+                "DROP TABLE IF EXISTS " + prefix + "_old",
+                "DROP TABLE IF EXISTS " + prefix + "_new",
                 "CREATE TABLE " + prefix + "_old (id BIGINT PRIMARY KEY, full_name VARCHAR(200))",
                 "CREATE TABLE " + prefix + "_new (id BIGINT PRIMARY KEY, first_name VARCHAR(100) NOT NULL,"
                         + " last_name VARCHAR(100))");

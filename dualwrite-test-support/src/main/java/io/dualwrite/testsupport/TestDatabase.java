@@ -8,8 +8,8 @@ import javax.sql.DataSource;
  * @param origin how the database was found: {@code environment}, {@code testcontainers}, {@code embedded} or
  *     {@code in-memory}
  */
-public record TestDatabase(Kind kind, String jdbcUrl, String user, String password, DataSource dataSource,
-        String origin) {
+public record TestDatabase(
+        Kind kind, String jdbcUrl, String user, String password, DataSource dataSource, String origin) {
 
     /** The databases dualwrite is tested on. */
     public enum Kind {

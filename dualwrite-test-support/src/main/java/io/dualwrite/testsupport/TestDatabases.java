@@ -99,7 +99,8 @@ public final class TestDatabases {
             return Optional.empty();
         }
         String user = Optional.ofNullable(System.getenv(prefix + "USER")).orElse("");
-        String password = Optional.ofNullable(System.getenv(prefix + "PASSWORD")).orElse("");
+        String password =
+                Optional.ofNullable(System.getenv(prefix + "PASSWORD")).orElse("");
         log.info("Tests use {} from {}URL: {}", kind, prefix, url);
         return Optional.of(new TestDatabase(kind, url, user, password, pool(url, user, password), "environment"));
     }
@@ -110,13 +111,23 @@ public final class TestDatabases {
             container.start();
             String url = container.getJdbcUrl() + (container.getJdbcUrl().contains("?") ? "&" : "?")
                     + "reWriteBatchedInserts=true";
-            return new TestDatabase(kind, url, container.getUsername(), container.getPassword(),
-                    pool(url, container.getUsername(), container.getPassword()), "testcontainers");
+            return new TestDatabase(
+                    kind,
+                    url,
+                    container.getUsername(),
+                    container.getPassword(),
+                    pool(url, container.getUsername(), container.getPassword()),
+                    "testcontainers");
         }
         MariaDBContainer container = new MariaDBContainer("mariadb:10.11");
         container.start();
-        return new TestDatabase(kind, container.getJdbcUrl(), container.getUsername(), container.getPassword(),
-                pool(container.getJdbcUrl(), container.getUsername(), container.getPassword()), "testcontainers");
+        return new TestDatabase(
+                kind,
+                container.getJdbcUrl(),
+                container.getUsername(),
+                container.getPassword(),
+                pool(container.getJdbcUrl(), container.getUsername(), container.getPassword()),
+                "testcontainers");
     }
 
     private static boolean dockerAvailable() {

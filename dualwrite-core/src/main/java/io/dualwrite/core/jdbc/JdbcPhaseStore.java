@@ -77,7 +77,9 @@ public final class JdbcPhaseStore implements PhaseStore {
                 update.setString(4, expected.migration());
                 update.setLong(5, expected.version());
                 if (update.executeUpdate() != 1) {
-                    long actual = read(c, expected.migration()).map(PhaseState::version).orElse(-1L);
+                    long actual = read(c, expected.migration())
+                            .map(PhaseState::version)
+                            .orElse(-1L);
                     throw new ConcurrentTransitionException(expected.migration(), expected.version(), actual);
                 }
             }

@@ -167,14 +167,19 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(selectColumns).append(" FROM ").append(table);
+        StringBuilder sql = new StringBuilder("SELECT ")
+                .append(selectColumns)
+                .append(" FROM ")
+                .append(table);
         List<K> parameters = new ArrayList<>(2);
         if (afterExclusive != null) {
             sql.append(" WHERE ").append(keyColumn).append(" > ?");
             parameters.add(afterExclusive);
         }
         if (upToInclusive != null) {
-            sql.append(parameters.isEmpty() ? " WHERE " : " AND ").append(keyColumn).append(" <= ?");
+            sql.append(parameters.isEmpty() ? " WHERE " : " AND ")
+                    .append(keyColumn)
+                    .append(" <= ?");
             parameters.add(upToInclusive);
         }
         sql.append(" ORDER BY ").append(keyColumn).append(" LIMIT ").append(limit);

@@ -15,8 +15,7 @@ import javax.sql.DataSource;
  */
 final class LocalJdbcTransactions implements JdbcTransactions {
 
-    private static final ThreadLocal<Map<DataSource, Connection>> BOUND =
-            ThreadLocal.withInitial(IdentityHashMap::new);
+    private static final ThreadLocal<Map<DataSource, Connection>> BOUND = ThreadLocal.withInitial(IdentityHashMap::new);
 
     private final DataSource dataSource;
     private volatile SqlDialect dialect;

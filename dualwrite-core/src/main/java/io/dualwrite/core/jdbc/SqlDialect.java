@@ -60,17 +60,24 @@ public enum SqlDialect {
     public String upsert(String table, String key, List<String> columns) {
         String insert = insert(table, key, columns);
         return switch (this) {
-            case POSTGRESQL -> insert + " ON CONFLICT (" + key + ") DO "
-                    + (columns.isEmpty()
-                            ? "NOTHING"
-                            : "UPDATE SET " + columns.stream().map(c -> c + " = EXCLUDED." + c)
-                                    .collect(Collectors.joining(", ")));
-            case MARIADB -> insert + " ON DUPLICATE KEY UPDATE "
-                    + (columns.isEmpty()
-                            ? key.split(",")[0] + " = " + key.split(",")[0]
-                            : columns.stream().map(c -> c + " = VALUES(" + c + ")").collect(Collectors.joining(", ")));
-            case H2 -> "MERGE INTO " + table + " (" + columnList(key, columns) + ") KEY (" + key + ") VALUES ("
-                    + placeholders(key, columns) + ")";
+            case POSTGRESQL ->
+                insert + " ON CONFLICT (" + key + ") DO "
+                        + (columns.isEmpty()
+                                ? "NOTHING"
+                                : "UPDATE SET "
+                                        + columns.stream()
+                                                .map(c -> c + " = EXCLUDED." + c)
+                                                .collect(Collectors.joining(", ")));
+            case MARIADB ->
+                insert + " ON DUPLICATE KEY UPDATE "
+                        + (columns.isEmpty()
+                                ? key.split(",")[0] + " = " + key.split(",")[0]
+                                : columns.stream()
+                                        .map(c -> c + " = VALUES(" + c + ")")
+                                        .collect(Collectors.joining(", ")));
+            case H2 ->
+                "MERGE INTO " + table + " (" + columnList(key, columns) + ") KEY (" + key + ") VALUES ("
+                        + placeholders(key, columns) + ")";
         };
     }
 
@@ -89,7 +96,8 @@ public enum SqlDialect {
 
     /** A plain insert of one row, key first. */
     public String insert(String table, String key, List<String> columns) {
-        return "INSERT INTO " + table + " (" + columnList(key, columns) + ") VALUES (" + placeholders(key, columns) + ")";
+        return "INSERT INTO " + table + " (" + columnList(key, columns) + ") VALUES (" + placeholders(key, columns)
+                + ")";
     }
 
     /** Whether an exception is a duplicate-key violation. */

@@ -65,8 +65,12 @@ public final class PhaseCache {
             PhaseState state = store.find(migration)
                     .orElseThrow(() -> new UnknownMigrationException(migration, List.copyOf(cache.keySet())));
             if (previous != null && previous.state().version() != state.version()) {
-                log.info("Migration '{}' is now in phase {} (version {}, was {})", migration, state.phase(),
-                        state.version(), previous.state().phase());
+                log.info(
+                        "Migration '{}' is now in phase {} (version {}, was {})",
+                        migration,
+                        state.phase(),
+                        state.version(),
+                        previous.state().phase());
             }
             cache.put(migration, new Cached(state, now));
             return state;
@@ -74,8 +78,12 @@ public final class PhaseCache {
             if (previous == null) {
                 throw e;
             }
-            log.warn("Could not refresh the phase of migration '{}'; keeping {} and retrying in {}: {}", migration,
-                    previous.state().phase(), refreshInterval, e.getMessage());
+            log.warn(
+                    "Could not refresh the phase of migration '{}'; keeping {} and retrying in {}: {}",
+                    migration,
+                    previous.state().phase(),
+                    refreshInterval,
+                    e.getMessage());
             cache.put(migration, new Cached(previous.state(), now));
             return previous.state();
         }

@@ -47,7 +47,8 @@ abstract class AbstractJdbcStoreContractTest {
 
         people.upsert(new Person(1, "Ada King"));
         assertThat(people.read(1L)).contains(new Person(1, "Ada King"));
-        assertThat(People.rows(database.dataSource(), PREFIX + "_old")).containsExactly(java.util.Map.entry(1L, "Ada King"));
+        assertThat(People.rows(database.dataSource(), PREFIX + "_old"))
+                .containsExactly(java.util.Map.entry(1L, "Ada King"));
     }
 
     @Test
@@ -74,7 +75,9 @@ abstract class AbstractJdbcStoreContractTest {
         names.upsert(new PersonName(2, "Live", "Write"));
 
         names.insertAbsent(List.of(
-                new PersonName(1, "Alan", "Turing"), new PersonName(2, "Stale", "Copy"), new PersonName(3, "Edsger", "")));
+                new PersonName(1, "Alan", "Turing"),
+                new PersonName(2, "Stale", "Copy"),
+                new PersonName(3, "Edsger", "")));
 
         assertThat(People.rows(database.dataSource(), PREFIX + "_new"))
                 .containsExactly(
@@ -91,7 +94,8 @@ abstract class AbstractJdbcStoreContractTest {
 
     @Test
     void scanWalksKeysInOrderWithinBoundsAndLimit() {
-        List<Long> shuffled = new ArrayList<>(LongStream.rangeClosed(1, 25).boxed().toList());
+        List<Long> shuffled =
+                new ArrayList<>(LongStream.rangeClosed(1, 25).boxed().toList());
         java.util.Collections.shuffle(shuffled, new java.util.Random(7));
         for (long id : shuffled) {
             people.upsert(new Person(id, "p" + id));

@@ -8,11 +8,13 @@ import org.junit.jupiter.api.Test;
 
 class JdbcStoreBuilderTest {
 
-    private final JdbcTransactions transactions = JdbcTransactions.of(TestDatabases.h2().dataSource());
+    private final JdbcTransactions transactions =
+            JdbcTransactions.of(TestDatabases.h2().dataSource());
 
     @Test
     void rejectsIdentifiersThatCouldCarrySql() {
-        assertThatThrownBy(() -> JdbcStore.builder(transactions, Long.class, Person.class).table("people; DROP TABLE x"))
+        assertThatThrownBy(() -> JdbcStore.builder(transactions, Long.class, Person.class)
+                        .table("people; DROP TABLE x"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Invalid table name 'people; DROP TABLE x'");
     }

@@ -111,9 +111,16 @@ public abstract class AbstractPhaseStoreContractTest {
     @Test
     void auditTrailIsNewestFirstLimitedAndKeepsEvidence() {
         PhaseState state = store.initialize(migration, MigrationPhase.OLD_ONLY, "boot", T0);
-        state = store.transition(state, entry(MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE, 1, T0.plusSeconds(1)));
-        AuditEntry refused = new AuditEntry(migration, AuditEntry.Event.REFUSED, MigrationPhase.DUAL_WRITE,
-                MigrationPhase.BACKFILL, 1, "bob", "try",
+        state = store.transition(
+                state, entry(MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE, 1, T0.plusSeconds(1)));
+        AuditEntry refused = new AuditEntry(
+                migration,
+                AuditEntry.Event.REFUSED,
+                MigrationPhase.DUAL_WRITE,
+                MigrationPhase.BACKFILL,
+                1,
+                "bob",
+                "try",
                 List.of(GateResult.pass("instances", "3 of 3 in DUAL_WRITE"), GateResult.fail("lag", "1 lagging: a:1")),
                 T0.plusSeconds(2));
         store.audit(refused);
@@ -128,7 +135,15 @@ public abstract class AbstractPhaseStoreContractTest {
     }
 
     private AuditEntry entry(MigrationPhase from, MigrationPhase to, long version, Instant at) {
-        return new AuditEntry(migration, AuditEntry.Event.ADVANCED, from, to, version, "alice", "because",
-                List.of(), at.truncatedTo(ChronoUnit.MICROS));
+        return new AuditEntry(
+                migration,
+                AuditEntry.Event.ADVANCED,
+                from,
+                to,
+                version,
+                "alice",
+                "because",
+                List.of(),
+                at.truncatedTo(ChronoUnit.MICROS));
     }
 }
