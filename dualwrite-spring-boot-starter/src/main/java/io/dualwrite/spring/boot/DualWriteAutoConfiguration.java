@@ -1,0 +1,101 @@
+package io.dualwrite.spring.boot;
+
+import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.TransitionGuard;
+import io.dualwrite.core.jdbc.DualWriteSchema;
+import io.dualwrite.core.jdbc.JdbcPhaseStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.phase.PhaseStore;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Auto-configures dualwrite on the application's {@link DataSource}: Spring-aware JDBC transactions, dualwrite's
+ * tables, the JDBC phase store, and one {@link DualWrite} holding every {@link Migration} bean.
+ */
+@AutoConfiguration(
+        after = {
+            DataSourceAutoConfiguration.class,
+            DataSourceTransactionManagerAutoConfiguration.class,
+            TransactionAutoConfiguration.class
+        })
+@ConditionalOnClass({DualWrite.class, DataSource.class})
+@ConditionalOnSingleCandidate(DataSource.class)
+@ConditionalOnProperty(prefix = "dualwrite", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(DualWriteProperties.class)
+public class DualWriteAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    JdbcTransactions dualWriteJdbcTransactions(
+            DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager) {
+        PlatformTransactionManager manager = transactionManager.getIfUnique();
+        return manager != null ? new SpringJdbcTransactions(dataSource, manager) : JdbcTransactions.of(dataSource);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DualWriteSchemaInitializer dualWriteSchemaInitializer(
+            JdbcTransactions transactions, DataSource dataSource, DualWriteProperties properties) {
+        return new DualWriteSchemaInitializer(
+                transactions, dataSource, properties.getJdbc().getInitializeSchema());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PhaseStore dualWritePhaseStore(JdbcTransactions transactions, DualWriteSchemaInitializer schema) {
+        return new JdbcPhaseStore(transactions);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DualWrite dualWrite(
+            PhaseStore phaseStore,
+            DualWriteSchemaInitializer schema,
+            DualWriteProperties properties,
+            ObjectProvider<Migration<?, ?, ?>> migrations,
+            ObjectProvider<TransitionGuard> guards,
+            ObjectProvider<DualWriteBuilderCustomizer> customizers) {
+        DualWrite.Builder builder = DualWrite.builder(phaseStore).refreshInterval(properties.getRefreshInterval());
+        migrations.orderedStream().forEach(builder::migration);
+        guards.orderedStream().forEach(builder::guard);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        return builder.build();
+    }
+
+    /** Creates dualwrite's tables at startup, according to {@code dualwrite.jdbc.initialize-schema}. */
+    public static final class DualWriteSchemaInitializer {
+
+        private final boolean initialized;
+
+        DualWriteSchemaInitializer(
+                JdbcTransactions transactions, DataSource dataSource, DatabaseInitializationMode mode) {
+            boolean create = mode == DatabaseInitializationMode.ALWAYS
+                    || (mode == DatabaseInitializationMode.EMBEDDED
+                            && EmbeddedDatabaseConnection.isEmbedded(dataSource));
+            if (create) {
+                DualWriteSchema.create(transactions);
+            }
+            this.initialized = create;
+        }
+
+        /** Whether the tables were created (or found) at startup. */
+        public boolean initialized() {
+            return initialized;
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package io.dualwrite.spring.boot;
+
+import io.dualwrite.core.DualWrite;
+
+/** Customizes the auto-configured {@link DualWrite} before it is built, for example to add guards or a clock. */
+@FunctionalInterface
+public interface DualWriteBuilderCustomizer {
+
+    void customize(DualWrite.Builder builder);
+}

@@ -1,0 +1,163 @@
+package io.dualwrite.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.core.DualRepository;
+import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.TransitionRequest;
+import io.dualwrite.core.jdbc.JdbcPhaseStore;
+import io.dualwrite.core.jdbc.JdbcStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.phase.InMemoryPhaseStore;
+import io.dualwrite.core.phase.PhaseStore;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+class DualWriteAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    DataSourceAutoConfiguration.class,
+                    DataSourceTransactionManagerAutoConfiguration.class,
+                    TransactionAutoConfiguration.class,
+                    DualWriteAutoConfiguration.class))
+            .withPropertyValues("spring.datasource.url=jdbc:h2:mem:autoconfig-" + java.util.UUID.randomUUID()
+                    + ";DB_CLOSE_DELAY=-1");
+
+    @Test
+    void registersEveryMigrationBeanOnTheJdbcPhaseStore() {
+        runner.withUserConfiguration(NamesMigration.class).run(context -> {
+            assertThat(context).hasSingleBean(DualWrite.class);
+            assertThat(context.getBean(PhaseStore.class)).isInstanceOf(JdbcPhaseStore.class);
+            assertThat(context.getBean(JdbcTransactions.class)).isInstanceOf(SpringJdbcTransactions.class);
+            DualWrite dualWrite = context.getBean(DualWrite.class);
+            assertThat(dualWrite.migrations()).extracting(Migration::name).containsExactly("names");
+            assertThat(dualWrite.phase("names")).isEqualTo(MigrationPhase.OLD_ONLY);
+            assertThat(new JdbcTemplate(context.getBean(DataSource.class))
+                            .queryForObject(
+                                    "SELECT phase FROM dualwrite_phase WHERE migration = 'names'", String.class))
+                    .isEqualTo("OLD_ONLY");
+        });
+    }
+
+    @Test
+    void backsOffWhenDisabled() {
+        runner.withPropertyValues("dualwrite.enabled=false")
+                .run(context ->
+                        assertThat(context).doesNotHaveBean(DualWrite.class).doesNotHaveBean(PhaseStore.class));
+    }
+
+    @Test
+    void backsOffWithoutADataSource() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DualWriteAutoConfiguration.class))
+                .run(context -> assertThat(context).doesNotHaveBean(DualWrite.class));
+    }
+
+    @Test
+    void usesTheApplicationsOwnPhaseStoreAndSkipsTheSchemaWhenToldTo() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withBean(PhaseStore.class, InMemoryPhaseStore::new)
+                .withPropertyValues("dualwrite.jdbc.initialize-schema=never")
+                .run(context -> {
+                    assertThat(context.getBean(PhaseStore.class)).isInstanceOf(InMemoryPhaseStore.class);
+                    assertThat(new JdbcTemplate(context.getBean(DataSource.class))
+                                    .queryForObject(
+                                            "SELECT COUNT(*) FROM information_schema.tables"
+                                                    + " WHERE LOWER(table_name) = 'dualwrite_phase'",
+                                            Integer.class))
+                            .isZero();
+                });
+    }
+
+    @Test
+    void appliesTheRefreshIntervalAndCustomizers() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.refresh-interval=250ms")
+                .withBean(
+                        DualWriteBuilderCustomizer.class,
+                        () -> builder -> builder.guard((m, t) ->
+                                List.of(io.dualwrite.core.GateResult.fail("customized", "added by a customizer"))))
+                .run(context -> {
+                    assertThat(context.getBean(DualWriteProperties.class).getRefreshInterval())
+                            .isEqualTo(Duration.ofMillis(250));
+                    assertThat(context.getBean(DualWrite.class).gates("names", MigrationPhase.DUAL_WRITE))
+                            .extracting(io.dualwrite.core.GateResult::name)
+                            .containsExactly("customized");
+                });
+    }
+
+    @Test
+    void dualWritesJoinTheCallersSpringTransaction() {
+        runner.withUserConfiguration(NamesMigration.class).run(context -> {
+            DualWrite dualWrite = context.getBean(DualWrite.class);
+            dualWrite.advance("names", TransitionRequest.by("test", "dual writes"));
+            @SuppressWarnings("unchecked")
+            DualRepository<Long, NamesMigration.Full, NamesMigration.Split> names =
+                    (DualRepository<Long, NamesMigration.Full, NamesMigration.Split>) dualWrite.repository("names");
+            TransactionTemplate transaction =
+                    new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+            JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+
+            transaction.executeWithoutResult(status -> {
+                names.write(new NamesMigration.Full(1, "Ada Lovelace"));
+                status.setRollbackOnly();
+            });
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM person_full", Integer.class))
+                    .isZero();
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM person_split", Integer.class))
+                    .isZero();
+
+            transaction.executeWithoutResult(status -> names.write(new NamesMigration.Full(1, "Ada Lovelace")));
+            assertThat(jdbc.queryForObject("SELECT first_name FROM person_split WHERE id = 1", String.class))
+                    .isEqualTo("Ada");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class NamesMigration {
+        record Full(long id, String name) {}
+
+        record Split(long id, String first, String last) {}
+
+        @Bean
+        Migration<Long, Full, Split> names(JdbcTransactions transactions, DataSource dataSource) {
+            new JdbcTemplate(dataSource)
+                    .execute("CREATE TABLE IF NOT EXISTS person_full (id BIGINT PRIMARY KEY,"
+                            + " name VARCHAR(100)); CREATE TABLE IF NOT EXISTS person_split (id BIGINT PRIMARY KEY,"
+                            + " first_name VARCHAR(100), last_name VARCHAR(100))");
+            JdbcStore<Long, Full> full = JdbcStore.builder(transactions, Long.class, Full.class)
+                    .table("person_full")
+                    .key("id", Full::id)
+                    .columns("name")
+                    .mapper(rs -> new Full(rs.getLong("id"), rs.getString("name")))
+                    .binder((v, row) -> row.set("name", v.name()))
+                    .build();
+            JdbcStore<Long, Split> split = JdbcStore.builder(transactions, Long.class, Split.class)
+                    .table("person_split")
+                    .key("id", Split::id)
+                    .columns("first_name", "last_name")
+                    .mapper(rs -> new Split(rs.getLong("id"), rs.getString("first_name"), rs.getString("last_name")))
+                    .binder((v, row) -> row.set("first_name", v.first()).set("last_name", v.last()))
+                    .build();
+            return Migration.builder("names", Long.class, full, split)
+                    .toNew(f ->
+                            new Split(f.id(), f.name().split(" ")[0], f.name().split(" ")[1]))
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.dualwrite.sample;
+
+import io.dualwrite.core.DualRepository;
+import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.jdbc.JdbcStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Declares the migration of {@code customer.full_name} to {@code customer_name (first_name, last_name)}. */
+@Configuration(proxyBeanMethods = false)
+class NameSplitMigration {
+
+    static final String NAME = "customer-name-split";
+
+    @Bean
+    Migration<Long, Customer, CustomerName> customerNameSplit(JdbcTransactions transactions) {
+        JdbcStore<Long, Customer> customers = JdbcStore.builder(transactions, Long.class, Customer.class)
+                .table("customer")
+                .key("id", Customer::id)
+                .columns("full_name", "email")
+                .mapper(rs -> new Customer(rs.getLong("id"), rs.getString("full_name"), rs.getString("email")))
+                .binder((c, row) -> row.set("full_name", c.fullName()).set("email", c.email()))
+                .build();
+        JdbcStore<Long, CustomerName> names = JdbcStore.builder(transactions, Long.class, CustomerName.class)
+                .table("customer_name")
+                .key("customer_id", CustomerName::customerId)
+                .columns("first_name", "last_name")
+                .mapper(rs -> new CustomerName(
+                        rs.getLong("customer_id"), rs.getString("first_name"), rs.getString("last_name")))
+                .binder((n, row) -> row.set("first_name", n.firstName()).set("last_name", n.lastName()))
+                .build();
+        return Migration.builder(NAME, Long.class, customers, names)
+                .toNew(CustomerName::of)
+                .build();
+    }
+
+    @Bean
+    DualRepository<Long, Customer, CustomerName> customerNames(
+            DualWrite dualWrite, Migration<Long, Customer, CustomerName> customerNameSplit) {
+        return dualWrite.repository(customerNameSplit);
+    }
+}
