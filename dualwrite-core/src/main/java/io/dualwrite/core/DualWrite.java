@@ -1,9 +1,14 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.backfill.Backfill;
+import io.dualwrite.core.backfill.BackfillOptions;
+import io.dualwrite.core.backfill.BackfillStore;
+import io.dualwrite.core.backfill.BackfillWorker;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseCache;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * dualWrite.advance("split-full-name", TransitionRequest.by("alice", "start dual writes"));
  * }</pre>
  */
-public final class DualWrite {
+public final class DualWrite implements AutoCloseable {
 
     /** The default time after which an instance re-reads a migration's phase from the store. */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
@@ -43,6 +48,10 @@ public final class DualWrite {
     private final PhaseCache phases;
     private final List<TransitionGuard> guards;
     private final Clock clock;
+    private final String instanceId;
+    private final BackfillOptions backfillOptions;
+    private final Map<String, Backfill<?, ?, ?>> backfills = new LinkedHashMap<>();
+    private BackfillWorker backfillWorker;
 
     private DualWrite(Builder builder) {
         this.migrations = Collections.unmodifiableMap(new LinkedHashMap<>(builder.migrations));
@@ -50,11 +59,16 @@ public final class DualWrite {
         this.clock = builder.clock;
         this.phases = new PhaseCache(store, builder.refreshInterval, clock);
         this.guards = List.copyOf(builder.guards);
+        this.instanceId = builder.instanceId;
+        this.backfillOptions = builder.backfillOptions;
         for (Migration<?, ?, ?> migration : migrations.values()) {
             PhaseState state =
                     store.initialize(migration.name(), MigrationPhase.OLD_ONLY, SYSTEM_ACTOR, clock.instant());
             phases.accept(state);
             repositories.put(migration.name(), newRepository(migration));
+            if (builder.backfillStore != null) {
+                backfills.put(migration.name(), newBackfill(migration, builder.backfillStore));
+            }
             log.info(
                     "Migration '{}' registered in phase {} (version {})",
                     migration.name(),
@@ -173,6 +187,9 @@ public final class DualWrite {
         PhaseState next =
                 store.transition(current, entry(current, target, event, current.version() + 1, request, evidence));
         phases.accept(next);
+        if (target == MigrationPhase.BACKFILL && backfills.containsKey(name)) {
+            backfills.get(name).start();
+        }
         log.info(
                 "Migration '{}' moved from {} to {} by {} ({}): {}",
                 name,
@@ -182,6 +199,44 @@ public final class DualWrite {
                 event,
                 request.reason());
         return next;
+    }
+
+    /**
+     * The backfill of a migration.
+     *
+     * @throws DualWriteException if this instance was built without a backfill store
+     */
+    public Backfill<?, ?, ?> backfill(String name) {
+        migration(name);
+        Backfill<?, ?, ?> backfill = backfills.get(name);
+        if (backfill == null) {
+            throw new DualWriteException("No backfill store is configured; build DualWrite with backfillStore(...)");
+        }
+        return backfill;
+    }
+
+    /** This instance's identity, as recorded in leases and, later, the instance registry. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
+     * Starts this instance's background work: copying rows for every migration in BACKFILL. Idempotent.
+     */
+    public synchronized DualWrite startBackgroundWork() {
+        if (backfillWorker == null && !backfills.isEmpty()) {
+            backfillWorker = new BackfillWorker(List.copyOf(backfills.values()), this::phase, backfillOptions).start();
+        }
+        return this;
+    }
+
+    /** Stops the background work; copying resumes on another instance or after a restart. */
+    @Override
+    public synchronized void close() {
+        if (backfillWorker != null) {
+            backfillWorker.close();
+            backfillWorker = null;
+        }
     }
 
     /** Up to {@code limit} entries of a migration's audit trail, newest first. */
@@ -226,6 +281,11 @@ public final class DualWrite {
         return new DualRepository<>(m, phases);
     }
 
+    private <K extends Comparable<? super K>, O, N> Backfill<K, O, N> newBackfill(
+            Migration<K, O, N> migration, BackfillStore store) {
+        return new Backfill<>(migration, store, backfillOptions, instanceId, clock);
+    }
+
     /** Builds a {@link DualWrite}. */
     public static final class Builder {
         private final PhaseStore store;
@@ -233,6 +293,9 @@ public final class DualWrite {
         private final List<TransitionGuard> guards = new ArrayList<>();
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
         private Clock clock = Clock.systemUTC();
+        private BackfillStore backfillStore;
+        private BackfillOptions backfillOptions = BackfillOptions.defaults();
+        private String instanceId = defaultInstanceId();
 
         private Builder(PhaseStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -272,6 +335,35 @@ public final class DualWrite {
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
+        }
+
+        /** Where backfill progress and leases are kept; without one, this instance runs no backfill. */
+        public Builder backfillStore(BackfillStore backfillStore) {
+            this.backfillStore = Objects.requireNonNull(backfillStore, "backfillStore");
+            return this;
+        }
+
+        /** How backfills copy. Default {@link BackfillOptions#defaults()}. */
+        public Builder backfillOptions(BackfillOptions backfillOptions) {
+            this.backfillOptions = Objects.requireNonNull(backfillOptions, "backfillOptions");
+            return this;
+        }
+
+        /** This instance's identity in leases. Default: the JVM's {@code pid@host} and a random suffix. */
+        public Builder instanceId(String instanceId) {
+            if (instanceId == null || instanceId.isBlank() || instanceId.length() > 200) {
+                throw new IllegalArgumentException(
+                        "instanceId must be 1 to 200 characters, but was '" + instanceId + "'");
+            }
+            this.instanceId = instanceId;
+            return this;
+        }
+
+        private static String defaultInstanceId() {
+            String jvm = ManagementFactory.getRuntimeMXBean().getName();
+            return (jvm.length() > 150 ? jvm.substring(0, 150) : jvm) + "-"
+                    + Long.toHexString(
+                            java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
         }
 
         /** Stores every migration not stored yet (in OLD_ONLY) and builds the instance. */

@@ -163,8 +163,18 @@ class CrossDatabaseRoutingTest {
             }
 
             @Override
+            public java.util.List<PersonName> scanLocked(Long after, Long upTo, int limit) {
+                return delegate.scanLocked(after, upTo, limit);
+            }
+
+            @Override
             public java.util.Optional<Long> maxKey() {
                 return delegate.maxKey();
+            }
+
+            @Override
+            public long estimateSize() {
+                return delegate.estimateSize();
             }
 
             @Override

@@ -126,8 +126,16 @@ class DualWriteTest {
                 return List.of();
             }
 
+            public List<String> scanLocked(Key a, Key b, int l) {
+                return List.of();
+            }
+
             public Optional<Key> maxKey() {
                 return Optional.empty();
+            }
+
+            public long estimateSize() {
+                return 0;
             }
 
             public io.dualwrite.core.store.Transactions transactions() {

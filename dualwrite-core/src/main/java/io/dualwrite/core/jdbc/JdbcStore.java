@@ -159,11 +159,12 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         return scan(afterExclusive, upToInclusive, limit, false);
     }
 
-    /**
-     * As {@link #scan(Comparable, Comparable, int)}, optionally holding shared locks on the rows read until the
-     * transaction open on this thread ends.
-     */
-    public List<V> scan(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit, boolean shareLock) {
+    @Override
+    public List<V> scanLocked(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit) {
+        return scan(afterExclusive, upToInclusive, limit, true);
+    }
+
+    private List<V> scan(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit, boolean shareLock) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
         }
@@ -210,6 +211,28 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
                     ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return Optional.ofNullable(rs.getObject(1, keyType));
+            }
+        });
+    }
+
+    @Override
+    public long estimateSize() {
+        String estimate = transactions.dialect().estimateRowsSql();
+        return transactions.withConnection(c -> {
+            if (estimate != null) {
+                try (PreparedStatement statement = c.prepareStatement(estimate)) {
+                    statement.setString(1, table);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        if (rs.next() && rs.getLong(1) > 0) {
+                            return rs.getLong(1);
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM " + table);
+                    ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         });
     }

@@ -54,6 +54,20 @@ public enum SqlDialect {
     }
 
     /**
+     * A query for the database's own estimate of a table's row count (parameter: the table name), or null where
+     * there is none and a count is cheap enough.
+     */
+    public String estimateRowsSql() {
+        return switch (this) {
+            case POSTGRESQL -> "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = to_regclass(?)";
+            case MARIADB ->
+                "SELECT TABLE_ROWS FROM information_schema.TABLES"
+                        + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+            case H2 -> null;
+        };
+    }
+
+    /**
      * An insert of one row, or an update of its columns when the key exists. The key may span several columns,
      * comma-separated ({@code "a, b"}); parameters follow the key columns, then the columns.
      */

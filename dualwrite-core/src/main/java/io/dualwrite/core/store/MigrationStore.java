@@ -40,8 +40,18 @@ public interface MigrationStore<K extends Comparable<? super K>, V> {
      */
     List<V> scan(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit);
 
+    /**
+     * As {@link #scan}, holding shared locks on the values returned until the transaction open on this thread ends,
+     * so that no live write can change or delete them meanwhile: the backfill's read. Must be called inside
+     * {@code transactions().inTransaction(...)}.
+     */
+    List<V> scanLocked(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit);
+
     /** The greatest key stored, if any. */
     Optional<K> maxKey();
+
+    /** About how many values are stored: an estimate where the database keeps one, else an exact count. */
+    long estimateSize();
 
     /** The transactions of the database this store lives in. */
     Transactions transactions();

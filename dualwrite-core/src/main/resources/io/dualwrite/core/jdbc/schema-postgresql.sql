@@ -32,3 +32,19 @@ CREATE TABLE IF NOT EXISTS dualwrite_divergence (
     recorded_at TIMESTAMP(6)  NOT NULL,
     PRIMARY KEY (migration, entity_key)
 );
+
+CREATE TABLE IF NOT EXISTS dualwrite_backfill (
+    migration       VARCHAR(100)  NOT NULL PRIMARY KEY,
+    state           VARCHAR(20)   NOT NULL,
+    upper_key       VARCHAR(500),
+    last_key        VARCHAR(500),
+    rows_copied     BIGINT        NOT NULL,
+    rows_estimated  BIGINT        NOT NULL,
+    rows_per_second DOUBLE PRECISION NOT NULL,
+    started_at      TIMESTAMP(6),
+    updated_at      TIMESTAMP(6)  NOT NULL,
+    completed_at    TIMESTAMP(6),
+    lease_owner     VARCHAR(200),
+    lease_until     TIMESTAMP(6),
+    failure         VARCHAR(2000)
+);

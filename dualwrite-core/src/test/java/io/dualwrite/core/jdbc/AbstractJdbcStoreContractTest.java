@@ -112,8 +112,58 @@ abstract class AbstractJdbcStoreContractTest {
     void scanWithShareLockReadsTheSameRowsInsideATransaction() {
         people.upsert(new Person(1, "a"));
         people.upsert(new Person(2, "b"));
-        List<Person> locked = transactions.inTransaction(() -> people.scan(null, null, 10, true));
+        List<Person> locked = transactions.inTransaction(() -> people.scanLocked(null, null, 10));
         assertThat(locked).extracting(Person::id).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void aLockedScanHoldsOffWritersOfItsRowsUntilItsTransactionEnds() throws Exception {
+        people.upsert(new Person(1, "before"));
+        java.util.concurrent.CountDownLatch scanned = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> reader = pool.submit(() -> transactions.inTransaction(() -> {
+                assertThat(people.scanLocked(null, null, 10)).hasSize(1);
+                scanned.countDown();
+                await(release);
+            }));
+            await(scanned);
+            java.util.concurrent.Future<?> writer = pool.submit(() -> people.upsert(new Person(1, "after")));
+
+            Thread.sleep(300);
+            assertThat(writer).as("a write of a share-locked row must wait").isNotDone();
+            release.countDown();
+            reader.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            writer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(people.read(1L)).contains(new Person(1, "after"));
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void estimateSizeIsCloseToTheRowCount() {
+        for (long id = 1; id <= 30; id++) {
+            people.upsert(new Person(id, "p"));
+        }
+        People.execute(
+                database.dataSource(),
+                database.kind() == TestDatabase.Kind.POSTGRESQL
+                        ? "ANALYZE " + PREFIX + "_old"
+                        : database.kind() == TestDatabase.Kind.MARIADB
+                                ? "ANALYZE TABLE " + PREFIX + "_old"
+                                : "SELECT 1");
+        assertThat(people.estimateSize()).isBetween(20L, 40L);
     }
 
     @Test

@@ -1,0 +1,297 @@
+package io.dualwrite.core.backfill;
+
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.internal.ChunkSizer;
+import io.dualwrite.core.store.KeyCodec;
+import io.dualwrite.core.store.MigrationStore;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies a migration's rows from OLD to NEW while live dual writes go on, in key-ordered chunks up to the
+ * greatest OLD key at the start.
+ *
+ * <p>Each chunk is one transaction on the OLD database that holds shared locks on the chunk's OLD rows while the
+ * mapped rows are inserted into NEW where absent, and that commits only after the NEW insert committed. A live
+ * write, which writes OLD first, therefore either completes before the chunk reads its row (and the chunk then
+ * copies the new value or, for a delete, nothing, and never overwrites what the write put in NEW), or waits until
+ * the chunk committed (and then overwrites or deletes the copied row). See {@code docs/backfill.md}.
+ *
+ * <p>Progress is checkpointed in a {@link BackfillStore} after every chunk; a restarted instance resumes after the
+ * last checkpoint, and replaying a chunk is harmless. A lease in the store makes one instance copy at a time; a
+ * dead holder's lease expires and another instance takes over.
+ */
+public final class Backfill<K extends Comparable<? super K>, O, N> {
+
+    private static final Logger log = LoggerFactory.getLogger(Backfill.class);
+    private static final double RATE_SMOOTHING = 0.3;
+
+    private final Migration<K, O, N> migration;
+    private final BackfillStore store;
+    private final BackfillOptions options;
+    private final String instanceId;
+    private final Clock clock;
+    private final @Nullable RateLimiter rateLimiter;
+
+    public Backfill(
+            Migration<K, O, N> migration,
+            BackfillStore store,
+            BackfillOptions options,
+            String instanceId,
+            Clock clock) {
+        this.migration = Objects.requireNonNull(migration, "migration");
+        this.store = Objects.requireNonNull(store, "store");
+        this.options = Objects.requireNonNull(options, "options");
+        this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.rateLimiter = options.maxRowsPerSecond() > 0
+                ? RateLimiter.of(
+                        "dualwrite-backfill-" + migration.name(),
+                        RateLimiterConfig.custom()
+                                .limitForPeriod(options.maxRowsPerSecond())
+                                .limitRefreshPeriod(Duration.ofSeconds(1))
+                                .timeoutDuration(Duration.ofMinutes(1))
+                                .build())
+                : null;
+    }
+
+    /** Why {@link #run} returned. */
+    public enum Outcome {
+        /** Every row up to the upper key is copied. */
+        COMPLETED,
+        /** The backfill is not RUNNING (idle, paused, failed, cancelled or completed). */
+        NOT_RUNNING,
+        /** Another instance holds the lease. */
+        LEASE_HELD_ELSEWHERE,
+        /** This instance lost the lease, or an operator stopped the backfill, while it copied. */
+        STOPPED,
+        /** Chunks failed more than the allowed number of times in a row; the backfill is now FAILED. */
+        FAILED,
+        /** The caller asked it to stop; it may resume later from its checkpoint. */
+        INTERRUPTED
+    }
+
+    public Migration<K, O, N> migration() {
+        return migration;
+    }
+
+    /**
+     * Starts the backfill unless it was started before: fixes the upper key (the greatest OLD key now) and the row
+     * estimate. Call it only once every instance writes both sides.
+     */
+    public BackfillProgress start() {
+        return store.find(migration.name()).orElseGet(() -> {
+            Bounds bounds = bounds();
+            log.info(
+                    "Backfill of '{}' starts: keys up to {}, about {} rows",
+                    migration.name(),
+                    bounds.upperKey(),
+                    bounds.estimate());
+            return store.startIfAbsent(migration.name(), bounds.upperKey(), bounds.estimate(), clock.instant());
+        });
+    }
+
+    /** Starts the backfill afresh, whatever its state: a new upper key, no checkpoint. */
+    public BackfillProgress restart() {
+        Bounds bounds = bounds();
+        log.info("Backfill of '{}' restarts: keys up to {}", migration.name(), bounds.upperKey());
+        return store.restart(migration.name(), bounds.upperKey(), bounds.estimate(), clock.instant());
+    }
+
+    /** Pauses a running backfill; the instance copying stops after its current chunk. */
+    public boolean pause() {
+        return store.changeState(
+                migration.name(), EnumSet.of(BackfillState.RUNNING), BackfillState.PAUSED, clock.instant());
+    }
+
+    /** Resumes a paused or failed backfill from its checkpoint. */
+    public boolean resume() {
+        return store.changeState(
+                migration.name(),
+                EnumSet.of(BackfillState.PAUSED, BackfillState.FAILED),
+                BackfillState.RUNNING,
+                clock.instant());
+    }
+
+    /** Cancels the backfill for good; {@link #restart()} starts it afresh. */
+    public boolean cancel() {
+        return store.changeState(
+                migration.name(),
+                EnumSet.of(BackfillState.RUNNING, BackfillState.PAUSED, BackfillState.FAILED),
+                BackfillState.CANCELLED,
+                clock.instant());
+    }
+
+    /** The durable progress, as every instance sees it. */
+    public BackfillProgress progress() {
+        return store.find(migration.name()).orElseGet(() -> BackfillProgress.idle(migration.name(), clock.instant()));
+    }
+
+    /**
+     * Copies chunks, if the backfill is RUNNING and this instance gets the lease, until it is done, stopped, or
+     * {@code mayContinue} says no.
+     */
+    public Outcome run(BooleanSupplier mayContinue) {
+        BackfillProgress progress = store.find(migration.name()).orElse(null);
+        if (progress == null || progress.state() != BackfillState.RUNNING) {
+            return Outcome.NOT_RUNNING;
+        }
+        if (!store.acquireLease(migration.name(), instanceId, clock.instant(), leaseUntil())) {
+            return Outcome.LEASE_HELD_ELSEWHERE;
+        }
+        // Read again under the lease: the checkpoint may have moved since the first read.
+        progress = store.find(migration.name()).orElseThrow();
+        KeyCodec<K> codec = migration.keyCodec();
+        K upper = progress.upperKey() == null ? null : codec.decode(progress.upperKey());
+        K last = progress.lastKey() == null ? null : codec.decode(progress.lastKey());
+        if (upper == null) {
+            store.complete(migration.name(), instanceId, clock.instant());
+            return Outcome.COMPLETED;
+        }
+        log.info("Backfill of '{}' copying on {} after key {}", migration.name(), instanceId, last);
+        ChunkSizer sizer = new ChunkSizer(
+                options.initialChunkSize(), options.minChunkSize(), effectiveMaxChunk(), options.targetChunkTime());
+        double rate = progress.rowsPerSecond();
+        int failures = 0;
+        while (mayContinue.getAsBoolean()) {
+            int size = Math.min(sizer.next(), effectiveMaxChunk());
+            if (rateLimiter != null && !rateLimiter.acquirePermission(size)) {
+                continue;
+            }
+            long started = System.nanoTime();
+            Chunk<K> chunk;
+            try {
+                chunk = copyChunk(last, upper, size);
+                failures = 0;
+            } catch (RuntimeException e) {
+                failures++;
+                sizer.shrink();
+                if (failures > options.maxRetries()) {
+                    log.error(
+                            "Backfill of '{}' failed after {} attempts at key {}", migration.name(), failures, last, e);
+                    store.fail(
+                            migration.name(),
+                            instanceId,
+                            "chunk after key " + last + " failed " + failures + " times; last error: " + e,
+                            clock.instant());
+                    return Outcome.FAILED;
+                }
+                log.warn(
+                        "Backfill of '{}': chunk after key {} failed (attempt {} of {}), backing off: {}",
+                        migration.name(),
+                        last,
+                        failures,
+                        options.maxRetries() + 1,
+                        e.toString());
+                if (!pause(backoff(failures))) {
+                    break;
+                }
+                continue;
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            if (chunk.rows() == 0) {
+                store.complete(migration.name(), instanceId, clock.instant());
+                log.info("Backfill of '{}' completed", migration.name());
+                return Outcome.COMPLETED;
+            }
+            sizer.record(chunk.rows(), elapsed);
+            double chunkRate = chunk.rows() / Math.max(1e-9, elapsed.toNanos() / 1e9);
+            rate = rate <= 0 ? chunkRate : RATE_SMOOTHING * chunkRate + (1 - RATE_SMOOTHING) * rate;
+            if (rateLimiter != null) {
+                rate = Math.min(rate, options.maxRowsPerSecond());
+            }
+            last = chunk.lastKey();
+            if (!store.checkpoint(
+                    migration.name(),
+                    instanceId,
+                    codec.encode(last),
+                    chunk.rows(),
+                    rate,
+                    clock.instant(),
+                    leaseUntil())) {
+                log.info(
+                        "Backfill of '{}' on {} stops: lease lost or backfill no longer running",
+                        migration.name(),
+                        instanceId);
+                return Outcome.STOPPED;
+            }
+            if (elapsed.compareTo(options.targetChunkTime().multipliedBy(4)) > 0) {
+                log.info(
+                        "Backfill of '{}': a chunk took {} ms (target {} ms); backing off",
+                        migration.name(),
+                        elapsed.toMillis(),
+                        options.targetChunkTime().toMillis());
+                sizer.shrink();
+                if (!pause(options.retryBackoff())) {
+                    break;
+                }
+            }
+        }
+        store.releaseLease(migration.name(), instanceId);
+        return Outcome.INTERRUPTED;
+    }
+
+    /**
+     * Copies the next chunk: up to {@code size} OLD rows with keys in ({@code after}, {@code upper}], read under
+     * shared locks and inserted into NEW where absent before the locks are released.
+     */
+    Chunk<K> copyChunk(@Nullable K after, K upper, int size) {
+        MigrationStore<K, O> oldStore = migration.oldStore();
+        MigrationStore<K, N> newStore = migration.newStore();
+        return oldStore.transactions().inTransaction(() -> {
+            List<O> rows = oldStore.scanLocked(after, upper, size);
+            if (rows.isEmpty()) {
+                return new Chunk<>(0, after);
+            }
+            List<N> mapped = rows.stream().map(migration::toNew).toList();
+            newStore.transactions().inTransaction(() -> newStore.insertAbsent(mapped));
+            return new Chunk<>(rows.size(), oldStore.keyOf(rows.get(rows.size() - 1)));
+        });
+    }
+
+    record Chunk<K>(int rows, @Nullable K lastKey) {}
+
+    private record Bounds(@Nullable String upperKey, long estimate) {}
+
+    private Bounds bounds() {
+        K upper = migration.oldStore().maxKey().orElse(null);
+        return new Bounds(
+                upper == null ? null : migration.keyCodec().encode(upper),
+                upper == null ? 0 : migration.oldStore().estimateSize());
+    }
+
+    private int effectiveMaxChunk() {
+        return options.maxRowsPerSecond() > 0
+                ? Math.max(options.minChunkSize(), Math.min(options.maxChunkSize(), options.maxRowsPerSecond()))
+                : options.maxChunkSize();
+    }
+
+    private Instant leaseUntil() {
+        return clock.instant().plus(options.leaseDuration());
+    }
+
+    private Duration backoff(int failures) {
+        Duration backoff = options.retryBackoff().multipliedBy(1L << Math.min(20, failures - 1));
+        return backoff.compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : backoff;
+    }
+
+    private static boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
