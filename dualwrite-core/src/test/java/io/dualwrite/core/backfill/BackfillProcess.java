@@ -1,0 +1,59 @@
+package io.dualwrite.core.backfill;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.People;
+import io.dualwrite.core.People.Person;
+import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.jdbc.JdbcBackfillStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A backfill in a JVM of its own, for the crash test: {@code BackfillProcess <jdbcUrl> <user> <tablePrefix>
+ * <migration> <instanceId>}. Copies slowly (a rate limit) so that the test can kill it mid-run.
+ */
+public final class BackfillProcess {
+
+    private BackfillProcess() {}
+
+    public static void main(String[] args) {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(args[0]);
+        if (!args[1].isEmpty()) {
+            dataSource.setUsername(args[1]);
+        }
+        dataSource.setMaximumPoolSize(2);
+        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
+        Migration<Long, Person, PersonName> migration = Migration.builder(
+                        args[3], Long.class, People.oldStore(transactions, args[2]), People.newStore(transactions, args[2]))
+                .toNew(People::split)
+                .build();
+        BackfillOptions options = BackfillOptions.defaults()
+                .withChunkSizes(200, 50, 500)
+                .withMaxRowsPerSecond(4000)
+                .withLeaseDuration(Duration.ofSeconds(2));
+        Backfill<Long, Person, PersonName> backfill =
+                new Backfill<>(migration, new JdbcBackfillStore(transactions), options, args[4], Clock.systemUTC());
+        backfill.start();
+        Backfill.Outcome outcome;
+        do {
+            outcome = backfill.run(() -> true);
+            if (outcome == Backfill.Outcome.LEASE_HELD_ELSEWHERE) {
+                sleep();
+            }
+        } while (outcome == Backfill.Outcome.LEASE_HELD_ELSEWHERE);
+        System.out.println("backfill outcome: " + outcome);
+        dataSource.close();
+        System.exit(outcome == Backfill.Outcome.COMPLETED ? 0 : 1);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
