@@ -1,7 +1,9 @@
 package io.dualwrite.core;
 
 import io.dualwrite.core.jdbc.JdbcDivergenceLedger;
+import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.jdbc.SqlMapping;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.KeyCodec;
 import io.dualwrite.core.store.MigrationStore;
@@ -43,6 +45,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
     private final KeyCodec<K> keyCodec;
     private final SecondaryFailurePolicy failurePolicy;
     private final Map<Side, DivergenceLedger> ledgers;
+    private final @Nullable SqlMapping sqlMapping;
 
     private Migration(Builder<K, O, N> builder) {
         this.name = builder.name;
@@ -55,6 +58,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         this.keyCodec = builder.keyCodec != null ? builder.keyCodec : KeyCodec.forType(keyType);
         this.failurePolicy = builder.failurePolicy;
         this.ledgers = Map.copyOf(builder.ledgers);
+        this.sqlMapping = builder.sqlMapping;
     }
 
     /** Starts a definition. The name must be unique among the migrations of one application. */
@@ -132,6 +136,11 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         return Optional.ofNullable(toOld);
     }
 
+    /** The OLD -> NEW mapping in SQL, if declared (see {@link SqlMapping}). */
+    public Optional<SqlMapping> sqlMapping() {
+        return Optional.ofNullable(sqlMapping);
+    }
+
     /** The store of one side. */
     public MigrationStore<K, ?> store(Side side) {
         return side == Side.OLD ? oldStore : newStore;
@@ -172,6 +181,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         private @Nullable KeyCodec<K> keyCodec;
         private SecondaryFailurePolicy failurePolicy = SecondaryFailurePolicy.FAIL;
         private final Map<Side, DivergenceLedger> ledgers = new EnumMap<>(Side.class);
+        private @Nullable SqlMapping sqlMapping;
 
         private Builder(String name, Class<K> keyType, MigrationStore<K, O> oldStore, MigrationStore<K, N> newStore) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -223,6 +233,15 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         }
 
         /**
+         * The OLD -> NEW mapping in SQL, which lets the backfill copy inside the database. Both stores must be
+         * {@link JdbcStore}s in one database, and the mapping must name every NEW column.
+         */
+        public Builder<K, O, N> sqlMapping(SqlMapping mapping) {
+            this.sqlMapping = require(mapping, "SQL mapping", "sqlMapping(...)");
+            return this;
+        }
+
+        /**
          * Checks the definition and builds it.
          *
          * @throws InvalidMigrationException naming the missing or inconsistent part
@@ -249,7 +268,26 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
                         + (ledgers.containsKey(Side.OLD) ? "NEW" : "OLD")
                         + "; declare one with ledger(side, ledger) or use JDBC stores");
             }
+            if (sqlMapping != null) {
+                checkSqlMapping(sameDatabase);
+            }
             return new Migration<>(this);
+        }
+
+        private void checkSqlMapping(boolean sameDatabase) {
+            if (!(oldStore instanceof JdbcStore<?, ?>) || !(newStore instanceof JdbcStore<?, ?> newJdbc)) {
+                throw new InvalidMigrationException("Migration '" + name + "' declares a SQL mapping, which needs"
+                        + " JdbcStores on both sides; remove sqlMapping(...) or use JdbcStore");
+            }
+            if (!sameDatabase) {
+                throw new InvalidMigrationException("Migration '" + name + "' declares a SQL mapping, but its"
+                        + " sides live in two databases; a SQL mapping works within one database only");
+            }
+            if (!sqlMapping.expressions().keySet().equals(new java.util.HashSet<>(newJdbc.columns()))) {
+                throw new InvalidMigrationException("Migration '" + name + "': the SQL mapping must give an"
+                        + " expression for exactly the NEW columns " + newJdbc.columns() + ", but gives "
+                        + sqlMapping.expressions().keySet());
+            }
         }
 
         private <T> T require(@Nullable T value, String part, String fix) {

@@ -100,6 +100,33 @@ class DualWriteTest {
     }
 
     @Test
+    void aSqlMappingMustCoverExactlyTheNewColumns() {
+        assertThatThrownBy(() -> Migration.builder("sql", Long.class, oldStore, newStore)
+                        .toNew(People::split)
+                        .sqlMapping(io.dualwrite.core.jdbc.SqlMapping.builder()
+                                .column("first_name", "full_name")
+                                .build())
+                        .build())
+                .isInstanceOf(InvalidMigrationException.class)
+                .hasMessageContaining("exactly the NEW columns [first_name, last_name], but gives [first_name]");
+    }
+
+    @Test
+    void aSqlMappingNeedsBothSidesInOneDatabase() {
+        var otherDatabase = JdbcTransactions.of(TestDatabases.h2().dataSource());
+        assertThatThrownBy(
+                        () -> Migration.builder("sql", Long.class, oldStore, People.newStore(otherDatabase, "people"))
+                                .toNew(People::split)
+                                .sqlMapping(io.dualwrite.core.jdbc.SqlMapping.builder()
+                                        .column("first_name", "full_name")
+                                        .column("last_name", "full_name")
+                                        .build())
+                                .build())
+                .isInstanceOf(InvalidMigrationException.class)
+                .hasMessageContaining("works within one database only");
+    }
+
+    @Test
     void aKeyTypeWithoutCodecNeedsOne() {
         record Key(long value) implements Comparable<Key> {
             @Override

@@ -2,15 +2,14 @@ package io.dualwrite.core.backfill;
 
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.internal.ChunkSizer;
+import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.store.KeyCodec;
-import io.dualwrite.core.store.MigrationStore;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +41,7 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
     private final String instanceId;
     private final Clock clock;
     private final @Nullable RateLimiter rateLimiter;
+    private volatile ChunkCopier<K> copier;
 
     public Backfill(
             Migration<K, O, N> migration,
@@ -169,9 +169,9 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
                 continue;
             }
             long started = System.nanoTime();
-            Chunk<K> chunk;
+            ChunkCopier.Chunk<K> chunk;
             try {
-                chunk = copyChunk(last, upper, size);
+                chunk = copier().copy(last, upper, size);
                 failures = 0;
             } catch (RuntimeException e) {
                 failures++;
@@ -211,6 +211,19 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
                 rate = Math.min(rate, options.maxRowsPerSecond());
             }
             last = chunk.lastKey();
+            if (chunk.exhausted()) {
+                store.checkpoint(
+                        migration.name(),
+                        instanceId,
+                        codec.encode(last),
+                        chunk.rows(),
+                        rate,
+                        clock.instant(),
+                        leaseUntil());
+                store.complete(migration.name(), instanceId, clock.instant());
+                log.info("Backfill of '{}' completed", migration.name());
+                return Outcome.COMPLETED;
+            }
             if (!store.checkpoint(
                     migration.name(),
                     instanceId,
@@ -241,25 +254,26 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
         return Outcome.INTERRUPTED;
     }
 
-    /**
-     * Copies the next chunk: up to {@code size} OLD rows with keys in ({@code after}, {@code upper}], read under
-     * shared locks and inserted into NEW where absent before the locks are released.
-     */
-    Chunk<K> copyChunk(@Nullable K after, K upper, int size) {
-        MigrationStore<K, O> oldStore = migration.oldStore();
-        MigrationStore<K, N> newStore = migration.newStore();
-        return oldStore.transactions().inTransaction(() -> {
-            List<O> rows = oldStore.scanLocked(after, upper, size);
-            if (rows.isEmpty()) {
-                return new Chunk<>(0, after);
-            }
-            List<N> mapped = rows.stream().map(migration::toNew).toList();
-            newStore.transactions().inTransaction(() -> newStore.insertAbsent(mapped));
-            return new Chunk<>(rows.size(), oldStore.keyOf(rows.get(rows.size() - 1)));
-        });
+    /** Whether chunks are copied by a single INSERT ... SELECT in the database (the migration's SQL mapping). */
+    public boolean copiesInTheDatabase() {
+        return copier() instanceof SqlChunkCopier<?>;
     }
 
-    record Chunk<K>(int rows, @Nullable K lastKey) {}
+    @SuppressWarnings("unchecked")
+    private ChunkCopier<K> copier() {
+        ChunkCopier<K> chosen = copier;
+        if (chosen == null) {
+            chosen = migration.sqlMapping().isPresent()
+                            && migration.oldStore() instanceof JdbcStore<K, ?> oldJdbc
+                            && migration.newStore() instanceof JdbcStore<K, ?> newJdbc
+                            && SqlChunkCopier.supports(oldJdbc.transactions())
+                    ? new SqlChunkCopier<>(
+                            oldJdbc, newJdbc, migration.sqlMapping().get())
+                    : new JavaChunkCopier<>(migration);
+            copier = chosen;
+        }
+        return chosen;
+    }
 
     private record Bounds(@Nullable String upperKey, long estimate) {}
 

@@ -247,6 +247,10 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         return table;
     }
 
+    public Class<K> keyType() {
+        return keyType;
+    }
+
     public String table() {
         return table;
     }

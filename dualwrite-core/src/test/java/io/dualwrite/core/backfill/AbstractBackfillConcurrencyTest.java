@@ -58,6 +58,11 @@ abstract class AbstractBackfillConcurrencyTest {
 
     protected abstract String prefix();
 
+    /** The SQL mapping to declare, or null to map in Java. */
+    protected io.dualwrite.core.jdbc.SqlMapping sqlMapping() {
+        return null;
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("io.dualwrite.core.backfill.Seeds#seeds")
     void liveWritesDuringTheBackfillLoseNothingAndResurrectNothing(long seed) throws Exception {
@@ -86,13 +91,16 @@ abstract class AbstractBackfillConcurrencyTest {
 
         JdbcTransactions oldTx = JdbcTransactions.of(oldDb);
         JdbcTransactions newTx = newDb == oldDb ? oldTx : JdbcTransactions.of(newDb);
-        Migration<Long, Person, PersonName> migration = Migration.builder(
+        Migration.Builder<Long, Person, PersonName> definition = Migration.builder(
                         "concurrency-" + UUID.randomUUID(),
                         Long.class,
                         People.oldStore(oldTx, prefix()),
                         People.newStore(newTx, prefix()))
-                .toNew(People::split)
-                .build();
+                .toNew(People::split);
+        if (sqlMapping() != null) {
+            definition.sqlMapping(sqlMapping());
+        }
+        Migration<Long, Person, PersonName> migration = definition.build();
         BackfillOptions options = BackfillOptions.defaults()
                 .withChunkSizes(8 + random.nextInt(40), 4, 64 + random.nextInt(64))
                 .withTargetChunkTime(Duration.ofMillis(5 + random.nextInt(20)));
@@ -117,6 +125,7 @@ abstract class AbstractBackfillConcurrencyTest {
             Thread.sleep(random.nextInt(30));
             dualWrite.advance(migration.name(), TransitionRequest.by("test", "backfill"));
             Backfill<?, ?, ?> backfill = dualWrite.backfill(migration.name());
+            assertThat(backfill.copiesInTheDatabase()).isEqualTo(sqlMapping() != null);
 
             Future<?> copier = pool.submit(() -> copyUntilCompleted(backfill, writersDone));
             Future<?> operator = pool.submit(() -> pauseAndResume(backfill, new Random(random.nextLong())));

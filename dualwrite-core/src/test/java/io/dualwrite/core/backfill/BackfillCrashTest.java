@@ -50,7 +50,10 @@ class BackfillCrashTest {
         try {
             await().atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(20))
-                    .until(() -> store.find(migration).map(BackfillProgress::rowsCopied).orElse(0L) > 2_000);
+                    .until(() -> store.find(migration)
+                                    .map(BackfillProgress::rowsCopied)
+                                    .orElse(0L)
+                            > 2_000);
             first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         } finally {
             first.destroyForcibly();
@@ -63,7 +66,9 @@ class BackfillCrashTest {
         Process second = start(database, migration, "second");
         try {
             assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(second.exitValue()).as(new String(second.getInputStream().readAllBytes())).isZero();
+            assertThat(second.exitValue())
+                    .as(new String(second.getInputStream().readAllBytes()))
+                    .isZero();
         } finally {
             second.destroyForcibly();
         }
@@ -76,16 +81,26 @@ class BackfillCrashTest {
             PersonName name = People.split(new Person(id, full));
             expected.put(id, name.firstName() + "|" + name.lastName());
         });
-        assertThat(People.rows(database.dataSource(), PREFIX + "_new")).hasSize(ROWS).isEqualTo(expected);
+        assertThat(People.rows(database.dataSource(), PREFIX + "_new"))
+                .hasSize(ROWS)
+                .isEqualTo(expected);
     }
 
     private static Process start(TestDatabase database, String migration, String instance) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                        BackfillProcess.class.getName(), database.jdbcUrl(), database.user(), PREFIX, migration,
+        return new ProcessBuilder(List.of(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        BackfillProcess.class.getName(),
+                        database.jdbcUrl(),
+                        database.user(),
+                        PREFIX,
+                        migration,
                         instance))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/backfill-process-" + instance + ".log")))
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(new File("target/backfill-process-" + instance + ".log")))
                 .start();
     }
 }

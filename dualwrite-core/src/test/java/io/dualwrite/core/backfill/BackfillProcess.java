@@ -27,7 +27,10 @@ public final class BackfillProcess {
         dataSource.setMaximumPoolSize(2);
         JdbcTransactions transactions = JdbcTransactions.of(dataSource);
         Migration<Long, Person, PersonName> migration = Migration.builder(
-                        args[3], Long.class, People.oldStore(transactions, args[2]), People.newStore(transactions, args[2]))
+                        args[3],
+                        Long.class,
+                        People.oldStore(transactions, args[2]),
+                        People.newStore(transactions, args[2]))
                 .toNew(People::split)
                 .build();
         BackfillOptions options = BackfillOptions.defaults()

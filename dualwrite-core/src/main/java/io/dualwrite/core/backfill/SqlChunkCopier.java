@@ -1,0 +1,112 @@
+package io.dualwrite.core.backfill;
+
+import io.dualwrite.core.jdbc.JdbcStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.jdbc.SqlDialect;
+import io.dualwrite.core.jdbc.SqlMapping;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Copies a chunk inside the database with one {@code INSERT ... SELECT} that reads OLD under shared locks and
+ * inserts into NEW where absent, using the migration's {@link SqlMapping}. The chunk's end is found first, so the
+ * statement covers an exact key range.
+ */
+final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopier<K> {
+
+    private final JdbcTransactions transactions;
+    private final JdbcStore<K, ?> oldStore;
+    private final String key;
+    private final String table;
+    private final String lockClause;
+    private final String insertInto;
+    private final String conflictClause;
+    private final String selectList;
+
+    SqlChunkCopier(JdbcStore<K, ?> oldStore, JdbcStore<K, ?> newStore, SqlMapping mapping) {
+        this.transactions = oldStore.transactions();
+        this.oldStore = oldStore;
+        SqlDialect dialect = transactions.dialect();
+        this.key = oldStore.keyColumn();
+        this.table = oldStore.table();
+        this.lockClause = dialect.shareLockClause();
+        this.insertInto = "INSERT INTO " + newStore.table() + " (" + newStore.keyColumn() + ", "
+                + String.join(", ", newStore.columns()) + ") ";
+        this.selectList = key + ", "
+                + newStore.columns().stream()
+                        .map(c -> mapping.expressions().get(c))
+                        .collect(Collectors.joining(", "));
+        this.conflictClause = switch (dialect) {
+            case POSTGRESQL -> " ON CONFLICT (" + newStore.keyColumn() + ") DO NOTHING";
+            case MARIADB ->
+                " ON DUPLICATE KEY UPDATE " + newStore.keyColumn() + " = " + newStore.table() + "."
+                        + newStore.keyColumn();
+            case H2 -> throw new IllegalStateException("SQL mapping copies need PostgreSQL or MariaDB");
+        };
+    }
+
+    private String range(@Nullable K after) {
+        return " FROM " + table + " WHERE " + (after == null ? "" : key + " > ? AND ") + key + " <= ?";
+    }
+
+    /** Whether the database of these stores can run SQL-mapped copies. */
+    static boolean supports(JdbcTransactions transactions) {
+        SqlDialect dialect = transactions.dialect();
+        return dialect == SqlDialect.POSTGRESQL || dialect == SqlDialect.MARIADB;
+    }
+
+    @Override
+    public Chunk<K> copy(@Nullable K after, K upper, int size) {
+        return transactions.inTransaction(() -> transactions.withConnection(c -> {
+            K lower = after;
+            K end = chunkEnd(c, lower, upper, size);
+            boolean exhausted = end == null;
+            K through = exhausted ? upper : end;
+            int rows = exhausted ? count(c, lower, through) : size;
+            if (rows == 0) {
+                return new Chunk<>(0, after, true);
+            }
+            String sql = insertInto + "SELECT " + selectList + range(lower) + lockClause + conflictClause;
+            try (PreparedStatement copy = c.prepareStatement(sql)) {
+                bindRange(copy, lower, through);
+                copy.executeUpdate();
+            }
+            return new Chunk<>(rows, through, exhausted);
+        }));
+    }
+
+    private @Nullable K chunkEnd(Connection c, @Nullable K after, K upper, int size) throws SQLException {
+        String sql = "SELECT " + key + range(after) + " ORDER BY " + key + " LIMIT 1 OFFSET ?";
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            int next = bindRange(statement, after, upper);
+            statement.setInt(next, size - 1);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getObject(1, oldStore.keyType()) : null;
+            }
+        }
+    }
+
+    private int count(Connection c, @Nullable K after, K upper) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement("SELECT COUNT(*)" + range(after))) {
+            bindRange(statement, after, upper);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** Binds the range's bounds; returns the next parameter index. */
+    private int bindRange(PreparedStatement statement, @Nullable K after, K upper) throws SQLException {
+        int index = 1;
+        if (after != null) {
+            statement.setObject(index++, after);
+        }
+        statement.setObject(index++, upper);
+        return index;
+    }
+}
