@@ -1,0 +1,238 @@
+package io.dualwrite.benchmarks;
+
+import io.dualwrite.benchmarks.jpa.JpaCopyLoop;
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.backfill.Backfill;
+import io.dualwrite.core.backfill.BackfillOptions;
+import io.dualwrite.core.jdbc.DualWriteSchema;
+import io.dualwrite.core.jdbc.JdbcBackfillStore;
+import io.dualwrite.core.jdbc.JdbcStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.jdbc.SqlMapping;
+import io.dualwrite.testsupport.TestDatabases;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import javax.sql.DataSource;
+
+/**
+ * Backfill throughput on PostgreSQL, against baselines measured in the same run on the same data: a plain
+ * {@code INSERT INTO new SELECT ... FROM old}, and a naive Spring Data JPA page-and-saveAll loop.
+ *
+ * <p>{@code BackfillBenchmark --rows=100000,1000000 --jpa-rows=100000 [--report=path]}; the database is found as
+ * the tests find it ({@code DUALWRITE_TEST_POSTGRES_URL}, Testcontainers, or an embedded PostgreSQL).
+ */
+public final class BackfillBenchmark {
+
+    /** One measured copy. */
+    public record Measurement(String path, long rows, Duration elapsed, long peakHeapBytes, long rowsInNew) {
+
+        public double rowsPerSecond() {
+            return rows / Math.max(1e-9, elapsed.toNanos() / 1e9);
+        }
+    }
+
+    /** Old and new rows of the benchmark tables. */
+    record OldRow(long id, String fullName) {}
+
+    record NewRow(long id, String firstName, String lastName) {}
+
+    private final DataSource dataSource;
+    private final List<Measurement> measurements = new ArrayList<>();
+
+    public BackfillBenchmark(DataSource dataSource) {
+        this.dataSource = dataSource;
+        DualWriteSchema.create(dataSource);
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> sizes = List.of(100_000, 1_000_000);
+        int jpaRows = 100_000;
+        Path report = null;
+        for (String arg : args) {
+            if (arg.startsWith("--rows=")) {
+                sizes = Arrays.stream(arg.substring(7).split(","))
+                        .map(Integer::valueOf)
+                        .toList();
+            } else if (arg.startsWith("--jpa-rows=")) {
+                jpaRows = Integer.parseInt(arg.substring(11));
+            } else if (arg.startsWith("--report=")) {
+                report = Path.of(arg.substring(9));
+            }
+        }
+        BackfillBenchmark benchmark =
+                new BackfillBenchmark(TestDatabases.postgres().dataSource());
+        String markdown = benchmark.run(sizes, jpaRows);
+        System.out.println(markdown);
+        if (report != null) {
+            Files.createDirectories(report.getParent());
+            Files.writeString(report, markdown);
+        }
+        System.exit(0);
+    }
+
+    /** Runs every path at every size and the JPA loop at {@code jpaRows}; returns the report in Markdown. */
+    public String run(List<Integer> sizes, int jpaRows) throws SQLException, IOException {
+        populate(Math.min(20_000, sizes.get(0)));
+        measureEngine("warm-up", false);
+        measurements.clear();
+        for (int rows : sizes) {
+            populate(rows);
+            measure(
+                    "INSERT ... SELECT",
+                    rows,
+                    () -> execute("INSERT INTO bench_new (id, first_name, last_name)" + " SELECT id, "
+                            + Names.FIRST_NAME_SQL + ", " + Names.LAST_NAME_SQL + " FROM bench_old"));
+            measureEngine("dualwrite, Java mapping", false);
+            measureEngine("dualwrite, SQL mapping", true);
+        }
+        if (jpaRows > 0) {
+            populate(jpaRows);
+            measure(
+                    "INSERT ... SELECT",
+                    jpaRows,
+                    () -> execute("INSERT INTO bench_new (id, first_name, last_name)" + " SELECT id, "
+                            + Names.FIRST_NAME_SQL + ", " + Names.LAST_NAME_SQL + " FROM bench_old"));
+            measureEngine("dualwrite, Java mapping", false);
+            try (var context = JpaCopyLoop.start(dataSource)) {
+                measure("Spring Data JPA findAll(page) + saveAll", jpaRows, () -> JpaCopyLoop.copy(context, 1000));
+            }
+        }
+        return markdown();
+    }
+
+    public List<Measurement> measurements() {
+        return List.copyOf(measurements);
+    }
+
+    private void measureEngine(String path, boolean sql) {
+        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
+        JdbcStore<Long, OldRow> old = JdbcStore.builder(transactions, Long.class, OldRow.class)
+                .table("bench_old")
+                .key("id", OldRow::id)
+                .columns("full_name")
+                .mapper(rs -> new OldRow(rs.getLong(1), rs.getString(2)))
+                .binder((row, values) -> values.set("full_name", row.fullName()))
+                .build();
+        JdbcStore<Long, NewRow> fresh = JdbcStore.builder(transactions, Long.class, NewRow.class)
+                .table("bench_new")
+                .key("id", NewRow::id)
+                .columns("first_name", "last_name")
+                .mapper(rs -> new NewRow(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .binder((row, values) ->
+                        values.set("first_name", row.firstName()).set("last_name", row.lastName()))
+                .build();
+        Migration.Builder<Long, OldRow, NewRow> definition = Migration.builder(
+                        "bench-" + System.nanoTime(), Long.class, old, fresh)
+                .toNew(row -> {
+                    String[] name = Names.split(row.fullName());
+                    return new NewRow(row.id(), name[0], name[1]);
+                });
+        if (sql) {
+            definition.sqlMapping(SqlMapping.builder()
+                    .column("first_name", Names.FIRST_NAME_SQL)
+                    .column("last_name", Names.LAST_NAME_SQL)
+                    .build());
+        }
+        Backfill<Long, OldRow, NewRow> backfill = new Backfill<>(
+                definition.build(),
+                new JdbcBackfillStore(transactions),
+                BackfillOptions.defaults(),
+                "benchmark",
+                Clock.systemUTC());
+        measure(path, count("bench_old"), () -> {
+            backfill.start();
+            Backfill.Outcome outcome = backfill.run(() -> true);
+            if (outcome != Backfill.Outcome.COMPLETED) {
+                throw new IllegalStateException("backfill ended " + outcome + ": " + backfill.progress());
+            }
+            return backfill.progress().rowsCopied();
+        });
+    }
+
+    private void measure(String path, long rows, LongSupplier copy) {
+        execute("TRUNCATE bench_new");
+        HeapMeter.reset();
+        long started = System.nanoTime();
+        copy.getAsLong();
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        long inNew = count("bench_new");
+        if (inNew != rows) {
+            throw new IllegalStateException(path + " copied " + inNew + " rows of " + rows);
+        }
+        measurements.add(new Measurement(path, rows, elapsed, HeapMeter.peakBytes(), inNew));
+        System.err.printf(
+                Locale.ROOT,
+                "%-45s %,10d rows %8.2f s %,12.0f rows/s%n",
+                path,
+                rows,
+                elapsed.toNanos() / 1e9,
+                measurements.get(measurements.size() - 1).rowsPerSecond());
+    }
+
+    private void populate(int rows) {
+        execute("DROP TABLE IF EXISTS bench_old");
+        execute("DROP TABLE IF EXISTS bench_new");
+        execute("CREATE TABLE bench_old (id BIGINT PRIMARY KEY, full_name VARCHAR(200) NOT NULL)");
+        execute("CREATE TABLE bench_new (id BIGINT PRIMARY KEY, first_name VARCHAR(100) NOT NULL,"
+                + " last_name VARCHAR(100) NOT NULL)");
+        execute("INSERT INTO bench_old SELECT g, 'First' || g || ' Last' || g FROM generate_series(1, " + rows + ") g");
+        execute("VACUUM ANALYZE bench_old");
+    }
+
+    private long execute(String sql) {
+        try (Connection c = dataSource.getConnection();
+                Statement statement = c.createStatement()) {
+            statement.execute(sql);
+            return statement.getUpdateCount();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    private long count(String table) {
+        try (Connection c = dataSource.getConnection();
+                Statement statement = c.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The measurements as a Markdown table, each path's time as a ratio to INSERT ... SELECT at the same size. */
+    public String markdown() {
+        StringBuilder out = new StringBuilder();
+        out.append("| path | rows | seconds | rows/s | time vs INSERT ... SELECT | peak heap MiB |\n");
+        out.append("|---|---:|---:|---:|---:|---:|\n");
+        for (Measurement m : measurements) {
+            double baseline = measurements.stream()
+                    .filter(b -> b.path().equals("INSERT ... SELECT") && b.rows() == m.rows())
+                    .mapToDouble(b -> b.elapsed().toNanos())
+                    .findFirst()
+                    .orElse(Double.NaN);
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %,d | %.2f | %,.0f | %.2fx | %d |%n",
+                    m.path(),
+                    m.rows(),
+                    m.elapsed().toNanos() / 1e9,
+                    m.rowsPerSecond(),
+                    m.elapsed().toNanos() / baseline,
+                    m.peakHeapBytes() / (1024 * 1024)));
+        }
+        return out.toString();
+    }
+}
