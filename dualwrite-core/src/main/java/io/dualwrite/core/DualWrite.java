@@ -215,6 +215,12 @@ public final class DualWrite implements AutoCloseable {
         return backfill;
     }
 
+    /** Whether this instance runs backfills (it was built with a backfill store). */
+    public boolean hasBackfill(String name) {
+        migration(name);
+        return backfills.containsKey(name);
+    }
+
     /** This instance's identity, as recorded in leases and, later, the instance registry. */
     public String instanceId() {
         return instanceId;

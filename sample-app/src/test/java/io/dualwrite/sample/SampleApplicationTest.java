@@ -54,6 +54,20 @@ class SampleApplicationTest {
         http.send(HttpRequest.newBuilder(uri("/customers/2")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(get("/customers/2/name").statusCode()).isEqualTo(404);
         assertThat(count("customer_name")).isZero();
+
+        // Customer 1 was written before dual writes began: the backfill copies it.
+        dualWrite.advance(NameSplitMigration.NAME, TransitionRequest.by("test", "copy the history"));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() ->
+                        dualWrite.backfill(NameSplitMigration.NAME).progress().state()
+                                == io.dualwrite.core.backfill.BackfillState.COMPLETED);
+        assertThat(jdbc.queryForObject("SELECT first_name FROM customer_name WHERE customer_id = 1", String.class))
+                .isEqualTo("Ada");
+
+        dualWrite.advance(NameSplitMigration.NAME, TransitionRequest.by("test", "read the new table"));
+        jdbc.update("UPDATE customer SET full_name = 'Only Old' WHERE id = 1");
+        assertThat(get("/customers/1/name").body()).contains("\"firstName\":\"Ada\"");
     }
 
     private int count(String table) {

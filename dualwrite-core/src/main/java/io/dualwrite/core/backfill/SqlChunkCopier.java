@@ -8,7 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.stream.Collectors;
+import java.sql.Savepoint;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,20 +26,25 @@ final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopi
     private final String insertInto;
     private final String conflictClause;
     private final String selectList;
+    private final String newTable;
+    private final String newKey;
 
     SqlChunkCopier(JdbcStore<K, ?> oldStore, JdbcStore<K, ?> newStore, SqlMapping mapping) {
         this.transactions = oldStore.transactions();
         this.oldStore = oldStore;
         SqlDialect dialect = transactions.dialect();
         this.key = oldStore.keyColumn();
+        this.newTable = newStore.table();
+        this.newKey = newStore.keyColumn();
         this.table = oldStore.table();
         this.lockClause = dialect.shareLockClause();
         this.insertInto = "INSERT INTO " + newStore.table() + " (" + newStore.keyColumn() + ", "
                 + String.join(", ", newStore.columns()) + ") ";
-        this.selectList = key + ", "
-                + newStore.columns().stream()
-                        .map(c -> mapping.expressions().get(c))
-                        .collect(Collectors.joining(", "));
+        java.util.List<String> expressions = new java.util.ArrayList<>();
+        for (int i = 0; i < newStore.columns().size(); i++) {
+            expressions.add(mapping.expressions().get(newStore.columns().get(i)) + " AS dw_c" + i);
+        }
+        this.selectList = key + ", " + String.join(", ", expressions);
         this.conflictClause = switch (dialect) {
             case POSTGRESQL -> " ON CONFLICT (" + newStore.keyColumn() + ") DO NOTHING";
             case MARIADB ->
@@ -61,6 +66,9 @@ final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopi
 
     @Override
     public Chunk<K> copy(@Nullable K after, K upper, int size) {
+        if (transactions.dialect() == SqlDialect.POSTGRESQL) {
+            return copyInOneStatement(after, upper, size);
+        }
         return transactions.inTransaction(() -> transactions.withConnection(c -> {
             K lower = after;
             K end = chunkEnd(c, lower, upper, size);
@@ -77,6 +85,58 @@ final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopi
             }
             return new Chunk<>(rows, through, exhausted);
         }));
+    }
+
+    /**
+     * PostgreSQL: one statement per chunk. The CTE reads and locks the chunk's OLD rows once, the insert copies those
+     * absent from NEW, and the outer query reports how many rows the chunk covered and its last key. The fast form
+     * skips present rows with an anti-join, which costs far less than {@code ON CONFLICT}; if a live write inserted
+     * one of the chunk's keys after the statement's snapshot, it fails on the duplicate key, and the chunk is redone
+     * with {@code ON CONFLICT DO NOTHING} in the same transaction.
+     */
+    private Chunk<K> copyInOneStatement(@Nullable K after, K upper, int size) {
+        String chunk = "WITH chunk AS (SELECT " + selectList + range(after) + " ORDER BY " + key + " LIMIT ?"
+                + lockClause + "), copied AS (" + insertInto + "SELECT * FROM chunk";
+        String report = ") SELECT COUNT(*), MAX(" + key + ") FROM chunk";
+        // Bounding the NEW side to the remaining key range keeps the anti-join's hash side small: it holds only
+        // rows that live writes put there, not the rows earlier chunks copied.
+        String antiJoin = chunk + " c WHERE NOT EXISTS (SELECT 1 FROM " + newTable + " n WHERE n." + newKey + " = c."
+                + key + (after == null ? "" : " AND n." + newKey + " > ?") + " AND n." + newKey + " <= ?)" + report;
+        String onConflict = chunk + conflictClause + report;
+        return transactions.inTransaction(() -> transactions.withConnection(c -> {
+            Savepoint savepoint = c.setSavepoint();
+            try {
+                return runChunkStatement(c, antiJoin, after, upper, size, true);
+            } catch (SQLException e) {
+                if (!transactions.dialect().isDuplicateKey(e)) {
+                    throw e;
+                }
+                c.rollback(savepoint);
+                return runChunkStatement(c, onConflict, after, upper, size, false);
+            }
+        }));
+    }
+
+    private Chunk<K> runChunkStatement(
+            Connection c, String sql, @Nullable K after, K upper, int size, boolean boundedAntiJoin)
+            throws SQLException {
+        try (PreparedStatement copy = c.prepareStatement(sql)) {
+            int next = bindRange(copy, after, upper);
+            copy.setInt(next++, size);
+            if (boundedAntiJoin) {
+                if (after != null) {
+                    copy.setObject(next++, after);
+                }
+                copy.setObject(next, upper);
+            }
+            try (ResultSet rs = copy.executeQuery()) {
+                rs.next();
+                int rows = rs.getInt(1);
+                return rows == 0
+                        ? new Chunk<>(0, after, true)
+                        : new Chunk<>(rows, rs.getObject(2, oldStore.keyType()), false);
+            }
+        }
     }
 
     private @Nullable K chunkEnd(Connection c, @Nullable K after, K upper, int size) throws SQLException {

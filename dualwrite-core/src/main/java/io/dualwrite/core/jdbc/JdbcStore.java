@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -105,27 +106,85 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The keys of the batch that are present already are read in one range query, and the others inserted with a
+     * plain batched insert, which costs far less than a conflict-checking one. Should a concurrent insert take one of
+     * those keys first, the batch is redone with the dialect's insert-if-absent statement (inside a savepoint when a
+     * transaction is open, so that the transaction survives).
+     */
     @Override
     public void insertAbsent(List<V> values) {
         if (values.isEmpty()) {
             return;
         }
         SqlDialect dialect = transactions.dialect();
-        String sql = dialect.insertAbsent(table, keyColumn, columns);
+        String conflictFree = dialect.insertAbsent(table, keyColumn, columns);
         transactions.withConnection(c -> {
-            if (sql == null) {
+            if (conflictFree == null) {
                 insertIgnoringDuplicates(c, dialect, values);
                 return null;
             }
-            try (PreparedStatement statement = c.prepareStatement(sql)) {
-                for (V value : values) {
-                    bind(statement, value);
-                    statement.addBatch();
+            List<V> absent = withoutPresentKeys(c, values);
+            if (absent.isEmpty()) {
+                return null;
+            }
+            Savepoint savepoint = c.getAutoCommit() ? null : c.setSavepoint();
+            try {
+                insertBatch(c, dialect.insert(table, keyColumn, columns), absent);
+            } catch (SQLException e) {
+                if (!dialect.isDuplicateKey(e) && !(e instanceof java.sql.BatchUpdateException)) {
+                    throw e;
                 }
-                statement.executeBatch();
+                if (savepoint != null) {
+                    c.rollback(savepoint);
+                }
+                insertBatch(c, conflictFree, absent);
             }
             return null;
         });
+    }
+
+    private List<V> withoutPresentKeys(Connection c, List<V> values) throws SQLException {
+        K lowest = null;
+        K highest = null;
+        for (V value : values) {
+            K key = keyOf.apply(value);
+            lowest = lowest == null || key.compareTo(lowest) < 0 ? key : lowest;
+            highest = highest == null || key.compareTo(highest) > 0 ? key : highest;
+        }
+        java.util.Set<K> present = new java.util.HashSet<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT " + keyColumn + " FROM " + table + " WHERE "
+                + keyColumn + " >= ? AND " + keyColumn + " <= ?")) {
+            select.setObject(1, lowest);
+            select.setObject(2, highest);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    present.add(rs.getObject(1, keyType));
+                }
+            }
+        }
+        if (present.isEmpty()) {
+            return values;
+        }
+        List<V> absent = new ArrayList<>(values.size());
+        for (V value : values) {
+            if (!present.contains(keyOf.apply(value))) {
+                absent.add(value);
+            }
+        }
+        return absent;
+    }
+
+    private void insertBatch(Connection c, String sql, List<V> values) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            for (V value : values) {
+                bind(statement, value);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
     }
 
     private void insertIgnoringDuplicates(Connection c, SqlDialect dialect, List<V> values) throws SQLException {

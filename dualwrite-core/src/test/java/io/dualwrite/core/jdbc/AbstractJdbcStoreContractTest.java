@@ -87,6 +87,38 @@ abstract class AbstractJdbcStoreContractTest {
     }
 
     @Test
+    void insertAbsentKeepsARowThatAConcurrentTransactionInsertedFirst() throws Exception {
+        java.util.concurrent.CountDownLatch inserted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> live = pool.submit(() -> transactions.inTransaction(() -> {
+                names.upsert(new PersonName(5, "Live", "Write"));
+                inserted.countDown();
+                await(commit);
+            }));
+            await(inserted);
+            java.util.concurrent.Future<?> copy =
+                    pool.submit(() -> transactions.inTransaction(() -> names.insertAbsent(List.of(
+                            new PersonName(4, "Copy", "Four"),
+                            new PersonName(5, "Stale", "Copy"),
+                            new PersonName(6, "Copy", "Six")))));
+            Thread.sleep(200);
+            commit.countDown();
+            live.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            copy.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            commit.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(People.rows(database.dataSource(), PREFIX + "_new"))
+                .containsExactly(
+                        java.util.Map.entry(4L, "Copy|Four"),
+                        java.util.Map.entry(5L, "Live|Write"),
+                        java.util.Map.entry(6L, "Copy|Six"));
+    }
+
+    @Test
     void insertAbsentOfAnEmptyBatchDoesNothing() {
         names.insertAbsent(List.of());
         assertThat(People.rows(database.dataSource(), PREFIX + "_new")).isEmpty();

@@ -3,7 +3,9 @@ package io.dualwrite.spring.boot;
 import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.TransitionGuard;
+import io.dualwrite.core.backfill.BackfillStore;
 import io.dualwrite.core.jdbc.DualWriteSchema;
+import io.dualwrite.core.jdbc.JdbcBackfillStore;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.phase.PhaseStore;
@@ -63,18 +65,29 @@ public class DualWriteAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    BackfillStore dualWriteBackfillStore(JdbcTransactions transactions, DualWriteSchemaInitializer schema) {
+        return new JdbcBackfillStore(transactions);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     DualWrite dualWrite(
             PhaseStore phaseStore,
+            BackfillStore backfillStore,
             DualWriteSchemaInitializer schema,
             DualWriteProperties properties,
             ObjectProvider<Migration<?, ?, ?>> migrations,
             ObjectProvider<TransitionGuard> guards,
             ObjectProvider<DualWriteBuilderCustomizer> customizers) {
-        DualWrite.Builder builder = DualWrite.builder(phaseStore).refreshInterval(properties.getRefreshInterval());
+        DualWrite.Builder builder = DualWrite.builder(phaseStore)
+                .refreshInterval(properties.getRefreshInterval())
+                .backfillStore(backfillStore)
+                .backfillOptions(properties.getBackfill().toOptions());
         migrations.orderedStream().forEach(builder::migration);
         guards.orderedStream().forEach(builder::guard);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-        return builder.build();
+        DualWrite dualWrite = builder.build();
+        return properties.getBackfill().isEnabled() ? dualWrite.startBackgroundWork() : dualWrite;
     }
 
     /** Creates dualwrite's tables at startup, according to {@code dualwrite.jdbc.initialize-schema}. */

@@ -1,6 +1,7 @@
 package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.backfill.BackfillOptions;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
@@ -16,6 +17,8 @@ public class DualWriteProperties {
     private Duration refreshInterval = DualWrite.DEFAULT_REFRESH_INTERVAL;
 
     private final Jdbc jdbc = new Jdbc();
+
+    private final Backfill backfill = new Backfill();
 
     public boolean isEnabled() {
         return enabled;
@@ -35,6 +38,132 @@ public class DualWriteProperties {
 
     public Jdbc getJdbc() {
         return jdbc;
+    }
+
+    public Backfill getBackfill() {
+        return backfill;
+    }
+
+    /** How backfills copy (see docs/backfill.md). */
+    public static class Backfill {
+
+        /** Whether this instance takes part in copying rows for migrations in BACKFILL. */
+        private boolean enabled = true;
+
+        /** Rows in the first chunk. */
+        private int initialChunkSize = BackfillOptions.DEFAULT_INITIAL_CHUNK_SIZE;
+
+        /** The smallest chunk the adaptive sizing goes down to. */
+        private int minChunkSize = BackfillOptions.DEFAULT_MIN_CHUNK_SIZE;
+
+        /** The largest chunk the adaptive sizing goes up to. */
+        private int maxChunkSize = BackfillOptions.DEFAULT_MAX_CHUNK_SIZE;
+
+        /** The time one chunk should take; chunk sizes adapt towards it. */
+        private Duration targetChunkTime = BackfillOptions.DEFAULT_TARGET_CHUNK_TIME;
+
+        /** The copy rate limit in rows per second; 0 for none. */
+        private int maxRowsPerSecond = BackfillOptions.DEFAULT_MAX_ROWS_PER_SECOND;
+
+        /** How long an instance may hold the copy lease without a checkpoint before another takes over. */
+        private Duration leaseDuration = BackfillOptions.DEFAULT_LEASE_DURATION;
+
+        /** Consecutive failed chunks before the backfill is marked FAILED. */
+        private int maxRetries = BackfillOptions.DEFAULT_MAX_RETRIES;
+
+        /** How often an instance checks for copying to do. */
+        private Duration pollInterval = BackfillOptions.DEFAULT_POLL_INTERVAL;
+
+        /** The options these properties describe; invalid values fail with a message naming them. */
+        public BackfillOptions toOptions() {
+            try {
+                return new BackfillOptions(
+                        initialChunkSize,
+                        minChunkSize,
+                        maxChunkSize,
+                        targetChunkTime,
+                        maxRowsPerSecond,
+                        leaseDuration,
+                        maxRetries,
+                        BackfillOptions.DEFAULT_RETRY_BACKOFF,
+                        BackfillOptions.DEFAULT_MAX_BACKOFF,
+                        pollInterval);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Invalid dualwrite.backfill.* configuration: " + e.getMessage(), e);
+            }
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getInitialChunkSize() {
+            return initialChunkSize;
+        }
+
+        public void setInitialChunkSize(int initialChunkSize) {
+            this.initialChunkSize = initialChunkSize;
+        }
+
+        public int getMinChunkSize() {
+            return minChunkSize;
+        }
+
+        public void setMinChunkSize(int minChunkSize) {
+            this.minChunkSize = minChunkSize;
+        }
+
+        public int getMaxChunkSize() {
+            return maxChunkSize;
+        }
+
+        public void setMaxChunkSize(int maxChunkSize) {
+            this.maxChunkSize = maxChunkSize;
+        }
+
+        public Duration getTargetChunkTime() {
+            return targetChunkTime;
+        }
+
+        public void setTargetChunkTime(Duration targetChunkTime) {
+            this.targetChunkTime = targetChunkTime;
+        }
+
+        public int getMaxRowsPerSecond() {
+            return maxRowsPerSecond;
+        }
+
+        public void setMaxRowsPerSecond(int maxRowsPerSecond) {
+            this.maxRowsPerSecond = maxRowsPerSecond;
+        }
+
+        public Duration getLeaseDuration() {
+            return leaseDuration;
+        }
+
+        public void setLeaseDuration(Duration leaseDuration) {
+            this.leaseDuration = leaseDuration;
+        }
+
+        public int getMaxRetries() {
+            return maxRetries;
+        }
+
+        public void setMaxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+        }
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
     }
 
     /** dualwrite's own tables. */

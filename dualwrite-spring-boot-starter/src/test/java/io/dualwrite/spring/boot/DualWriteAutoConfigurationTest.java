@@ -102,6 +102,66 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void backfillPropertyDefaultsAreTheCoreDefaults() {
+        assertThat(new DualWriteProperties().getBackfill().toOptions())
+                .isEqualTo(io.dualwrite.core.backfill.BackfillOptions.defaults());
+        assertThat(new DualWriteProperties().getRefreshInterval()).isEqualTo(DualWrite.DEFAULT_REFRESH_INTERVAL);
+    }
+
+    @Test
+    void invalidBackfillSettingsFailStartupNamingTheProblem() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.backfill.min-chunk-size=500", "dualwrite.backfill.max-chunk-size=100")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining(
+                                "maxChunkSize (at least minChunkSize) must be at least 500, but was 100"));
+    }
+
+    @Test
+    void enteringBackfillCopiesTheRowsInTheBackground() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.backfill.poll-interval=20ms")
+                .run(context -> {
+                    JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+                    for (int id = 1; id <= 50; id++) {
+                        jdbc.update("INSERT INTO person_full (id, name) VALUES (?, ?)", id, "First" + id + " Last");
+                    }
+                    DualWrite dualWrite = context.getBean(DualWrite.class);
+                    dualWrite.advance("names", TransitionRequest.by("ops", "dual writes"));
+                    dualWrite.advance("names", TransitionRequest.by("ops", "backfill"));
+
+                    org.awaitility.Awaitility.await()
+                            .atMost(Duration.ofSeconds(20))
+                            .until(() -> dualWrite.backfill("names").progress().state()
+                                    == io.dualwrite.core.backfill.BackfillState.COMPLETED);
+                    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM person_split", Integer.class))
+                            .isEqualTo(50);
+                });
+    }
+
+    @Test
+    void bindsMetricsWhenMicrometerIsPresent() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withBean(
+                        io.micrometer.core.instrument.MeterRegistry.class,
+                        io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+                .withConfiguration(AutoConfigurations.of(DualWriteMetricsAutoConfiguration.class))
+                .run(context -> {
+                    var registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+                    context.getBean(io.dualwrite.core.metrics.DualWriteMetrics.class)
+                            .bindTo(registry);
+                    assertThat(registry.get("dualwrite.migration.phase")
+                                    .tag("migration", "names")
+                                    .gauge()
+                                    .value())
+                            .isZero();
+                });
+    }
+
+    @Test
     void dualWritesJoinTheCallersSpringTransaction() {
         runner.withUserConfiguration(NamesMigration.class).run(context -> {
             DualWrite dualWrite = context.getBean(DualWrite.class);

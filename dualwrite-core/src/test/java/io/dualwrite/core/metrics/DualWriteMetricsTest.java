@@ -1,0 +1,83 @@
+package io.dualwrite.core.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.MutableClock;
+import io.dualwrite.core.People;
+import io.dualwrite.core.People.Person;
+import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.TransitionRequest;
+import io.dualwrite.core.backfill.Backfill;
+import io.dualwrite.core.backfill.BackfillOptions;
+import io.dualwrite.core.backfill.InMemoryBackfillStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.phase.InMemoryPhaseStore;
+import io.dualwrite.testsupport.TestDatabases;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+class DualWriteMetricsTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T12:00:00Z"));
+
+    @Test
+    void gaugesFollowThePhaseAndTheBackfill() {
+        DataSource dataSource = TestDatabases.h2().dataSource();
+        People.createTables(dataSource, "metrics");
+        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
+        for (long id = 1; id <= 40; id++) {
+            People.oldStore(transactions, "metrics").upsert(new Person(id, "A B"));
+        }
+        Migration<Long, Person, PersonName> migration = Migration.builder(
+                        "names",
+                        Long.class,
+                        People.oldStore(transactions, "metrics"),
+                        People.newStore(transactions, "metrics"))
+                .toNew(People::split)
+                .build();
+        DualWrite dualWrite = DualWrite.builder(new InMemoryPhaseStore())
+                .migration(migration)
+                .backfillStore(new InMemoryBackfillStore())
+                .backfillOptions(BackfillOptions.defaults().withChunkSizes(10, 10, 10))
+                .build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new DualWriteMetrics(dualWrite, clock).bindTo(registry);
+
+        assertThat(gauge(registry, "dualwrite.migration.phase")).isEqualTo(0);
+        assertThat(registry.get("dualwrite.backfill.state")
+                        .tag("state", "IDLE")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
+
+        dualWrite.advance("names", TransitionRequest.by("ops", null));
+        dualWrite.advance("names", TransitionRequest.by("ops", null));
+        assertThat(((Backfill<?, ?, ?>) dualWrite.backfill("names")).run(() -> true))
+                .isEqualTo(Backfill.Outcome.COMPLETED);
+        clock.advance(Duration.ofSeconds(2));
+
+        assertThat(gauge(registry, "dualwrite.migration.phase")).isEqualTo(2);
+        assertThat(gauge(registry, "dualwrite.backfill.rows.copied")).isEqualTo(40);
+        assertThat(gauge(registry, "dualwrite.backfill.rows.estimated")).isEqualTo(40);
+        assertThat(gauge(registry, "dualwrite.backfill.progress")).isEqualTo(1.0);
+        assertThat(registry.get("dualwrite.backfill.state")
+                        .tag("state", "COMPLETED")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
+        assertThat(registry.get("dualwrite.backfill.state")
+                        .tag("state", "RUNNING")
+                        .gauge()
+                        .value())
+                .isZero();
+    }
+
+    private static double gauge(SimpleMeterRegistry registry, String name) {
+        return registry.get(name).tag("migration", "names").gauge().value();
+    }
+}
