@@ -15,7 +15,7 @@ class BackfillBenchmarkTest {
     @Test
     void everyPathCopiesEveryRowAndIsReported() throws Exception {
         BackfillBenchmark benchmark =
-                new BackfillBenchmark(TestDatabases.postgres().dataSource());
+                new BackfillBenchmark(TestDatabases.postgres().dataSource(), 1);
 
         String report = benchmark.run(List.of(3_000), 1_000);
 
