@@ -97,21 +97,13 @@ public final class BackfillBenchmark {
         measurements.clear();
         for (int rows : sizes) {
             populate(rows);
-            measure(
-                    "INSERT ... SELECT",
-                    rows,
-                    () -> execute("INSERT INTO bench_new (id, first_name, last_name)" + " SELECT id, "
-                            + Names.FIRST_NAME_SQL + ", " + Names.LAST_NAME_SQL + " FROM bench_old"));
+            measureInsertSelect(rows);
             measureEngine("dualwrite, Java mapping", false);
             measureEngine("dualwrite, SQL mapping", true);
         }
         if (jpaRows > 0) {
             populate(jpaRows);
-            measure(
-                    "INSERT ... SELECT",
-                    jpaRows,
-                    () -> execute("INSERT INTO bench_new (id, first_name, last_name)" + " SELECT id, "
-                            + Names.FIRST_NAME_SQL + ", " + Names.LAST_NAME_SQL + " FROM bench_old"));
+            measureInsertSelect(jpaRows);
             measureEngine("dualwrite, Java mapping", false);
             try (var context = JpaCopyLoop.start(dataSource)) {
                 measure("Spring Data JPA findAll(page) + saveAll", jpaRows, () -> JpaCopyLoop.copy(context, 1000));
@@ -122,6 +114,14 @@ public final class BackfillBenchmark {
 
     public List<Measurement> measurements() {
         return List.copyOf(measurements);
+    }
+
+    private void measureInsertSelect(long rows) {
+        measure(
+                "INSERT ... SELECT",
+                rows,
+                () -> execute("INSERT INTO bench_new (id, first_name, last_name) SELECT id, " + Names.FIRST_NAME_SQL
+                        + ", " + Names.LAST_NAME_SQL + " FROM bench_old"));
     }
 
     private void measureEngine(String path, boolean sql) {

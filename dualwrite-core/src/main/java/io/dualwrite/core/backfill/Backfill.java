@@ -211,19 +211,6 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
                 rate = Math.min(rate, options.maxRowsPerSecond());
             }
             last = chunk.lastKey();
-            if (chunk.exhausted()) {
-                store.checkpoint(
-                        migration.name(),
-                        instanceId,
-                        codec.encode(last),
-                        chunk.rows(),
-                        rate,
-                        clock.instant(),
-                        leaseUntil());
-                store.complete(migration.name(), instanceId, clock.instant());
-                log.info("Backfill of '{}' completed", migration.name());
-                return Outcome.COMPLETED;
-            }
             if (!store.checkpoint(
                     migration.name(),
                     instanceId,
@@ -237,6 +224,11 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
                         migration.name(),
                         instanceId);
                 return Outcome.STOPPED;
+            }
+            if (chunk.exhausted()) {
+                store.complete(migration.name(), instanceId, clock.instant());
+                log.info("Backfill of '{}' completed", migration.name());
+                return Outcome.COMPLETED;
             }
             if (elapsed.compareTo(options.targetChunkTime().multipliedBy(4)) > 0) {
                 log.info(

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -13,27 +12,24 @@ import javax.sql.DataSource;
  * {@link JdbcTransactions} kept by dualwrite: a transaction's connection is bound to the thread, per data source,
  * so that every instance for the same data source joins it.
  */
-final class LocalJdbcTransactions implements JdbcTransactions {
+final class LocalJdbcTransactions extends AbstractJdbcTransactions {
 
     private static final ThreadLocal<Map<DataSource, Connection>> BOUND = ThreadLocal.withInitial(IdentityHashMap::new);
 
-    private final DataSource dataSource;
-    private volatile SqlDialect dialect;
-
     LocalJdbcTransactions(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        super(dataSource);
     }
 
     @Override
     public <T> T inTransaction(Supplier<T> work) {
         Map<DataSource, Connection> bound = BOUND.get();
-        if (bound.containsKey(dataSource)) {
+        if (bound.containsKey(dataSource())) {
             return work.get();
         }
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = dataSource().getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            bound.put(dataSource, connection);
+            bound.put(dataSource(), connection);
             try {
                 T result = work.get();
                 connection.commit();
@@ -42,42 +38,27 @@ final class LocalJdbcTransactions implements JdbcTransactions {
                 rollback(connection, e);
                 throw e;
             } finally {
-                bound.remove(dataSource);
+                bound.remove(dataSource());
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new StoreException("Transaction on " + dataSource + " failed: " + e.getMessage(), e);
+            throw new StoreException("Transaction on " + dataSource() + " failed: " + e.getMessage(), e);
         }
     }
 
     @Override
     public <T> T withConnection(SqlWork<T> work) {
-        Connection bound = BOUND.get().get(dataSource);
+        Connection bound = BOUND.get().get(dataSource());
         try {
             if (bound != null) {
                 return work.run(bound);
             }
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = dataSource().getConnection()) {
                 return work.run(connection);
             }
         } catch (SQLException e) {
             throw new StoreException(e.getMessage(), e);
         }
-    }
-
-    @Override
-    public SqlDialect dialect() {
-        SqlDialect detected = dialect;
-        if (detected == null) {
-            detected = withConnection(SqlDialect::detect);
-            dialect = detected;
-        }
-        return detected;
-    }
-
-    @Override
-    public DataSource dataSource() {
-        return dataSource;
     }
 
     private static void rollback(Connection connection, Throwable cause) {
@@ -86,20 +67,5 @@ final class LocalJdbcTransactions implements JdbcTransactions {
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof JdbcTransactions that && that.dataSource() == dataSource;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(dataSource);
-    }
-
-    @Override
-    public String toString() {
-        return "JdbcTransactions[" + dataSource + "]";
     }
 }

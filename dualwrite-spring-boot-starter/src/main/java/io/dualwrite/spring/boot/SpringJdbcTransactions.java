@@ -1,12 +1,10 @@
 package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.StoreException;
-import io.dualwrite.core.jdbc.JdbcTransactions;
-import io.dualwrite.core.jdbc.SqlDialect;
+import io.dualwrite.core.jdbc.AbstractJdbcTransactions;
 import io.dualwrite.core.jdbc.SqlWork;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Objects;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -17,14 +15,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@link JdbcTransactions} that join Spring-managed transactions: a dual write inside a {@code @Transactional}
  * method uses that method's connection and commits or rolls back with it.
  */
-public final class SpringJdbcTransactions implements JdbcTransactions {
+public final class SpringJdbcTransactions extends AbstractJdbcTransactions {
 
-    private final DataSource dataSource;
     private final TransactionTemplate transactionTemplate;
-    private volatile SqlDialect dialect;
 
     public SpringJdbcTransactions(DataSource dataSource, PlatformTransactionManager transactionManager) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        super(dataSource);
         this.transactionTemplate = new TransactionTemplate(transactionManager);
     }
 
@@ -35,43 +31,13 @@ public final class SpringJdbcTransactions implements JdbcTransactions {
 
     @Override
     public <T> T withConnection(SqlWork<T> work) {
-        Connection connection = DataSourceUtils.getConnection(dataSource);
+        Connection connection = DataSourceUtils.getConnection(dataSource());
         try {
             return work.run(connection);
         } catch (SQLException e) {
             throw new StoreException(e.getMessage(), e);
         } finally {
-            DataSourceUtils.releaseConnection(connection, dataSource);
+            DataSourceUtils.releaseConnection(connection, dataSource());
         }
-    }
-
-    @Override
-    public SqlDialect dialect() {
-        SqlDialect detected = dialect;
-        if (detected == null) {
-            detected = withConnection(SqlDialect::detect);
-            dialect = detected;
-        }
-        return detected;
-    }
-
-    @Override
-    public DataSource dataSource() {
-        return dataSource;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof JdbcTransactions that && that.dataSource() == dataSource;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(dataSource);
-    }
-
-    @Override
-    public String toString() {
-        return "SpringJdbcTransactions[" + dataSource + "]";
     }
 }
