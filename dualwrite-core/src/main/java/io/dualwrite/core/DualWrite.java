@@ -8,6 +8,12 @@ import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseCache;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
+import io.dualwrite.core.verify.RepairReport;
+import io.dualwrite.core.verify.Repairer;
+import io.dualwrite.core.verify.VerificationProgress;
+import io.dualwrite.core.verify.VerificationStore;
+import io.dualwrite.core.verify.Verifier;
+import io.dualwrite.core.verify.VerifierOptions;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +58,8 @@ public final class DualWrite implements AutoCloseable {
     private final BackfillOptions backfillOptions;
     private final Map<String, Backfill<?, ?, ?>> backfills = new LinkedHashMap<>();
     private BackfillWorker backfillWorker;
+    private final VerificationStore verificationStore;
+    private final VerifierOptions verifierOptions;
 
     private DualWrite(Builder builder) {
         this.migrations = Collections.unmodifiableMap(new LinkedHashMap<>(builder.migrations));
@@ -61,6 +69,8 @@ public final class DualWrite implements AutoCloseable {
         this.guards = List.copyOf(builder.guards);
         this.instanceId = builder.instanceId;
         this.backfillOptions = builder.backfillOptions;
+        this.verificationStore = builder.verificationStore;
+        this.verifierOptions = builder.verifierOptions;
         for (Migration<?, ?, ?> migration : migrations.values()) {
             PhaseState state =
                     store.initialize(migration.name(), MigrationPhase.OLD_ONLY, SYSTEM_ACTOR, clock.instant());
@@ -215,6 +225,45 @@ public final class DualWrite implements AutoCloseable {
         return backfill;
     }
 
+    /**
+     * Runs a full verification of a migration to its end (resuming one that was interrupted), recording divergent
+     * keys in the divergence ledger.
+     *
+     * @throws DualWriteException if this instance was built without a verification store
+     */
+    public VerificationProgress verify(String name) {
+        return verifier(migration(name)).verify(() -> true);
+    }
+
+    /** The progress of a migration's latest full verification. */
+    public VerificationProgress verification(String name) {
+        return verifier(migration(name)).progress();
+    }
+
+    /** A verifier of a migration, to run with a stop condition or to read the divergences it reports. */
+    public <K extends Comparable<? super K>, O, N> Verifier<K, O, N> verifier(Migration<K, O, N> migration) {
+        migration(migration.name());
+        if (verificationStore == null) {
+            throw new DualWriteException(
+                    "No verification store is configured; build DualWrite with verificationStore(...)");
+        }
+        return new Verifier<>(migration, verificationStore, verifierOptions, () -> phase(migration.name()), clock);
+    }
+
+    /** Repairs up to {@code limit} keys of each of the migration's divergence ledgers (see {@link Repairer}). */
+    public RepairReport repair(String name, int limit) {
+        return repairer(migration(name)).repair(limit);
+    }
+
+    /** How many keys of a migration wait in its divergence ledgers. */
+    public long ledgerSize(String name) {
+        return repairer(migration(name)).ledgerSize();
+    }
+
+    private <K extends Comparable<? super K>, O, N> Repairer<K, O, N> repairer(Migration<K, O, N> migration) {
+        return new Repairer<>(migration, () -> phase(migration.name()));
+    }
+
     /** Whether this instance runs backfills (it was built with a backfill store). */
     public boolean hasBackfill(String name) {
         migration(name);
@@ -302,6 +351,8 @@ public final class DualWrite implements AutoCloseable {
         private BackfillStore backfillStore;
         private BackfillOptions backfillOptions = BackfillOptions.defaults();
         private String instanceId = defaultInstanceId();
+        private VerificationStore verificationStore;
+        private VerifierOptions verifierOptions = VerifierOptions.defaults();
 
         private Builder(PhaseStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -352,6 +403,18 @@ public final class DualWrite implements AutoCloseable {
         /** How backfills copy. Default {@link BackfillOptions#defaults()}. */
         public Builder backfillOptions(BackfillOptions backfillOptions) {
             this.backfillOptions = Objects.requireNonNull(backfillOptions, "backfillOptions");
+            return this;
+        }
+
+        /** Where verification progress is kept; without one, this instance cannot verify. */
+        public Builder verificationStore(VerificationStore verificationStore) {
+            this.verificationStore = Objects.requireNonNull(verificationStore, "verificationStore");
+            return this;
+        }
+
+        /** How full verifications walk the data. Default {@link VerifierOptions#defaults()}. */
+        public Builder verifierOptions(VerifierOptions verifierOptions) {
+            this.verifierOptions = Objects.requireNonNull(verifierOptions, "verifierOptions");
             return this;
         }
 

@@ -255,13 +255,23 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
                     throw new InvalidMigrationException("Migration '" + name + "': " + e.getMessage());
                 }
             }
+            boolean sameDatabase = oldStore.transactions().equals(newStore.transactions());
+            if (sameDatabase && ledgers.size() == 1) {
+                // One database, one ledger: both sides record into the one declared.
+                DivergenceLedger only = ledgers.values().iterator().next();
+                ledgers.put(Side.OLD, only);
+                ledgers.put(Side.NEW, only);
+            }
             for (Side side : Side.values()) {
                 if (!ledgers.containsKey(side)
                         && (side == Side.OLD ? oldStore : newStore).transactions() instanceof JdbcTransactions jdbc) {
-                    ledgers.put(side, new JdbcDivergenceLedger(jdbc));
+                    DivergenceLedger ledger = new JdbcDivergenceLedger(jdbc);
+                    ledgers.put(side, ledger);
+                    if (sameDatabase) {
+                        ledgers.put(side.other(), ledger);
+                    }
                 }
             }
-            boolean sameDatabase = oldStore.transactions().equals(newStore.transactions());
             if (failurePolicy == SecondaryFailurePolicy.RECORD_FOR_REPAIR && !sameDatabase && ledgers.size() < 2) {
                 throw new InvalidMigrationException("Migration '" + name + "' uses RECORD_FOR_REPAIR across two"
                         + " databases but has no divergence ledger for "

@@ -99,6 +99,32 @@ class CrossDatabaseRoutingTest {
     }
 
     @Test
+    void keysRecordedDuringAnOutageAreRepairedAfterItAndVerifyClean() {
+        Fixture fixture = fixture(SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.DUAL_WRITE);
+        for (long id = 1; id <= 20; id++) {
+            fixture.people.write(new Person(id, "First" + id + " Last" + id));
+        }
+        newDatabase.cut();
+        fixture.people.write(new Person(3, "Changed During Outage"));
+        fixture.people.delete(4L);
+        fixture.people.write(new Person(21, "Created During Outage"));
+        newDatabase.restore();
+        assertThat(fixture.dualWrite.ledgerSize(fixture.migration.name())).isEqualTo(3);
+
+        io.dualwrite.core.verify.RepairReport report = fixture.dualWrite.repair(fixture.migration.name(), 100);
+
+        assertThat(report.repaired()).isEqualTo(3);
+        assertThat(fixture.dualWrite.ledgerSize(fixture.migration.name())).isZero();
+        assertThat(fixture.dualWrite.verify(fixture.migration.name()).divergences())
+                .isZero();
+        assertThat(People.rows(postgres, PREFIX + "_new"))
+                .hasSize(20)
+                .containsEntry(3L, "Changed|During Outage")
+                .containsEntry(21L, "Created|During Outage")
+                .doesNotContainKey(4L);
+    }
+
+    @Test
     void inReadNewTheLedgerLivesWithTheNewSide() {
         Fixture fixture = fixture(SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.READ_NEW);
         oldDatabase.cut();
@@ -140,6 +166,11 @@ class CrossDatabaseRoutingTest {
             @Override
             public java.util.Optional<PersonName> read(Long key) {
                 return delegate.read(key);
+            }
+
+            @Override
+            public java.util.Optional<PersonName> readLocked(Long key) {
+                return delegate.readLocked(key);
             }
 
             @Override
@@ -217,13 +248,17 @@ class CrossDatabaseRoutingTest {
                 .build();
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(postgres))
                 .migration(migration)
+                .verificationStore(new io.dualwrite.core.jdbc.JdbcVerificationStore(postgres))
+                .verifierOptions(new io.dualwrite.core.verify.VerifierOptions(8, java.time.Duration.ofMillis(20), 0))
                 .build();
         while (dualWrite.phase(migration.name()) != phase) {
             dualWrite.advance(migration.name(), TransitionRequest.by("test", "to " + phase));
         }
-        return new Fixture(migration, dualWrite.repository(migration));
+        return new Fixture(migration, dualWrite.repository(migration), dualWrite);
     }
 
     private record Fixture(
-            Migration<Long, Person, PersonName> migration, DualRepository<Long, Person, PersonName> people) {}
+            Migration<Long, Person, PersonName> migration,
+            DualRepository<Long, Person, PersonName> people,
+            DualWrite dualWrite) {}
 }

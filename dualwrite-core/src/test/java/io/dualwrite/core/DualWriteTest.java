@@ -143,6 +143,10 @@ class DualWriteTest {
                 return Optional.empty();
             }
 
+            public Optional<String> readLocked(Key k) {
+                return Optional.empty();
+            }
+
             public void upsert(String v) {}
 
             public void insertAbsent(List<String> v) {}

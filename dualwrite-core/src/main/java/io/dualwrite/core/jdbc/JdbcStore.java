@@ -84,7 +84,16 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
 
     @Override
     public Optional<V> read(K key) {
-        String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " = ?";
+        return read(key, "");
+    }
+
+    @Override
+    public Optional<V> readLocked(K key) {
+        return read(key, transactions.dialect().shareLockClause());
+    }
+
+    private Optional<V> read(K key, String lockClause) {
+        String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " = ?" + lockClause;
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 statement.setObject(1, key);

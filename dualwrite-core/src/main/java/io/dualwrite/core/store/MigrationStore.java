@@ -21,6 +21,12 @@ public interface MigrationStore<K extends Comparable<? super K>, V> {
     /** The value stored under a key, if any. */
     Optional<V> read(K key);
 
+    /**
+     * The value under a key, holding a shared lock on it until the transaction open on this thread ends, so that no
+     * live write can change or delete it meanwhile. Must be called inside {@code transactions().inTransaction(...)}.
+     */
+    Optional<V> readLocked(K key);
+
     /** Inserts the value, or replaces the one stored under its key. */
     void upsert(V value);
 

@@ -48,3 +48,16 @@ CREATE TABLE IF NOT EXISTS dualwrite_backfill (
     lease_until     TIMESTAMP(6),
     failure         VARCHAR(2000)
 );
+
+CREATE TABLE IF NOT EXISTS dualwrite_verification (
+    migration     VARCHAR(100)  NOT NULL PRIMARY KEY,
+    state         VARCHAR(20)   NOT NULL,
+    last_key      VARCHAR(500),
+    rows_checked  BIGINT        NOT NULL,
+    divergences   BIGINT        NOT NULL,
+    in_flight     BIGINT        NOT NULL,
+    started_at    TIMESTAMP(6),
+    updated_at    TIMESTAMP(6)  NOT NULL,
+    completed_at  TIMESTAMP(6),
+    failure       VARCHAR(2000)
+);

@@ -8,7 +8,9 @@ import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcBackfillStore;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.jdbc.JdbcVerificationStore;
 import io.dualwrite.core.phase.PhaseStore;
+import io.dualwrite.core.verify.VerificationStore;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -71,9 +73,16 @@ public class DualWriteAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    VerificationStore dualWriteVerificationStore(JdbcTransactions transactions, DualWriteSchemaInitializer schema) {
+        return new JdbcVerificationStore(transactions);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     DualWrite dualWrite(
             PhaseStore phaseStore,
             BackfillStore backfillStore,
+            VerificationStore verificationStore,
             DualWriteSchemaInitializer schema,
             DualWriteProperties properties,
             ObjectProvider<Migration<?, ?, ?>> migrations,
@@ -82,6 +91,7 @@ public class DualWriteAutoConfiguration {
         DualWrite.Builder builder = DualWrite.builder(phaseStore)
                 .refreshInterval(properties.getRefreshInterval())
                 .backfillStore(backfillStore)
+                .verificationStore(verificationStore)
                 .backfillOptions(properties.getBackfill().toOptions());
         migrations.orderedStream().forEach(builder::migration);
         guards.orderedStream().forEach(builder::guard);

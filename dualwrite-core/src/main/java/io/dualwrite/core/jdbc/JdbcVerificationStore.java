@@ -1,0 +1,129 @@
+package io.dualwrite.core.jdbc;
+
+import io.dualwrite.core.verify.VerificationProgress;
+import io.dualwrite.core.verify.VerificationState;
+import io.dualwrite.core.verify.VerificationStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** A {@link VerificationStore} on dualwrite's table {@code dualwrite_verification} (see {@link DualWriteSchema}). */
+public final class JdbcVerificationStore implements VerificationStore {
+
+    private static final String COLUMNS = "migration, state, last_key, rows_checked, divergences, in_flight,"
+            + " started_at, updated_at, completed_at, failure";
+
+    private final JdbcTransactions transactions;
+
+    public JdbcVerificationStore(DataSource dataSource) {
+        this(JdbcTransactions.of(dataSource));
+    }
+
+    public JdbcVerificationStore(JdbcTransactions transactions) {
+        this.transactions = transactions;
+    }
+
+    @Override
+    public Optional<VerificationProgress> find(String migration) {
+        return transactions.withConnection(c -> {
+            try (PreparedStatement select =
+                    c.prepareStatement("SELECT " + COLUMNS + " FROM dualwrite_verification WHERE migration = ?")) {
+                select.setString(1, migration);
+                try (ResultSet rs = select.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new VerificationProgress(
+                            rs.getString("migration"),
+                            VerificationState.valueOf(rs.getString("state")),
+                            rs.getString("last_key"),
+                            rs.getLong("rows_checked"),
+                            rs.getLong("divergences"),
+                            rs.getLong("in_flight"),
+                            instant(rs, "started_at"),
+                            Timestamps.get(rs, "updated_at"),
+                            instant(rs, "completed_at"),
+                            rs.getString("failure")));
+                }
+            }
+        });
+    }
+
+    @Override
+    public VerificationProgress start(String migration, Instant now) {
+        transactions.inTransaction(() -> transactions.withConnection(c -> {
+            try (PreparedStatement delete =
+                    c.prepareStatement("DELETE FROM dualwrite_verification WHERE migration = ?")) {
+                delete.setString(1, migration);
+                delete.executeUpdate();
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO dualwrite_verification (" + COLUMNS
+                    + ") VALUES (?, 'RUNNING', NULL, 0, 0, 0, ?, ?, NULL, NULL)")) {
+                insert.setString(1, migration);
+                Timestamps.set(insert, 2, now);
+                Timestamps.set(insert, 3, now);
+                return insert.executeUpdate();
+            }
+        }));
+        return find(migration).orElseThrow();
+    }
+
+    @Override
+    public void checkpoint(
+            String migration, String lastKey, long rowsChecked, long divergences, long inFlight, Instant now) {
+        update(
+                "UPDATE dualwrite_verification SET last_key = ?, rows_checked = rows_checked + ?,"
+                        + " divergences = divergences + ?, in_flight = in_flight + ?, updated_at = ?"
+                        + " WHERE migration = ? AND state = 'RUNNING'",
+                lastKey,
+                rowsChecked,
+                divergences,
+                inFlight,
+                now,
+                migration);
+    }
+
+    @Override
+    public void complete(String migration, Instant now) {
+        update(
+                "UPDATE dualwrite_verification SET state = 'COMPLETED', completed_at = ?, updated_at = ?"
+                        + " WHERE migration = ? AND state = 'RUNNING'",
+                now,
+                now,
+                migration);
+    }
+
+    @Override
+    public void fail(String migration, String reason, Instant now) {
+        update(
+                "UPDATE dualwrite_verification SET state = 'FAILED', failure = ?, updated_at = ?"
+                        + " WHERE migration = ? AND state = 'RUNNING'",
+                reason.length() > 2000 ? reason.substring(0, 2000) : reason,
+                now,
+                migration);
+    }
+
+    private void update(String sql, Object... parameters) {
+        transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    if (parameters[i] instanceof Instant instant) {
+                        Timestamps.set(statement, i + 1, instant);
+                    } else {
+                        statement.setObject(i + 1, parameters[i]);
+                    }
+                }
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws java.sql.SQLException {
+        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
+        return value == null ? null : value.toInstant(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,22 @@
+package io.dualwrite.core.verify;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Where the progress of each migration's latest full verification is kept, shared by every instance. */
+public interface VerificationStore {
+
+    Optional<VerificationProgress> find(String migration);
+
+    /** Replaces whatever is stored by a fresh RUNNING verification. */
+    VerificationProgress start(String migration, Instant now);
+
+    /** Records a verified chunk of a RUNNING verification. */
+    void checkpoint(String migration, String lastKey, long rowsChecked, long divergences, long inFlight, Instant now);
+
+    /** Marks the RUNNING verification COMPLETED. */
+    void complete(String migration, Instant now);
+
+    /** Marks the RUNNING verification FAILED with a reason. */
+    void fail(String migration, String reason, Instant now);
+}
