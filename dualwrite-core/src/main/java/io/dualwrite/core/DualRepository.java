@@ -1,11 +1,13 @@
 package io.dualwrite.core;
 
 import io.dualwrite.core.phase.PhaseCache;
+import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.MigrationStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +32,12 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
 
     private final Migration<K, O, N> migration;
     private final PhaseCache phases;
+    private final @Nullable ShadowReader<K, O, N> shadow;
 
-    DualRepository(Migration<K, O, N> migration, PhaseCache phases) {
+    DualRepository(Migration<K, O, N> migration, PhaseCache phases, @Nullable ShadowReader<K, O, N> shadow) {
         this.migration = migration;
         this.phases = phases;
+        this.shadow = shadow;
     }
 
     public Migration<K, O, N> migration() {
@@ -45,12 +49,24 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         return phases.current(migration.name()).phase();
     }
 
-    /** Reads the value under a key from the source of truth of the current phase. */
+    /**
+     * Reads the value under a key from the source of truth of the current phase. A sample of reads is compared with
+     * the other side afterwards, off the caller's thread (see {@link ShadowReader}).
+     */
     public Optional<N> read(K key) {
-        if (phase().sourceOfTruth() == Side.OLD) {
-            return migration.oldStore().read(key).map(migration::toNew);
+        MigrationPhase phase = phase();
+        long started = System.nanoTime();
+        Optional<N> value = phase.sourceOfTruth() == Side.OLD
+                ? migration.oldStore().read(key).map(migration::toNew)
+                : migration.newStore().read(key);
+        if (shadow != null) {
+            try {
+                shadow.observe(key, phase, value, System.nanoTime() - started);
+            } catch (RuntimeException e) {
+                log.debug("Shadow read of '{}' could not be scheduled", migration.name(), e);
+            }
         }
-        return migration.newStore().read(key);
+        return value;
     }
 
     /**

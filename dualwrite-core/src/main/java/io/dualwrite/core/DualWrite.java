@@ -2,12 +2,16 @@ package io.dualwrite.core;
 
 import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillOptions;
+import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillStore;
 import io.dualwrite.core.backfill.BackfillWorker;
+import io.dualwrite.core.internal.CachedSupplier;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseCache;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
+import io.dualwrite.core.shadow.ShadowReadOptions;
+import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.verify.RepairReport;
 import io.dualwrite.core.verify.Repairer;
 import io.dualwrite.core.verify.VerificationProgress;
@@ -23,6 +27,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +74,9 @@ public final class DualWrite implements AutoCloseable {
     private BackfillWorker backfillWorker;
     private final VerificationStore verificationStore;
     private final VerifierOptions verifierOptions;
+    private final Map<String, ShadowReader<?, ?, ?>> shadowReaders = new LinkedHashMap<>();
+    private final ThreadPoolExecutor shadowExecutor;
+    private final ScheduledExecutorService shadowScheduler;
 
     private DualWrite(Builder builder) {
         this.migrations = Collections.unmodifiableMap(new LinkedHashMap<>(builder.migrations));
@@ -71,14 +88,26 @@ public final class DualWrite implements AutoCloseable {
         this.backfillOptions = builder.backfillOptions;
         this.verificationStore = builder.verificationStore;
         this.verifierOptions = builder.verifierOptions;
+        this.shadowExecutor = new ThreadPoolExecutor(
+                builder.shadowReadThreads,
+                builder.shadowReadThreads,
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(builder.shadowReadQueueCapacity),
+                daemon("dualwrite-shadow-read-"),
+                new ThreadPoolExecutor.AbortPolicy());
+        this.shadowExecutor.allowCoreThreadTimeOut(true);
+        this.shadowScheduler = Executors.newSingleThreadScheduledExecutor(daemon("dualwrite-shadow-recheck-"));
         for (Migration<?, ?, ?> migration : migrations.values()) {
             PhaseState state =
                     store.initialize(migration.name(), MigrationPhase.OLD_ONLY, SYSTEM_ACTOR, clock.instant());
             phases.accept(state);
-            repositories.put(migration.name(), newRepository(migration));
             if (builder.backfillStore != null) {
                 backfills.put(migration.name(), newBackfill(migration, builder.backfillStore));
             }
+            ShadowReadOptions shadowOptions =
+                    builder.shadowReadOptions.getOrDefault(migration.name(), builder.defaultShadowReadOptions);
+            repositories.put(migration.name(), newRepository(migration, shadowOptions));
             log.info(
                     "Migration '{}' registered in phase {} (version {})",
                     migration.name(),
@@ -235,6 +264,11 @@ public final class DualWrite implements AutoCloseable {
         return verifier(migration(name)).verify(() -> true);
     }
 
+    /** Whether this instance can verify (it was built with a verification store). */
+    public boolean hasVerification() {
+        return verificationStore != null;
+    }
+
     /** The progress of a migration's latest full verification. */
     public VerificationProgress verification(String name) {
         return verifier(migration(name)).progress();
@@ -262,6 +296,12 @@ public final class DualWrite implements AutoCloseable {
 
     private <K extends Comparable<? super K>, O, N> Repairer<K, O, N> repairer(Migration<K, O, N> migration) {
         return new Repairer<>(migration, () -> phase(migration.name()));
+    }
+
+    /** The shadow reads of a migration: counts per result, latencies, and recent mismatches. */
+    public ShadowReader<?, ?, ?> shadowReads(String name) {
+        migration(name);
+        return shadowReaders.get(name);
     }
 
     /** Whether this instance runs backfills (it was built with a backfill store). */
@@ -292,6 +332,8 @@ public final class DualWrite implements AutoCloseable {
             backfillWorker.close();
             backfillWorker = null;
         }
+        shadowScheduler.shutdownNow();
+        shadowExecutor.shutdownNow();
     }
 
     /** Up to {@code limit} entries of a migration's audit trail, newest first. */
@@ -332,8 +374,24 @@ public final class DualWrite implements AutoCloseable {
         return results;
     }
 
-    private <K extends Comparable<? super K>, O, N> DualRepository<K, O, N> newRepository(Migration<K, O, N> m) {
-        return new DualRepository<>(m, phases);
+    private <K extends Comparable<? super K>, O, N> DualRepository<K, O, N> newRepository(
+            Migration<K, O, N> m, ShadowReadOptions options) {
+        Backfill<?, ?, ?> backfill = backfills.get(m.name());
+        Supplier<Optional<BackfillProgress>> progress = backfill == null
+                ? Optional::empty
+                : new CachedSupplier<>(() -> Optional.of(backfill.progress()), Duration.ofSeconds(1), clock);
+        ShadowReader<K, O, N> shadow = new ShadowReader<>(m, options, shadowExecutor, shadowScheduler, progress, clock);
+        shadowReaders.put(m.name(), shadow);
+        return new DualRepository<>(m, phases, shadow);
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private <K extends Comparable<? super K>, O, N> Backfill<K, O, N> newBackfill(
@@ -353,6 +411,10 @@ public final class DualWrite implements AutoCloseable {
         private String instanceId = defaultInstanceId();
         private VerificationStore verificationStore;
         private VerifierOptions verifierOptions = VerifierOptions.defaults();
+        private ShadowReadOptions defaultShadowReadOptions = ShadowReadOptions.defaults();
+        private final Map<String, ShadowReadOptions> shadowReadOptions = new LinkedHashMap<>();
+        private int shadowReadThreads = 2;
+        private int shadowReadQueueCapacity = 256;
 
         private Builder(PhaseStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -406,6 +468,33 @@ public final class DualWrite implements AutoCloseable {
             return this;
         }
 
+        /** How every migration's reads are shadowed, unless set per migration. Default 1% of reads. */
+        public Builder shadowReads(ShadowReadOptions options) {
+            this.defaultShadowReadOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** How one migration's reads are shadowed. */
+        public Builder shadowReads(String migration, ShadowReadOptions options) {
+            shadowReadOptions.put(migration, Objects.requireNonNull(options, "options"));
+            return this;
+        }
+
+        /**
+         * The bounded executor for candidate reads, shared by all migrations: its threads and the comparisons that
+         * may wait for one; comparisons beyond are skipped. Default 2 threads, 256 waiting.
+         */
+        public Builder shadowReadExecutor(int threads, int queueCapacity) {
+            if (threads < 1 || queueCapacity < 1) {
+                throw new IllegalArgumentException(
+                        "shadow-read threads and queue capacity must be at least 1, but were " + threads + " and "
+                                + queueCapacity);
+            }
+            this.shadowReadThreads = threads;
+            this.shadowReadQueueCapacity = queueCapacity;
+            return this;
+        }
+
         /** Where verification progress is kept; without one, this instance cannot verify. */
         public Builder verificationStore(VerificationStore verificationStore) {
             this.verificationStore = Objects.requireNonNull(verificationStore, "verificationStore");
@@ -431,8 +520,7 @@ public final class DualWrite implements AutoCloseable {
         private static String defaultInstanceId() {
             String jvm = ManagementFactory.getRuntimeMXBean().getName();
             return (jvm.length() > 150 ? jvm.substring(0, 150) : jvm) + "-"
-                    + Long.toHexString(
-                            java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
         }
 
         /** Stores every migration not stored yet (in OLD_ONLY) and builds the instance. */

@@ -4,6 +4,9 @@ import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.shadow.ShadowResult;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -34,6 +38,20 @@ import java.util.function.ToDoubleFunction;
  *       <td>fraction copied, 0 to 1</td></tr>
  *   <tr><td>{@code dualwrite.backfill.state}</td><td>gauge</td><td>migration, state</td>
  *       <td>1 for the backfill's current state, 0 for the others</td></tr>
+ *   <tr><td>{@code dualwrite.shadow.reads}</td><td>counter</td><td>migration, result</td>
+ *       <td>sampled reads by result: match, mismatch, missing_in_candidate, unexpected_in_candidate,
+ *       candidate_error, skipped, not_yet_backfilled</td></tr>
+ *   <tr><td>{@code dualwrite.shadow.mismatch.rate}</td><td>gauge</td><td>migration</td>
+ *       <td>mismatches over comparisons since this instance started</td></tr>
+ *   <tr><td>{@code dualwrite.read.latency}</td><td>timer</td><td>migration, side</td>
+ *       <td>read time of the source of truth ({@code side=primary}) and of shadow candidates
+ *       ({@code side=candidate})</td></tr>
+ *   <tr><td>{@code dualwrite.verification.rows.checked}</td><td>gauge</td><td>migration</td>
+ *       <td>keys compared by the latest full verification</td></tr>
+ *   <tr><td>{@code dualwrite.verification.divergences}</td><td>gauge</td><td>migration</td>
+ *       <td>divergent keys the latest full verification found</td></tr>
+ *   <tr><td>{@code dualwrite.ledger.size}</td><td>gauge</td><td>migration</td>
+ *       <td>keys waiting in the divergence ledger for repair</td></tr>
  * </table>
  */
 public final class DualWriteMetrics implements MeterBinder {
@@ -64,6 +82,34 @@ public final class DualWriteMetrics implements MeterBinder {
                             + " 4 DROP_OLD")
                     .tags(tags)
                     .register(registry);
+            bindShadowReads(registry, name, tags);
+            Gauge.builder(
+                            "dualwrite.ledger.size",
+                            this,
+                            m -> m.sampled(name + "/ledger", () -> dualWrite.ledgerSize(name)))
+                    .description("Keys waiting in the divergence ledger for repair")
+                    .tags(tags)
+                    .register(registry);
+            if (dualWrite.hasVerification()) {
+                Gauge.builder(
+                                "dualwrite.verification.rows.checked",
+                                this,
+                                m -> m.sampled(
+                                        name + "/verify-rows",
+                                        () -> dualWrite.verification(name).rowsChecked()))
+                        .description("Keys compared by the latest full verification")
+                        .tags(tags)
+                        .register(registry);
+                Gauge.builder(
+                                "dualwrite.verification.divergences",
+                                this,
+                                m -> m.sampled(
+                                        name + "/verify-divergences",
+                                        () -> dualWrite.verification(name).divergences()))
+                        .description("Divergent keys the latest full verification found")
+                        .tags(tags)
+                        .register(registry);
+            }
             if (!dualWrite.hasBackfill(name)) {
                 continue;
             }
@@ -107,6 +153,52 @@ public final class DualWriteMetrics implements MeterBinder {
         }
     }
 
+    private void bindShadowReads(MeterRegistry registry, String name, Tags tags) {
+        for (ShadowResult result : ShadowResult.values()) {
+            FunctionCounter.builder("dualwrite.shadow.reads", dualWrite, d -> d.shadowReads(name)
+                            .stats()
+                            .count(result))
+                    .description("Sampled reads compared with the other side, by result")
+                    .tags(tags.and("result", result.name().toLowerCase(java.util.Locale.ROOT)))
+                    .register(registry);
+        }
+        Gauge.builder("dualwrite.shadow.mismatch.rate", dualWrite, d -> d.shadowReads(name)
+                        .stats()
+                        .mismatchRate())
+                .description("Mismatches over comparisons since this instance started")
+                .tags(tags)
+                .register(registry);
+        FunctionTimer.builder(
+                        "dualwrite.read.latency",
+                        dualWrite,
+                        d -> d.shadowReads(name).stats().primaryReads(),
+                        d -> d.shadowReads(name).stats().primaryNanos(),
+                        TimeUnit.NANOSECONDS)
+                .description("Read time of the source of truth")
+                .tags(tags.and("side", "primary"))
+                .register(registry);
+        FunctionTimer.builder(
+                        "dualwrite.read.latency",
+                        dualWrite,
+                        d -> d.shadowReads(name).stats().candidateReads(),
+                        d -> d.shadowReads(name).stats().candidateNanos(),
+                        TimeUnit.NANOSECONDS)
+                .description("Read time of shadow candidates")
+                .tags(tags.and("side", "candidate"))
+                .register(registry);
+    }
+
+    /** A durable value read at most once per second. */
+    private double sampled(String id, java.util.function.LongSupplier read) {
+        Instant now = clock.instant();
+        Sample sample = samples.get(id);
+        if (sample == null || now.isAfter(sample.at().plus(MAX_AGE))) {
+            sample = new Sample(null, read.getAsLong(), now);
+            samples.put(id, sample);
+        }
+        return sample.number();
+    }
+
     private void backfillGauge(
             MeterRegistry registry,
             String meter,
@@ -125,11 +217,11 @@ public final class DualWriteMetrics implements MeterBinder {
         Instant now = clock.instant();
         Sample sample = samples.get(name);
         if (sample == null || now.isAfter(sample.at().plus(MAX_AGE))) {
-            sample = new Sample(dualWrite.backfill(name).progress(), now);
+            sample = new Sample(dualWrite.backfill(name).progress(), 0, now);
             samples.put(name, sample);
         }
         return sample.progress();
     }
 
-    private record Sample(BackfillProgress progress, Instant at) {}
+    private record Sample(BackfillProgress progress, long number, Instant at) {}
 }

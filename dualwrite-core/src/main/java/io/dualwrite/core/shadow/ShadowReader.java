@@ -1,0 +1,244 @@
+package io.dualwrite.core.shadow;
+
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.Side;
+import io.dualwrite.core.backfill.BackfillProgress;
+import io.dualwrite.core.backfill.BackfillState;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares a sample of a migration's reads with the other side, off the request path. The caller always gets the
+ * source of truth's value at once; the candidate read runs later on a bounded executor with a timeout, and is
+ * dropped (counted as {@link ShadowResult#SKIPPED}) when the executor is full. Nothing the comparison does can
+ * fail or slow the caller's read beyond handing the task over.
+ *
+ * <p>A read that does not match is looked at again after {@link ShadowReadOptions#recheckDelay()}, both sides
+ * read afresh; only the second look counts, so writes in flight are not divergence. A key the candidate lacks
+ * because the backfill has not reached it yet counts as {@link ShadowResult#NOT_YET_BACKFILLED}.
+ */
+public final class ShadowReader<K extends Comparable<? super K>, O, N> {
+
+    private static final Logger log = LoggerFactory.getLogger(ShadowReader.class);
+
+    private final Migration<K, O, N> migration;
+    private final ShadowReadOptions options;
+    private final Executor executor;
+    private final ScheduledExecutorService scheduler;
+    private final Supplier<Optional<BackfillProgress>> backfill;
+    private final Clock clock;
+    private final Map<ShadowResult, LongAdder> counts = new EnumMap<>(ShadowResult.class);
+    private final LongAdder primaryReads = new LongAdder();
+    private final LongAdder primaryNanos = new LongAdder();
+    private final LongAdder candidateReads = new LongAdder();
+    private final LongAdder candidateNanos = new LongAdder();
+    private final Deque<MismatchSample> samples = new ArrayDeque<>();
+
+    public ShadowReader(
+            Migration<K, O, N> migration,
+            ShadowReadOptions options,
+            Executor executor,
+            ScheduledExecutorService scheduler,
+            Supplier<Optional<BackfillProgress>> backfill,
+            Clock clock) {
+        this.migration = migration;
+        this.options = options;
+        this.executor = executor;
+        this.scheduler = scheduler;
+        this.backfill = backfill;
+        this.clock = clock;
+        for (ShadowResult result : ShadowResult.values()) {
+            counts.put(result, new LongAdder());
+        }
+    }
+
+    /**
+     * Called after every read through the repository with what the caller got; samples it for comparison. Never
+     * throws and never waits.
+     */
+    public void observe(K key, MigrationPhase phase, Optional<N> control, long primaryReadNanos) {
+        primaryReads.increment();
+        primaryNanos.add(primaryReadNanos);
+        if (phase.writeOrder().size() < 2 || options.sampleRate() <= 0) {
+            return;
+        }
+        if (options.sampleRate() < 1 && ThreadLocalRandom.current().nextDouble() >= options.sampleRate()) {
+            return;
+        }
+        compareLater(key, phase, control.orElse(null), true);
+    }
+
+    /** Counts and latencies since this instance started. */
+    public ShadowReadStats stats() {
+        Map<ShadowResult, Long> snapshot = new EnumMap<>(ShadowResult.class);
+        counts.forEach((result, adder) -> snapshot.put(result, adder.sum()));
+        return new ShadowReadStats(
+                snapshot, primaryReads.sum(), primaryNanos.sum(), candidateReads.sum(), candidateNanos.sum());
+    }
+
+    /** The most recent mismatches, newest first, at most {@link ShadowReadOptions#mismatchSamples()}. */
+    public List<MismatchSample> recentMismatches() {
+        synchronized (samples) {
+            return List.copyOf(samples);
+        }
+    }
+
+    public ShadowReadOptions options() {
+        return options;
+    }
+
+    private void compareLater(K key, MigrationPhase phase, @Nullable N control, boolean firstLook) {
+        CompletableFuture<Optional<N>> candidate;
+        try {
+            candidate = CompletableFuture.supplyAsync(() -> readCandidate(key, phase), executor);
+        } catch (RejectedExecutionException e) {
+            count(ShadowResult.SKIPPED);
+            return;
+        }
+        candidate.orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+            try {
+                onCandidate(key, phase, control, value, error, firstLook);
+            } catch (RuntimeException e) {
+                log.debug("Shadow comparison of '{}' failed", migration.name(), e);
+                count(ShadowResult.CANDIDATE_ERROR);
+            }
+        });
+    }
+
+    private void onCandidate(
+            K key,
+            MigrationPhase phase,
+            @Nullable N control,
+            @Nullable Optional<N> candidate,
+            @Nullable Throwable error,
+            boolean firstLook) {
+        if (error != null) {
+            count(ShadowResult.CANDIDATE_ERROR);
+            return;
+        }
+        N candidateValue = candidate.orElse(null);
+        ShadowResult result = classify(key, phase, control, candidateValue);
+        if (firstLook && result != ShadowResult.MATCH && result != ShadowResult.NOT_YET_BACKFILLED) {
+            recheckLater(key, phase);
+            return;
+        }
+        count(result);
+        if (result == ShadowResult.MISMATCH
+                || result == ShadowResult.MISSING_IN_CANDIDATE
+                || result == ShadowResult.UNEXPECTED_IN_CANDIDATE) {
+            sample(key, result, control, candidateValue);
+        }
+    }
+
+    private void recheckLater(K key, MigrationPhase phase) {
+        try {
+            scheduler.schedule(
+                    () -> {
+                        try {
+                            executor.execute(() -> {
+                                N control;
+                                try {
+                                    control = readControl(key, phase).orElse(null);
+                                } catch (RuntimeException e) {
+                                    count(ShadowResult.SKIPPED);
+                                    return;
+                                }
+                                compareLater(key, phase, control, false);
+                            });
+                        } catch (RejectedExecutionException e) {
+                            count(ShadowResult.SKIPPED);
+                        }
+                    },
+                    options.recheckDelay().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            count(ShadowResult.SKIPPED);
+        }
+    }
+
+    private ShadowResult classify(K key, MigrationPhase phase, @Nullable N control, @Nullable N candidate) {
+        if (control == null) {
+            return candidate == null ? ShadowResult.MATCH : ShadowResult.UNEXPECTED_IN_CANDIDATE;
+        }
+        if (candidate == null) {
+            return notYetBackfilled(key, phase) ? ShadowResult.NOT_YET_BACKFILLED : ShadowResult.MISSING_IN_CANDIDATE;
+        }
+        return migration.equivalence().equivalent(control, candidate) ? ShadowResult.MATCH : ShadowResult.MISMATCH;
+    }
+
+    /** Whether NEW may lack the key only because the backfill has not copied it yet. */
+    private boolean notYetBackfilled(K key, MigrationPhase phase) {
+        if (phase.sourceOfTruth() != Side.OLD) {
+            return false;
+        }
+        Optional<BackfillProgress> progress = backfill.get();
+        if (progress.isEmpty() || progress.get().state() == BackfillState.IDLE) {
+            return true;
+        }
+        BackfillProgress p = progress.get();
+        if (p.state() == BackfillState.COMPLETED || p.upperKey() == null) {
+            return false;
+        }
+        K upper = migration.keyCodec().decode(p.upperKey());
+        if (key.compareTo(upper) > 0) {
+            return false;
+        }
+        return p.lastKey() == null || key.compareTo(migration.keyCodec().decode(p.lastKey())) > 0;
+    }
+
+    private Optional<N> readControl(K key, MigrationPhase phase) {
+        return phase.sourceOfTruth() == Side.OLD
+                ? migration.oldStore().read(key).map(migration::toNew)
+                : migration.newStore().read(key);
+    }
+
+    private Optional<N> readCandidate(K key, MigrationPhase phase) {
+        long started = System.nanoTime();
+        try {
+            return phase.sourceOfTruth() == Side.OLD
+                    ? migration.newStore().read(key)
+                    : migration.oldStore().read(key).map(migration::toNew);
+        } finally {
+            candidateReads.increment();
+            candidateNanos.add(System.nanoTime() - started);
+        }
+    }
+
+    private void count(ShadowResult result) {
+        counts.get(result).increment();
+    }
+
+    private void sample(K key, ShadowResult result, @Nullable N control, @Nullable N candidate) {
+        if (options.mismatchSamples() == 0) {
+            return;
+        }
+        MismatchSample sample = new MismatchSample(
+                migration.keyCodec().encode(key),
+                result,
+                clock.instant(),
+                FieldDiffer.differences(control, candidate, options.redactValues()));
+        synchronized (samples) {
+            samples.addFirst(sample);
+            while (samples.size() > options.mismatchSamples()) {
+                samples.removeLast();
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.dualwrite.core.shadow;
+
+/** How one sampled read compared with the other side. */
+public enum ShadowResult {
+    /** Both sides agree (or both have no value). */
+    MATCH,
+    /** Both sides have a value, and they are not equivalent, on both looks. */
+    MISMATCH,
+    /** The source of truth has a value, the candidate none, on both looks. */
+    MISSING_IN_CANDIDATE,
+    /** The candidate has a value, the source of truth none, on both looks. */
+    UNEXPECTED_IN_CANDIDATE,
+    /** The candidate's read failed or timed out. The caller never sees this. */
+    CANDIDATE_ERROR,
+    /** The comparison was dropped because the shadow-read executor was full. */
+    SKIPPED,
+    /** The candidate lacks a key the backfill has not reached yet: expected, not divergence. */
+    NOT_YET_BACKFILLED
+}
