@@ -13,6 +13,7 @@ import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.shadow.ShadowReadOptions;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.verify.RepairReport;
+import io.dualwrite.core.verify.RepairWorker;
 import io.dualwrite.core.verify.Repairer;
 import io.dualwrite.core.verify.VerificationProgress;
 import io.dualwrite.core.verify.VerificationStore;
@@ -72,6 +73,8 @@ public final class DualWrite implements AutoCloseable {
     private final BackfillOptions backfillOptions;
     private final Map<String, Backfill<?, ?, ?>> backfills = new LinkedHashMap<>();
     private BackfillWorker backfillWorker;
+    private RepairWorker repairWorker;
+    private final Duration repairInterval;
     private final VerificationStore verificationStore;
     private final VerifierOptions verifierOptions;
     private final Map<String, ShadowReader<?, ?, ?>> shadowReaders = new LinkedHashMap<>();
@@ -88,6 +91,7 @@ public final class DualWrite implements AutoCloseable {
         this.backfillOptions = builder.backfillOptions;
         this.verificationStore = builder.verificationStore;
         this.verifierOptions = builder.verifierOptions;
+        this.repairInterval = builder.repairInterval;
         this.shadowExecutor = new ThreadPoolExecutor(
                 builder.shadowReadThreads,
                 builder.shadowReadThreads,
@@ -322,6 +326,11 @@ public final class DualWrite implements AutoCloseable {
         if (backfillWorker == null && !backfills.isEmpty()) {
             backfillWorker = new BackfillWorker(List.copyOf(backfills.values()), this::phase, backfillOptions).start();
         }
+        if (repairWorker == null && repairInterval != null) {
+            List<Repairer<?, ?, ?>> repairers = new ArrayList<>();
+            migrations.values().forEach(m -> repairers.add(repairer(m)));
+            repairWorker = new RepairWorker(repairers, r -> r.phaseWritesBothSides()).start(repairInterval);
+        }
         return this;
     }
 
@@ -331,6 +340,10 @@ public final class DualWrite implements AutoCloseable {
         if (backfillWorker != null) {
             backfillWorker.close();
             backfillWorker = null;
+        }
+        if (repairWorker != null) {
+            repairWorker.close();
+            repairWorker = null;
         }
         shadowScheduler.shutdownNow();
         shadowExecutor.shutdownNow();
@@ -413,6 +426,7 @@ public final class DualWrite implements AutoCloseable {
         private VerifierOptions verifierOptions = VerifierOptions.defaults();
         private ShadowReadOptions defaultShadowReadOptions = ShadowReadOptions.defaults();
         private final Map<String, ShadowReadOptions> shadowReadOptions = new LinkedHashMap<>();
+        private Duration repairInterval;
         private int shadowReadThreads = 2;
         private int shadowReadQueueCapacity = 256;
 
@@ -492,6 +506,18 @@ public final class DualWrite implements AutoCloseable {
             }
             this.shadowReadThreads = threads;
             this.shadowReadQueueCapacity = queueCapacity;
+            return this;
+        }
+
+        /**
+         * Repairs every migration's ledger continuously, every {@code interval}, while its phase writes both sides.
+         * Default: off (repair on demand with {@link DualWrite#repair}).
+         */
+        public Builder continuousRepair(Duration interval) {
+            if (interval == null || interval.isZero() || interval.isNegative()) {
+                throw new IllegalArgumentException("The repair interval must be positive, but was " + interval);
+            }
+            this.repairInterval = interval;
             return this;
         }
 

@@ -1,6 +1,13 @@
 package io.dualwrite.core;
 
+import java.lang.reflect.RecordComponent;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Decides whether two values of the new representation stand for the same data: the value read from the new side
@@ -16,5 +23,99 @@ public interface Equivalence<N> {
     /** {@link Objects#equals}: right for records and value classes. */
     static <N> Equivalence<N> byEquals() {
         return Objects::equals;
+    }
+
+    /** Equal after both values went through a normalizer (for example, a JSON text parsed into a tree). */
+    static <N> Equivalence<N> by(Function<? super N, ?> normalizer) {
+        Objects.requireNonNull(normalizer, "normalizer");
+        return (a, b) -> Objects.equals(normalizer.apply(a), normalizer.apply(b));
+    }
+
+    /** Compares a record component by component, some ignored, some normalized first. */
+    static <N extends Record> RecordEquivalence<N> forRecord(Class<N> type) {
+        return new RecordEquivalence<>(type);
+    }
+
+    /**
+     * An {@link Equivalence} of records, component by component: components can be ignored (a timestamp each side
+     * sets itself) or normalized before comparison (trailing spaces of a CHAR column, letter case).
+     */
+    final class RecordEquivalence<N extends Record> implements Equivalence<N> {
+
+        private final Class<N> type;
+        private final Map<String, RecordComponent> components = new java.util.LinkedHashMap<>();
+        private final Map<String, java.lang.reflect.Method> accessors = new HashMap<>();
+        private final Set<String> ignored = new HashSet<>();
+        private final Map<String, UnaryOperator<Object>> normalizers = new HashMap<>();
+        private final Map<Class<?>, UnaryOperator<Object>> typeNormalizers = new HashMap<>();
+
+        private RecordEquivalence(Class<N> type) {
+            this.type = Objects.requireNonNull(type, "type");
+            for (RecordComponent component : type.getRecordComponents()) {
+                java.lang.reflect.Method accessor = component.getAccessor();
+                accessor.setAccessible(true);
+                components.put(component.getName(), component);
+                accessors.put(component.getName(), accessor);
+            }
+        }
+
+        /** Leaves these components out of the comparison. */
+        public RecordEquivalence<N> ignoring(String... names) {
+            for (String name : names) {
+                ignored.add(component(name).getName());
+            }
+            return this;
+        }
+
+        /** Normalizes one component before comparing it. */
+        @SuppressWarnings("unchecked")
+        public <T> RecordEquivalence<N> normalizing(String name, UnaryOperator<T> normalizer) {
+            normalizers.put(component(name).getName(), value -> value == null ? null : normalizer.apply((T) value));
+            return this;
+        }
+
+        /** Normalizes every component of a type before comparing it, such as {@code String::strip} for strings. */
+        @SuppressWarnings("unchecked")
+        public <T> RecordEquivalence<N> normalizingAll(Class<T> valueType, UnaryOperator<T> normalizer) {
+            typeNormalizers.put(valueType, value -> value == null ? null : normalizer.apply((T) value));
+            return this;
+        }
+
+        @Override
+        public boolean equivalent(N expected, N actual) {
+            for (RecordComponent component : components.values()) {
+                if (ignored.contains(component.getName())) {
+                    continue;
+                }
+                if (!Objects.equals(normalized(component, expected), normalized(component, actual))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private Object normalized(RecordComponent component, N record) {
+            Object value;
+            try {
+                value = accessors.get(component.getName()).invoke(record);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("Cannot read " + type.getSimpleName() + "." + component.getName(), e);
+            }
+            UnaryOperator<Object> byType = typeNormalizers.get(component.getType());
+            if (byType != null) {
+                value = byType.apply(value);
+            }
+            UnaryOperator<Object> byName = normalizers.get(component.getName());
+            return byName == null ? value : byName.apply(value);
+        }
+
+        private RecordComponent component(String name) {
+            RecordComponent component = components.get(name);
+            if (component == null) {
+                throw new IllegalArgumentException(type.getSimpleName() + " has no component '" + name
+                        + "'; its components are " + new java.util.TreeSet<>(components.keySet()));
+            }
+            return component;
+        }
     }
 }

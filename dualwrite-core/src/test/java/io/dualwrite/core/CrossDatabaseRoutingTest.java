@@ -125,6 +125,30 @@ class CrossDatabaseRoutingTest {
     }
 
     @Test
+    void continuousRepairDrainsTheLedgerOnceTheOtherDatabaseIsBack() {
+        Fixture fixture = fixture(
+                SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.DUAL_WRITE, java.time.Duration.ofMillis(100));
+        try {
+            newDatabase.cut();
+            for (long id = 1; id <= 10; id++) {
+                fixture.people.write(new Person(id, "First" + id + " Last" + id));
+            }
+            newDatabase.restore();
+            assertThat(fixture.dualWrite.ledgerSize(fixture.migration.name())).isEqualTo(10);
+            fixture.dualWrite.startBackgroundWork();
+
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> fixture.dualWrite.ledgerSize(fixture.migration.name()) == 0);
+            assertThat(People.rows(postgres, PREFIX + "_new")).hasSize(10);
+            assertThat(fixture.dualWrite.verify(fixture.migration.name()).divergences())
+                    .isZero();
+        } finally {
+            fixture.dualWrite.close();
+        }
+    }
+
+    @Test
     void inReadNewTheLedgerLivesWithTheNewSide() {
         Fixture fixture = fixture(SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.READ_NEW);
         oldDatabase.cut();
@@ -238,6 +262,10 @@ class CrossDatabaseRoutingTest {
     }
 
     private Fixture fixture(SecondaryFailurePolicy policy, MigrationPhase phase) {
+        return fixture(policy, phase, null);
+    }
+
+    private Fixture fixture(SecondaryFailurePolicy policy, MigrationPhase phase, java.time.Duration repairInterval) {
         Migration<Long, Person, PersonName> migration = Migration.builder(
                         "cross-" + UUID.randomUUID(),
                         Long.class,
@@ -246,11 +274,14 @@ class CrossDatabaseRoutingTest {
                 .toNew(People::split)
                 .failurePolicy(policy)
                 .build();
-        DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(postgres))
+        DualWrite.Builder builder = DualWrite.builder(new JdbcPhaseStore(postgres))
                 .migration(migration)
                 .verificationStore(new io.dualwrite.core.jdbc.JdbcVerificationStore(postgres))
-                .verifierOptions(new io.dualwrite.core.verify.VerifierOptions(8, java.time.Duration.ofMillis(20), 0))
-                .build();
+                .verifierOptions(new io.dualwrite.core.verify.VerifierOptions(8, java.time.Duration.ofMillis(20), 0));
+        if (repairInterval != null) {
+            builder.continuousRepair(repairInterval);
+        }
+        DualWrite dualWrite = builder.build();
         while (dualWrite.phase(migration.name()) != phase) {
             dualWrite.advance(migration.name(), TransitionRequest.by("test", "to " + phase));
         }

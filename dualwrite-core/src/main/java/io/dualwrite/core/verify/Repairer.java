@@ -84,6 +84,11 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
         return new RepairReport(examined, repaired, still, failed);
     }
 
+    /** Whether the migration's current phase writes both sides, so that repairing makes sense. */
+    public boolean phaseWritesBothSides() {
+        return phase.get().writeOrder().size() == 2;
+    }
+
     /** How many keys the migration's ledgers hold. */
     public long ledgerSize() {
         Set<DivergenceLedger> ledgers = new LinkedHashSet<>();

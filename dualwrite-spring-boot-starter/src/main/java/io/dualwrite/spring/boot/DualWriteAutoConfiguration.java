@@ -92,12 +92,18 @@ public class DualWriteAutoConfiguration {
                 .refreshInterval(properties.getRefreshInterval())
                 .backfillStore(backfillStore)
                 .verificationStore(verificationStore)
+                .shadowReads(properties.getShadowReads().toOptions())
                 .backfillOptions(properties.getBackfill().toOptions());
         migrations.orderedStream().forEach(builder::migration);
         guards.orderedStream().forEach(builder::guard);
+        if (properties.getRepairInterval() != null) {
+            builder.continuousRepair(properties.getRepairInterval());
+        }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         DualWrite dualWrite = builder.build();
-        return properties.getBackfill().isEnabled() ? dualWrite.startBackgroundWork() : dualWrite;
+        return properties.getBackfill().isEnabled() || properties.getRepairInterval() != null
+                ? dualWrite.startBackgroundWork()
+                : dualWrite;
     }
 
     /** Creates dualwrite's tables at startup, according to {@code dualwrite.jdbc.initialize-schema}. */

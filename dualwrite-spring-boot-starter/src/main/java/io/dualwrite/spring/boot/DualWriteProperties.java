@@ -2,6 +2,7 @@ package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.backfill.BackfillOptions;
+import io.dualwrite.core.shadow.ShadowReadOptions;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
@@ -19,6 +20,11 @@ public class DualWriteProperties {
     private final Jdbc jdbc = new Jdbc();
 
     private final Backfill backfill = new Backfill();
+
+    private final ShadowReads shadowReads = new ShadowReads();
+
+    /** How often every migration's divergence ledger is repaired while both sides are written; unset for never. */
+    private Duration repairInterval;
 
     public boolean isEnabled() {
         return enabled;
@@ -42,6 +48,87 @@ public class DualWriteProperties {
 
     public Backfill getBackfill() {
         return backfill;
+    }
+
+    public ShadowReads getShadowReads() {
+        return shadowReads;
+    }
+
+    public Duration getRepairInterval() {
+        return repairInterval;
+    }
+
+    public void setRepairInterval(Duration repairInterval) {
+        this.repairInterval = repairInterval;
+    }
+
+    /** How reads are compared with the other side (see docs/verification.md). */
+    public static class ShadowReads {
+
+        /** The fraction of reads compared with the other side, 0 (off) to 1 (every read). */
+        private double sampleRate = ShadowReadOptions.DEFAULT_SAMPLE_RATE;
+
+        /** How long a candidate read may take before it counts as an error. */
+        private Duration timeout = ShadowReadOptions.DEFAULT_TIMEOUT;
+
+        /** How long to wait before looking again at a read that did not match. */
+        private Duration recheckDelay = ShadowReadOptions.DEFAULT_RECHECK_DELAY;
+
+        /** How many recent mismatches are kept with their field-level differences. */
+        private int mismatchSamples = ShadowReadOptions.DEFAULT_MISMATCH_SAMPLES;
+
+        /** Whether mismatch samples hide values and keep only field names. */
+        private boolean redactValues;
+
+        /** The options these properties describe; invalid values fail with a message naming them. */
+        public ShadowReadOptions toOptions() {
+            try {
+                return new ShadowReadOptions(sampleRate, timeout, recheckDelay, mismatchSamples, redactValues);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Invalid dualwrite.shadow-reads.* configuration: " + e.getMessage(), e);
+            }
+        }
+
+        public double getSampleRate() {
+            return sampleRate;
+        }
+
+        public void setSampleRate(double sampleRate) {
+            this.sampleRate = sampleRate;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getRecheckDelay() {
+            return recheckDelay;
+        }
+
+        public void setRecheckDelay(Duration recheckDelay) {
+            this.recheckDelay = recheckDelay;
+        }
+
+        public int getMismatchSamples() {
+            return mismatchSamples;
+        }
+
+        public void setMismatchSamples(int mismatchSamples) {
+            this.mismatchSamples = mismatchSamples;
+        }
+
+        public boolean isRedactValues() {
+            return redactValues;
+        }
+
+        public void setRedactValues(boolean redactValues) {
+            this.redactValues = redactValues;
+        }
     }
 
     /** How backfills copy (see docs/backfill.md). */

@@ -106,6 +106,9 @@ class DualWriteAutoConfigurationTest {
         assertThat(new DualWriteProperties().getBackfill().toOptions())
                 .isEqualTo(io.dualwrite.core.backfill.BackfillOptions.defaults());
         assertThat(new DualWriteProperties().getRefreshInterval()).isEqualTo(DualWrite.DEFAULT_REFRESH_INTERVAL);
+        assertThat(new DualWriteProperties().getShadowReads().toOptions())
+                .isEqualTo(io.dualwrite.core.shadow.ShadowReadOptions.defaults());
+        assertThat(new DualWriteProperties().getRepairInterval()).isNull();
     }
 
     @Test
@@ -118,6 +121,17 @@ class DualWriteAutoConfigurationTest {
                         .rootCause()
                         .hasMessageContaining(
                                 "maxChunkSize (at least minChunkSize) must be at least 500, but was 100"));
+    }
+
+    @Test
+    void anOutOfRangeSampleRateFailsStartupNamingTheProperty() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.shadow-reads.sample-rate=1.5")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("sampleRate must be between 0 and 1, but was 1.5"));
     }
 
     @Test
