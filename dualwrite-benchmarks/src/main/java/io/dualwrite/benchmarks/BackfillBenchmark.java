@@ -1,22 +1,15 @@
 package io.dualwrite.benchmarks;
 
 import io.dualwrite.benchmarks.jpa.JpaCopyLoop;
-import io.dualwrite.core.Migration;
 import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcBackfillStore;
-import io.dualwrite.core.jdbc.JdbcStore;
-import io.dualwrite.core.jdbc.JdbcTransactions;
-import io.dualwrite.core.jdbc.SqlMapping;
 import io.dualwrite.testsupport.TestDatabases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,18 +36,15 @@ public final class BackfillBenchmark {
         }
     }
 
-    /** Old and new rows of the benchmark tables. */
-    record OldRow(long id, String fullName) {}
-
-    record NewRow(long id, String firstName, String lastName) {}
-
     private final DataSource dataSource;
+    private final BenchTables tables;
     private final int repeats;
     private final List<Measurement> measurements = new ArrayList<>();
 
     /** A benchmark that reports the median of {@code repeats} runs of every path. */
     public BackfillBenchmark(DataSource dataSource, int repeats) {
         this.dataSource = dataSource;
+        this.tables = new BenchTables(dataSource);
         this.repeats = repeats;
         DualWriteSchema.create(dataSource);
     }
@@ -129,37 +119,9 @@ public final class BackfillBenchmark {
     }
 
     private long copyWithEngine(boolean sql) {
-        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
-        JdbcStore<Long, OldRow> old = JdbcStore.builder(transactions, Long.class, OldRow.class)
-                .table("bench_old")
-                .key("id", OldRow::id)
-                .columns("full_name")
-                .mapper(rs -> new OldRow(rs.getLong(1), rs.getString(2)))
-                .binder((row, values) -> values.set("full_name", row.fullName()))
-                .build();
-        JdbcStore<Long, NewRow> fresh = JdbcStore.builder(transactions, Long.class, NewRow.class)
-                .table("bench_new")
-                .key("id", NewRow::id)
-                .columns("first_name", "last_name")
-                .mapper(rs -> new NewRow(rs.getLong(1), rs.getString(2), rs.getString(3)))
-                .binder((row, values) ->
-                        values.set("first_name", row.firstName()).set("last_name", row.lastName()))
-                .build();
-        Migration.Builder<Long, OldRow, NewRow> definition = Migration.builder(
-                        "bench-" + System.nanoTime(), Long.class, old, fresh)
-                .toNew(row -> {
-                    String[] name = Names.split(row.fullName());
-                    return new NewRow(row.id(), name[0], name[1]);
-                });
-        if (sql) {
-            definition.sqlMapping(SqlMapping.builder()
-                    .column("first_name", Names.FIRST_NAME_SQL)
-                    .column("last_name", Names.LAST_NAME_SQL)
-                    .build());
-        }
-        Backfill<Long, OldRow, NewRow> backfill = new Backfill<>(
-                definition.build(),
-                new JdbcBackfillStore(transactions),
+        Backfill<Long, BenchTables.OldRow, BenchTables.NewRow> backfill = new Backfill<>(
+                tables.migration(sql),
+                new JdbcBackfillStore(dataSource),
                 BackfillOptions.defaults(),
                 "benchmark",
                 Clock.systemUTC());
@@ -199,34 +161,15 @@ public final class BackfillBenchmark {
     }
 
     private void populate(int rows) {
-        execute("DROP TABLE IF EXISTS bench_old");
-        execute("DROP TABLE IF EXISTS bench_new");
-        execute("CREATE TABLE bench_old (id BIGINT PRIMARY KEY, full_name VARCHAR(200) NOT NULL)");
-        execute("CREATE TABLE bench_new (id BIGINT PRIMARY KEY, first_name VARCHAR(100) NOT NULL,"
-                + " last_name VARCHAR(100) NOT NULL)");
-        execute("INSERT INTO bench_old SELECT g, 'First' || g || ' Last' || g FROM generate_series(1, " + rows + ") g");
-        execute("VACUUM ANALYZE bench_old");
+        tables.populate(rows);
     }
 
     private long execute(String sql) {
-        try (Connection c = dataSource.getConnection();
-                Statement statement = c.createStatement()) {
-            statement.execute(sql);
-            return statement.getUpdateCount();
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
-        }
+        return tables.execute(sql);
     }
 
     private long count(String table) {
-        try (Connection c = dataSource.getConnection();
-                Statement statement = c.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return tables.count(table);
     }
 
     /** The measurements as a Markdown table (medians of the repeated runs), each path's time as a ratio to INSERT ... SELECT at the same size. */

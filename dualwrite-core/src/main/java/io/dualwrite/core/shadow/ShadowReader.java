@@ -5,6 +5,7 @@ import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.Side;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.internal.PerSecondBudget;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -50,6 +52,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     private final LongAdder candidateReads = new LongAdder();
     private final LongAdder candidateNanos = new LongAdder();
     private final Deque<MismatchSample> samples = new ArrayDeque<>();
+    private final @Nullable PerSecondBudget budget;
 
     public ShadowReader(
             Migration<K, O, N> migration,
@@ -67,6 +70,8 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
         for (ShadowResult result : ShadowResult.values()) {
             counts.put(result, new LongAdder());
         }
+        this.budget =
+                options.maxComparisonsPerSecond() > 0 ? new PerSecondBudget(options.maxComparisonsPerSecond()) : null;
     }
 
     /**
@@ -80,6 +85,10 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
             return;
         }
         if (options.sampleRate() < 1 && ThreadLocalRandom.current().nextDouble() >= options.sampleRate()) {
+            return;
+        }
+        if (budget != null && !budget.tryAcquire()) {
+            count(ShadowResult.SKIPPED);
             return;
         }
         compareLater(key, phase, control.orElse(null), true);
@@ -105,6 +114,10 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     }
 
     private void compareLater(K key, MigrationPhase phase, @Nullable N control, boolean firstLook) {
+        if (saturated()) {
+            count(ShadowResult.SKIPPED);
+            return;
+        }
         CompletableFuture<Optional<N>> candidate;
         try {
             candidate = CompletableFuture.supplyAsync(() -> readCandidate(key, phase), executor);
@@ -145,6 +158,13 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
                 || result == ShadowResult.UNEXPECTED_IN_CANDIDATE) {
             sample(key, result, control, candidateValue);
         }
+    }
+
+    /** Whether the executor has no room: checked before handing a task over, so shedding load costs nothing. */
+    private boolean saturated() {
+        return executor instanceof ThreadPoolExecutor pool
+                && pool.getQueue().remainingCapacity() == 0
+                && pool.getActiveCount() >= pool.getMaximumPoolSize();
     }
 
     private void recheckLater(K key, MigrationPhase phase) {

@@ -207,6 +207,21 @@ abstract class AbstractShadowReadTest {
         assertThat(stats().count(ShadowResult.SKIPPED)).isGreaterThanOrEqualTo(17);
     }
 
+    @Test
+    void readsBeyondTheComparisonBudgetAreSkipped() {
+        setUp(ShadowReadOptions.defaults().withSampleRate(1).withMaxComparisonsPerSecond(1), 2, 256);
+        people.write(new Person(1, "Ada Lovelace"));
+
+        for (int i = 0; i < 50; i++) {
+            people.read(1L);
+        }
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(stats().count(ShadowResult.MATCH) + stats().count(ShadowResult.SKIPPED))
+                        .isEqualTo(50));
+        assertThat(stats().count(ShadowResult.MATCH)).isBetween(1L, 3L);
+    }
+
     private void setUpSlowRecheck() {
         // Re-create with a recheck delay long enough for the test to heal the row in between.
         setUp(ShadowReadOptions.defaults().withSampleRate(1).withRecheckDelay(Duration.ofMillis(600)), 2, 256);

@@ -80,10 +80,22 @@ public class DualWriteProperties {
         /** Whether mismatch samples hide values and keep only field names. */
         private boolean redactValues;
 
+        /** The most sampled reads compared per second; beyond it they are skipped. 0 for no limit. */
+        private int maxComparisonsPerSecond = ShadowReadOptions.DEFAULT_MAX_COMPARISONS_PER_SECOND;
+
+        public int getMaxComparisonsPerSecond() {
+            return maxComparisonsPerSecond;
+        }
+
+        public void setMaxComparisonsPerSecond(int maxComparisonsPerSecond) {
+            this.maxComparisonsPerSecond = maxComparisonsPerSecond;
+        }
+
         /** The options these properties describe; invalid values fail with a message naming them. */
         public ShadowReadOptions toOptions() {
             try {
-                return new ShadowReadOptions(sampleRate, timeout, recheckDelay, mismatchSamples, redactValues);
+                return new ShadowReadOptions(
+                        sampleRate, timeout, recheckDelay, mismatchSamples, redactValues, maxComparisonsPerSecond);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                         "Invalid dualwrite.shadow-reads.* configuration: " + e.getMessage(), e);

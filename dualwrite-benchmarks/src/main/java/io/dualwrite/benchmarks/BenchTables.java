@@ -1,0 +1,106 @@
+package io.dualwrite.benchmarks;
+
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.jdbc.JdbcStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.jdbc.SqlMapping;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/** The benchmark tables {@code bench_old (id, full_name)} and {@code bench_new (id, first_name, last_name)}. */
+public final class BenchTables {
+
+    /** Old and new rows. */
+    public record OldRow(long id, String fullName) {}
+
+    public record NewRow(long id, String firstName, String lastName) {}
+
+    private final DataSource dataSource;
+
+    public BenchTables(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Re-creates both tables with {@code rows} old rows and an empty new table. */
+    public void populate(int rows) {
+        execute("DROP TABLE IF EXISTS bench_old");
+        execute("DROP TABLE IF EXISTS bench_new");
+        execute("CREATE TABLE bench_old (id BIGINT PRIMARY KEY, full_name VARCHAR(200) NOT NULL)");
+        execute("CREATE TABLE bench_new (id BIGINT PRIMARY KEY, first_name VARCHAR(100) NOT NULL,"
+                + " last_name VARCHAR(100) NOT NULL)");
+        execute("INSERT INTO bench_old SELECT g, 'First' || g || ' Last' || g FROM generate_series(1, " + rows + ") g");
+        execute("VACUUM ANALYZE bench_old");
+    }
+
+    /** Fills the new table from the old one with plain SQL. */
+    public void copyWithSql() {
+        execute("INSERT INTO bench_new (id, first_name, last_name) SELECT id, " + Names.FIRST_NAME_SQL + ", "
+                + Names.LAST_NAME_SQL + " FROM bench_old");
+        execute("VACUUM ANALYZE bench_new");
+    }
+
+    /** A migration between the two tables, with a new name each time so that runs do not share state. */
+    public Migration<Long, OldRow, NewRow> migration(boolean withSqlMapping) {
+        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
+        JdbcStore<Long, OldRow> old = JdbcStore.builder(transactions, Long.class, OldRow.class)
+                .table("bench_old")
+                .key("id", OldRow::id)
+                .columns("full_name")
+                .mapper(rs -> new OldRow(rs.getLong(1), rs.getString(2)))
+                .binder((row, values) -> values.set("full_name", row.fullName()))
+                .build();
+        JdbcStore<Long, NewRow> fresh = JdbcStore.builder(transactions, Long.class, NewRow.class)
+                .table("bench_new")
+                .key("id", NewRow::id)
+                .columns("first_name", "last_name")
+                .mapper(rs -> new NewRow(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .binder((row, values) ->
+                        values.set("first_name", row.firstName()).set("last_name", row.lastName()))
+                .build();
+        Migration.Builder<Long, OldRow, NewRow> definition = Migration.builder(
+                        "bench-" + System.nanoTime(), Long.class, old, fresh)
+                .toNew(row -> {
+                    String[] name = Names.split(row.fullName());
+                    return new NewRow(row.id(), name[0], name[1]);
+                });
+        if (withSqlMapping) {
+            definition.sqlMapping(SqlMapping.builder()
+                    .column("first_name", Names.FIRST_NAME_SQL)
+                    .column("last_name", Names.LAST_NAME_SQL)
+                    .build());
+        }
+        return definition.build();
+    }
+
+    public long execute(String sql) {
+        try (Connection c = dataSource.getConnection();
+                Statement statement = c.createStatement()) {
+            statement.execute(sql);
+            return statement.getUpdateCount();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public long queryLong(String sql) {
+        try (Connection c = dataSource.getConnection();
+                Statement statement = c.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    public long count(String table) {
+        return queryLong("SELECT COUNT(*) FROM " + table);
+    }
+}
