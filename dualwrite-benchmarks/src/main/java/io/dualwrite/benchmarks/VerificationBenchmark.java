@@ -69,8 +69,12 @@ public final class VerificationBenchmark {
                         + " EXCEPT SELECT id, " + Names.FIRST_NAME_SQL + ", " + Names.LAST_NAME_SQL
                         + " FROM bench_old)) d"));
         for (int chunk : List.of(VerifierOptions.DEFAULT_CHUNK_SIZE, 10_000)) {
-            measure("dualwrite verifier, chunks of " + chunk, rows, () -> verify(chunk, rows));
+            measure("dualwrite verifier, chunks of " + chunk, rows, () -> verify(chunk, rows, false));
         }
+        measure(
+                "dualwrite verifier, chunks of 10000, SQL mapping: checksums in the database",
+                rows,
+                () -> verify(10_000, rows, true));
         return markdown();
     }
 
@@ -78,9 +82,9 @@ public final class VerificationBenchmark {
         return List.copyOf(measurements);
     }
 
-    private long verify(int chunk, long rows) {
+    private long verify(int chunk, long rows, boolean sqlMapping) {
         Verifier<Long, BenchTables.OldRow, BenchTables.NewRow> verifier = new Verifier<>(
-                tables.migration(false),
+                tables.migration(sqlMapping),
                 new JdbcVerificationStore(tables.dataSource()),
                 new VerifierOptions(chunk, Duration.ZERO, 0),
                 () -> MigrationPhase.BACKFILL,

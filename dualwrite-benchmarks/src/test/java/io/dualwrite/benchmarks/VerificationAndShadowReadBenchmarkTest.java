@@ -16,7 +16,7 @@ class VerificationAndShadowReadBenchmarkTest {
 
         String report = benchmark.run(5_000);
 
-        assertThat(benchmark.measurements()).hasSize(3).allSatisfy(m -> assertThat(m.differences())
+        assertThat(benchmark.measurements()).hasSize(4).allSatisfy(m -> assertThat(m.differences())
                 .isZero());
         assertThat(report).contains("| EXCEPT both ways | 5,000 |").contains("dualwrite verifier, chunks of 1000");
         System.out.println(report);

@@ -78,6 +78,7 @@ public final class DualWrite implements AutoCloseable {
     private final VerificationStore verificationStore;
     private final VerifierOptions verifierOptions;
     private final Map<String, ShadowReader<?, ?, ?>> shadowReaders = new LinkedHashMap<>();
+    private final Map<String, Repairer<?, ?, ?>> repairers = new LinkedHashMap<>();
     private final ThreadPoolExecutor shadowExecutor;
     private final ScheduledExecutorService shadowScheduler;
 
@@ -112,6 +113,7 @@ public final class DualWrite implements AutoCloseable {
             ShadowReadOptions shadowOptions =
                     builder.shadowReadOptions.getOrDefault(migration.name(), builder.defaultShadowReadOptions);
             repositories.put(migration.name(), newRepository(migration, shadowOptions));
+            repairers.put(migration.name(), newRepairer(migration));
             log.info(
                     "Migration '{}' registered in phase {} (version {})",
                     migration.name(),
@@ -298,7 +300,17 @@ public final class DualWrite implements AutoCloseable {
         return repairer(migration(name)).ledgerSize();
     }
 
-    private <K extends Comparable<? super K>, O, N> Repairer<K, O, N> repairer(Migration<K, O, N> migration) {
+    /** The repairer of a migration: its passes, and the totals of every pass since this instance started. */
+    public Repairer<?, ?, ?> repairer(String name) {
+        migration(name);
+        return repairers.get(name);
+    }
+
+    private Repairer<?, ?, ?> repairer(Migration<?, ?, ?> migration) {
+        return repairers.get(migration.name());
+    }
+
+    private <K extends Comparable<? super K>, O, N> Repairer<K, O, N> newRepairer(Migration<K, O, N> migration) {
         return new Repairer<>(migration, () -> phase(migration.name()));
     }
 

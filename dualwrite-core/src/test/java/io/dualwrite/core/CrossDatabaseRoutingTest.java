@@ -114,6 +114,8 @@ class CrossDatabaseRoutingTest {
         io.dualwrite.core.verify.RepairReport report = fixture.dualWrite.repair(fixture.migration.name(), 100);
 
         assertThat(report.repaired()).isEqualTo(3);
+        assertThat(fixture.dualWrite.repairer(fixture.migration.name()).totals().repaired())
+                .isEqualTo(3);
         assertThat(fixture.dualWrite.ledgerSize(fixture.migration.name())).isZero();
         assertThat(fixture.dualWrite.verify(fixture.migration.name()).divergences())
                 .isZero();

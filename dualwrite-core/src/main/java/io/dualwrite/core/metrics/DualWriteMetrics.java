@@ -52,6 +52,8 @@ import java.util.function.ToDoubleFunction;
  *       <td>divergent keys the latest full verification found</td></tr>
  *   <tr><td>{@code dualwrite.ledger.size}</td><td>gauge</td><td>migration</td>
  *       <td>keys waiting in the divergence ledger for repair</td></tr>
+ *   <tr><td>{@code dualwrite.repairs}</td><td>counter</td><td>migration, outcome</td>
+ *       <td>keys repair passes handled on this instance: repaired, still_divergent, failed</td></tr>
  * </table>
  */
 public final class DualWriteMetrics implements MeterBinder {
@@ -89,6 +91,24 @@ public final class DualWriteMetrics implements MeterBinder {
                             m -> m.sampled(name + "/ledger", () -> dualWrite.ledgerSize(name)))
                     .description("Keys waiting in the divergence ledger for repair")
                     .tags(tags)
+                    .register(registry);
+            FunctionCounter.builder("dualwrite.repairs", dualWrite, d -> d.repairer(name)
+                            .totals()
+                            .repaired())
+                    .description("Keys repaired and found equal afterwards")
+                    .tags(tags.and("outcome", "repaired"))
+                    .register(registry);
+            FunctionCounter.builder("dualwrite.repairs", dualWrite, d -> d.repairer(name)
+                            .totals()
+                            .stillDivergent())
+                    .description("Keys still different after their repair (written again meanwhile)")
+                    .tags(tags.and("outcome", "still_divergent"))
+                    .register(registry);
+            FunctionCounter.builder("dualwrite.repairs", dualWrite, d -> d.repairer(name)
+                            .totals()
+                            .failed())
+                    .description("Keys whose repair failed")
+                    .tags(tags.and("outcome", "failed"))
                     .register(registry);
             if (dualWrite.hasVerification()) {
                 Gauge.builder(

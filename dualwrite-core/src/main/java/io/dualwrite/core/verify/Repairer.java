@@ -28,6 +28,10 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
 
     private final Migration<K, O, N> migration;
     private final Supplier<MigrationPhase> phase;
+    private final java.util.concurrent.atomic.AtomicLong totalRepaired = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong totalStillDivergent =
+            new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong totalFailed = new java.util.concurrent.atomic.AtomicLong();
 
     public Repairer(Migration<K, O, N> migration, Supplier<MigrationPhase> phase) {
         this.migration = migration;
@@ -81,7 +85,18 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
                     still,
                     failed);
         }
+        totalRepaired.addAndGet(repaired);
+        totalStillDivergent.addAndGet(still);
+        totalFailed.addAndGet(failed);
         return new RepairReport(examined, repaired, still, failed);
+    }
+
+    /** What every pass of this repairer did since it was created, as one report. */
+    public RepairReport totals() {
+        long repaired = totalRepaired.get();
+        long still = totalStillDivergent.get();
+        long failed = totalFailed.get();
+        return new RepairReport((int) (repaired + still + failed), (int) repaired, (int) still, (int) failed);
     }
 
     /** Whether the migration's current phase writes both sides, so that repairing makes sense. */

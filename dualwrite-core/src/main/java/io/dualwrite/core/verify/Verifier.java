@@ -41,6 +41,11 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
     private final Clock clock;
     private final @Nullable RateLimiter rateLimiter;
     private final List<Divergence<K, N>> reported = new ArrayList<>();
+    private final @Nullable ChunkChecksums<K> checksums;
+    private final java.util.concurrent.atomic.AtomicLong chunksMatchedByChecksum =
+            new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong chunksComparedByRow =
+            new java.util.concurrent.atomic.AtomicLong();
 
     public Verifier(
             Migration<K, O, N> migration,
@@ -62,6 +67,22 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                                 .timeoutDuration(Duration.ofMinutes(1))
                                 .build())
                 : null;
+        this.checksums = ChunkChecksums.of(migration).orElse(null);
+    }
+
+    /** Whether chunks are first compared by checksums computed in the database (see {@link ChunkChecksums}). */
+    public boolean comparesChecksumsInTheDatabase() {
+        return checksums != null;
+    }
+
+    /** Chunks this verifier found equal by their checksums alone, without fetching rows. */
+    public long chunksMatchedByChecksum() {
+        return chunksMatchedByChecksum.get();
+    }
+
+    /** Chunks this verifier compared row by row. */
+    public long chunksComparedByRow() {
+        return chunksComparedByRow.get();
     }
 
     /** The durable progress of the latest verification. */
@@ -124,12 +145,36 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
         if (rateLimiter != null) {
             rateLimiter.acquirePermission(Math.min(size, options.maxRowsPerSecond()));
         }
+        if (checksums != null) {
+            K end = checksums.chunkEnd(after, size);
+            if (end != null) {
+                ChunkChecksums.Comparison comparison = checksums.compare(after, end);
+                if (comparison.agree()) {
+                    chunksMatchedByChecksum.incrementAndGet();
+                    return new Chunk<>(end, (int) comparison.oldRows(), 0, 0);
+                }
+                chunksComparedByRow.incrementAndGet();
+                return compareRows(
+                        migration.oldStore().scan(after, end, Integer.MAX_VALUE),
+                        migration.newStore().scan(after, end, Integer.MAX_VALUE),
+                        end,
+                        end);
+            }
+        }
         List<O> olds = migration.oldStore().scan(after, null, size);
         List<N> news = migration.newStore().scan(after, null, size);
         if (olds.isEmpty() && news.isEmpty()) {
             return null;
         }
-        K boundary = boundary(olds, news, size);
+        chunksComparedByRow.incrementAndGet();
+        return compareRows(olds, news, boundary(olds, news, size), null);
+    }
+
+    /**
+     * Compares the rows with keys up to {@code boundary} (all when null); the chunk ends at {@code end}, or at the
+     * greatest key compared when null.
+     */
+    private Chunk<K> compareRows(List<O> olds, List<N> news, @Nullable K boundary, @Nullable K end) {
         Map<K, N> expected = new TreeMap<>();
         for (O old : olds) {
             K key = migration.oldStore().keyOf(old);
@@ -155,7 +200,8 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
             }
         }
         int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
-        return new Chunk<>(keys.last(), keys.size(), confirmed, suspects.size() - confirmed);
+        K last = end != null ? end : keys.last();
+        return new Chunk<>(last, keys.size(), confirmed, suspects.size() - confirmed);
     }
 
     /** The greatest key both scans fully cover, or null when both reached the end. */

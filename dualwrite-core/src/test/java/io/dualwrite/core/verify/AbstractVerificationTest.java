@@ -40,6 +40,9 @@ abstract class AbstractVerificationTest {
 
     protected abstract String prefix();
 
+    /** The People split written in this database's SQL. */
+    protected abstract io.dualwrite.core.jdbc.SqlMapping sqlMapping();
+
     @BeforeEach
     void setUp() {
         dataSource = database();
@@ -117,6 +120,50 @@ abstract class AbstractVerificationTest {
                 .hasSize(30)
                 .containsEntry(5L, "Ada|")
                 .containsEntry(6L, "First6|Last6");
+    }
+
+    @Test
+    void withASqlMappingOnlyChunksWhoseChecksumsDifferAreFetched() {
+        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
+        Migration<Long, Person, PersonName> sqlMapped = Migration.builder(
+                        "verify-sql-" + UUID.randomUUID(),
+                        Long.class,
+                        People.oldStore(transactions, prefix()),
+                        People.newStore(transactions, prefix()))
+                .toNew(People::split)
+                .sqlMapping(sqlMapping())
+                .build();
+        DualWrite checked = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .migration(sqlMapped)
+                .verificationStore(new JdbcVerificationStore(dataSource))
+                .verifierOptions(new VerifierOptions(10, Duration.ofMillis(20), 0))
+                .build();
+        checked.advance(sqlMapped.name(), TransitionRequest.by("test", null));
+        DualRepository<Long, Person, PersonName> people = checked.repository(sqlMapped);
+        for (long id = 1; id <= 100; id++) {
+            people.write(new Person(id, "First" + id + " Last" + id));
+        }
+        String newTable = prefix() + "_new";
+        People.execute(
+                dataSource,
+                "UPDATE " + newTable + " SET last_name = 'Changed' WHERE id = 23",
+                "DELETE FROM " + newTable + " WHERE id = 77",
+                "INSERT INTO " + newTable + " (id, first_name, last_name) VALUES (101, 'Extra', 'Row')");
+        Verifier<Long, Person, PersonName> verifier = checked.verifier(sqlMapped);
+
+        VerificationProgress progress = verifier.verify(() -> true);
+
+        assertThat(verifier.comparesChecksumsInTheDatabase()).isTrue();
+        assertThat(verifier.reported())
+                .extracting(Divergence::key, Divergence::kind)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(23L, Divergence.Kind.DIFFERENT),
+                        org.assertj.core.groups.Tuple.tuple(77L, Divergence.Kind.MISSING_IN_NEW),
+                        org.assertj.core.groups.Tuple.tuple(101L, Divergence.Kind.EXTRA_IN_NEW));
+        assertThat(verifier.chunksMatchedByChecksum()).isEqualTo(8);
+        assertThat(verifier.chunksComparedByRow()).isEqualTo(3);
+        assertThat(progress.divergences()).isEqualTo(3);
+        assertThat(progress.state()).isEqualTo(VerificationState.COMPLETED);
     }
 
     @Test

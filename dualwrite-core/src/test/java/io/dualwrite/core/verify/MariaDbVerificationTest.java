@@ -14,4 +14,14 @@ class MariaDbVerificationTest extends AbstractVerificationTest {
     protected String prefix() {
         return "verify_mariadb";
     }
+
+    @Override
+    protected io.dualwrite.core.jdbc.SqlMapping sqlMapping() {
+        return io.dualwrite.core.jdbc.SqlMapping.builder()
+                .column("first_name", "SUBSTRING_INDEX(full_name, ' ', 1)")
+                .column(
+                        "last_name",
+                        "CASE WHEN LOCATE(' ', full_name) = 0 THEN '' ELSE SUBSTRING(full_name, LOCATE(' ', full_name) + 1) END")
+                .build();
+    }
 }

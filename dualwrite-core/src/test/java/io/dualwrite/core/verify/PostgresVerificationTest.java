@@ -14,4 +14,14 @@ class PostgresVerificationTest extends AbstractVerificationTest {
     protected String prefix() {
         return "verify_postgres";
     }
+
+    @Override
+    protected io.dualwrite.core.jdbc.SqlMapping sqlMapping() {
+        return io.dualwrite.core.jdbc.SqlMapping.builder()
+                .column("first_name", "split_part(full_name, ' ', 1)")
+                .column(
+                        "last_name",
+                        "CASE WHEN strpos(full_name, ' ') = 0 THEN '' ELSE substr(full_name, strpos(full_name, ' ') + 1) END")
+                .build();
+    }
 }
