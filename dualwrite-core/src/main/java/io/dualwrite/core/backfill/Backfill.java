@@ -2,10 +2,10 @@ package io.dualwrite.core.backfill;
 
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.internal.ChunkSizer;
+import io.dualwrite.core.internal.RowRateLimiter;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.store.KeyCodec;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,15 +54,8 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
         this.options = Objects.requireNonNull(options, "options");
         this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.rateLimiter = options.maxRowsPerSecond() > 0
-                ? RateLimiter.of(
-                        "dualwrite-backfill-" + migration.name(),
-                        RateLimiterConfig.custom()
-                                .limitForPeriod(options.maxRowsPerSecond())
-                                .limitRefreshPeriod(Duration.ofSeconds(1))
-                                .timeoutDuration(Duration.ofMinutes(1))
-                                .build())
-                : null;
+        this.rateLimiter =
+                RowRateLimiter.perSecond("dualwrite-backfill-" + migration.name(), options.maxRowsPerSecond());
     }
 
     /** Why {@link #run} returned. */

@@ -3,11 +3,11 @@ package io.dualwrite.core.verify;
 import io.dualwrite.core.Equivalence;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.internal.RowRateLimiter;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.KeyCodec;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,15 +58,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
         this.options = options;
         this.phase = phase;
         this.clock = clock;
-        this.rateLimiter = options.maxRowsPerSecond() > 0
-                ? RateLimiter.of(
-                        "dualwrite-verify-" + migration.name(),
-                        RateLimiterConfig.custom()
-                                .limitForPeriod(options.maxRowsPerSecond())
-                                .limitRefreshPeriod(Duration.ofSeconds(1))
-                                .timeoutDuration(Duration.ofMinutes(1))
-                                .build())
-                : null;
+        this.rateLimiter = RowRateLimiter.perSecond("dualwrite-verify-" + migration.name(), options.maxRowsPerSecond());
         this.checksums = ChunkChecksums.of(migration).orElse(null);
     }
 
