@@ -36,6 +36,11 @@ class SampleApplicationTest {
     }
 
     @Test
+    void theAdminEndpointIsNotExposedUnlessConfigured() throws Exception {
+        assertThat(get("/actuator/dualwrite").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void customersFollowTheMigrationThroughItsPhases() throws Exception {
         HttpResponse<String> created =
                 put("/customers/1", "{\"fullName\":\"Ada Lovelace\",\"email\":\"ada@example.com\"}");

@@ -176,6 +176,20 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void theEndpointExistsOnlyWhenExposed() {
+        ApplicationContextRunner withEndpoint = runner.withConfiguration(AutoConfigurations.of(
+                        org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration.class,
+                        DualWriteEndpointAutoConfiguration.class))
+                .withUserConfiguration(NamesMigration.class);
+        withEndpoint.run(context ->
+                assertThat(context).doesNotHaveBean(io.dualwrite.spring.boot.actuate.DualWriteEndpoint.class));
+        withEndpoint
+                .withPropertyValues("management.endpoints.web.exposure.include=dualwrite")
+                .run(context ->
+                        assertThat(context).hasSingleBean(io.dualwrite.spring.boot.actuate.DualWriteEndpoint.class));
+    }
+
+    @Test
     void dualWritesJoinTheCallersSpringTransaction() {
         runner.withUserConfiguration(NamesMigration.class).run(context -> {
             DualWrite dualWrite = context.getBean(DualWrite.class);

@@ -1,0 +1,242 @@
+package io.dualwrite.spring.boot.actuate;
+
+import io.dualwrite.core.ConcurrentTransitionException;
+import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.GateResult;
+import io.dualwrite.core.IllegalPhaseTransitionException;
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.PhaseTransition;
+import io.dualwrite.core.TransitionRefusedException;
+import io.dualwrite.core.TransitionRequest;
+import io.dualwrite.core.UnknownMigrationException;
+import io.dualwrite.core.UnknownPhaseException;
+import io.dualwrite.core.backfill.BackfillProgress;
+import io.dualwrite.core.phase.AuditEntry;
+import io.dualwrite.core.shadow.ShadowReadStats;
+import io.dualwrite.core.shadow.ShadowReader;
+import io.dualwrite.core.verify.VerificationProgress;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+/**
+ * The {@code dualwrite} Actuator endpoint: every migration's status, and the operator's actions on it. The JSON
+ * contract is documented in docs/admin-api.md. Every phase change is audited with the authenticated principal as
+ * the actor.
+ */
+@Endpoint(id = "dualwrite")
+public class DualWriteEndpoint implements DisposableBean {
+
+    private static final int AUDIT_ENTRIES = 20;
+    private static final int REPAIR_BATCH = 1000;
+
+    private final DualWrite dualWrite;
+    private final Clock clock;
+    private final ExecutorService verifications = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dualwrite-endpoint-verify");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public DualWriteEndpoint(DualWrite dualWrite) {
+        this(dualWrite, Clock.systemUTC());
+    }
+
+    DualWriteEndpoint(DualWrite dualWrite, Clock clock) {
+        this.dualWrite = dualWrite;
+        this.clock = clock;
+    }
+
+    /** A migration's name and phase. */
+    public record Summary(String name, String phase) {}
+
+    /** {@code GET /actuator/dualwrite}. */
+    @ReadOperation
+    public Map<String, List<Summary>> migrations() {
+        return Map.of(
+                "migrations",
+                dualWrite.migrations().stream()
+                        .map(m ->
+                                new Summary(m.name(), dualWrite.phase(m.name()).name()))
+                        .toList());
+    }
+
+    /** {@code GET /actuator/dualwrite/{name}}; 404 for an unknown migration. */
+    @ReadOperation
+    public WebEndpointResponse<Object> migration(@Selector String name) {
+        try {
+            return new WebEndpointResponse<>(status(name), WebEndpointResponse.STATUS_OK);
+        } catch (UnknownMigrationException e) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, "unknown-migration", e.getMessage());
+        }
+    }
+
+    /**
+     * {@code POST /actuator/dualwrite/{name}} with {@code {"action": ..., "target": ..., "reason": ...}}. Actions:
+     * {@code advance}, {@code rollback}, {@code force} (target and reason required), {@code pause-backfill},
+     * {@code resume-backfill}, {@code verify} (runs in the background), {@code repair}.
+     */
+    @WriteOperation
+    public WebEndpointResponse<Object> act(
+            @Selector String name,
+            String action,
+            @Nullable String target,
+            @Nullable String reason,
+            SecurityContext security) {
+        String actor = security.getPrincipal() != null ? security.getPrincipal().getName() : "anonymous";
+        try {
+            dualWrite.migration(name);
+            switch (action.toLowerCase(Locale.ROOT)) {
+                case "advance" -> dualWrite.advance(name, TransitionRequest.by(actor, reason));
+                case "rollback" -> dualWrite.rollback(name, TransitionRequest.by(actor, reason));
+                case "force" -> {
+                    if (target == null || target.isBlank()) {
+                        return badRequest(
+                                "'force' needs a \"target\" phase, one of " + Arrays.toString(MigrationPhase.values()));
+                    }
+                    if (reason == null || reason.isBlank()) {
+                        return badRequest("'force' needs a \"reason\", which is recorded in the audit trail");
+                    }
+                    dualWrite.transition(name, MigrationPhase.parse(target), TransitionRequest.forcedBy(actor, reason));
+                }
+                case "pause-backfill" -> dualWrite.backfill(name).pause();
+                case "resume-backfill" -> dualWrite.backfill(name).resume();
+                case "verify" -> verifications.submit(() -> dualWrite.verify(name));
+                case "repair" -> dualWrite.repair(name, REPAIR_BATCH);
+                default -> {
+                    return badRequest("Unknown action '" + action + "'; use one of advance, rollback, force,"
+                            + " pause-backfill, resume-backfill, verify, repair");
+                }
+            }
+            return new WebEndpointResponse<>(status(name), WebEndpointResponse.STATUS_OK);
+        } catch (UnknownMigrationException e) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, "unknown-migration", e.getMessage());
+        } catch (TransitionRefusedException e) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "transition-refused");
+            body.put("message", e.getMessage());
+            body.put(
+                    "failedGates",
+                    e.failedGates().stream().map(DualWriteEndpoint::gate).toList());
+            return new WebEndpointResponse<>(body, 409);
+        } catch (IllegalPhaseTransitionException | ConcurrentTransitionException | IllegalStateException e) {
+            return error(409, "conflict", e.getMessage());
+        } catch (UnknownPhaseException | IllegalArgumentException e) {
+            return badRequest(e.getMessage());
+        }
+    }
+
+    private MigrationStatus status(String name) {
+        Migration<?, ?, ?> migration = dualWrite.migration(name);
+        MigrationPhase phase = dualWrite.state(name).phase();
+        long version = dualWrite.state(name).version();
+        List<String> allowed = Arrays.stream(PhaseTransition.values())
+                .filter(t -> t.from() == phase)
+                .map(t -> t.to().name())
+                .toList();
+        List<MigrationStatus.Gate> gates = phase.next()
+                .map(next -> dualWrite.gates(name, next).stream()
+                        .map(DualWriteEndpoint::gate)
+                        .toList())
+                .orElse(List.of());
+        return new MigrationStatus(
+                migration.name(),
+                phase.name(),
+                version,
+                allowed,
+                gates,
+                dualWrite.hasBackfill(name) ? backfill(dualWrite.backfill(name).progress()) : null,
+                shadowReads(dualWrite.shadowReads(name)),
+                dualWrite.hasVerification() ? verification(dualWrite.verification(name)) : null,
+                new MigrationStatus.Ledger(dualWrite.ledgerSize(name)),
+                List.of(new MigrationStatus.Instance(
+                        dualWrite.instanceId(), dualWrite.phase(name).name(), clock.instant())),
+                dualWrite.auditTrail(name, AUDIT_ENTRIES).stream()
+                        .map(DualWriteEndpoint::audit)
+                        .toList());
+    }
+
+    private static MigrationStatus.Backfill backfill(BackfillProgress p) {
+        return new MigrationStatus.Backfill(
+                p.state().name(),
+                p.rowsCopied(),
+                p.rowsEstimated(),
+                p.rowsPerSecond(),
+                p.eta().map(Object::toString).orElse(null),
+                p.fractionDone(),
+                p.leaseOwner(),
+                p.failure());
+    }
+
+    private static MigrationStatus.ShadowReads shadowReads(ShadowReader<?, ?, ?> reader) {
+        ShadowReadStats stats = reader.stats();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        stats.counts().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> counts.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue()));
+        return new MigrationStatus.ShadowReads(
+                counts,
+                stats.mismatchRate(),
+                reader.options().sampleRate(),
+                reader.recentMismatches().stream()
+                        .map(m -> new MigrationStatus.Mismatch(
+                                m.key(),
+                                m.result().name(),
+                                m.at(),
+                                m.differences().stream()
+                                        .map(d -> Map.of(
+                                                "field", d.field(), "expected", d.expected(), "actual", d.actual()))
+                                        .toList()))
+                        .toList());
+    }
+
+    private static MigrationStatus.Verification verification(VerificationProgress p) {
+        return new MigrationStatus.Verification(
+                p.state().name(), p.completedAt(), p.rowsChecked(), p.divergences(), p.inFlight());
+    }
+
+    private static MigrationStatus.Audit audit(AuditEntry e) {
+        return new MigrationStatus.Audit(
+                e.occurredAt(),
+                e.event().name(),
+                e.from().name(),
+                e.to().name(),
+                e.actor(),
+                e.reason(),
+                e.evidence().stream().map(DualWriteEndpoint::gate).toList());
+    }
+
+    private static MigrationStatus.Gate gate(GateResult gate) {
+        return new MigrationStatus.Gate(gate.name(), gate.passed(), gate.detail());
+    }
+
+    private static WebEndpointResponse<Object> badRequest(String message) {
+        return error(WebEndpointResponse.STATUS_BAD_REQUEST, "bad-request", message);
+    }
+
+    private static WebEndpointResponse<Object> error(int status, String error, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("message", message);
+        return new WebEndpointResponse<>(body, status);
+    }
+
+    @Override
+    public void destroy() {
+        verifications.shutdownNow();
+    }
+}

@@ -1,0 +1,66 @@
+package io.dualwrite.spring.boot.actuate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JSON contract of {@code GET /actuator/dualwrite/{name}} (documented in docs/admin-api.md).
+ *
+ * @param gates the gates of the next forward move, empty in the last phase
+ */
+public record MigrationStatus(
+        String name,
+        String phase,
+        long version,
+        List<String> allowedTransitions,
+        List<Gate> gates,
+        @Nullable Backfill backfill,
+        ShadowReads shadowReads,
+        @Nullable Verification verification,
+        Ledger ledger,
+        List<Instance> instances,
+        List<Audit> audit) {
+
+    /** One gate of a move. */
+    public record Gate(String name, boolean passed, String detail) {}
+
+    /** Backfill progress; {@code eta} is an ISO-8601 duration or null. */
+    public record Backfill(
+            String state,
+            long rowsCopied,
+            long rowsEstimated,
+            double rowsPerSecond,
+            @Nullable String eta,
+            double progress,
+            @Nullable String leaseOwner,
+            @Nullable String failure) {}
+
+    /** Shadow-read counts of this instance, per result class. */
+    public record ShadowReads(
+            Map<String, Long> counts, double mismatchRate, double sampleRate, List<Mismatch> recentMismatches) {}
+
+    /** A recent mismatch and its field differences. */
+    public record Mismatch(String key, String result, Instant at, List<Map<String, String>> differences) {}
+
+    /** The latest full verification. */
+    public record Verification(
+            String state, @Nullable Instant lastCompletedAt, long rowsChecked, long divergences, long inFlight) {}
+
+    /** The divergence ledger. */
+    public record Ledger(long size) {}
+
+    /** An instance and the phase it applies. */
+    public record Instance(String id, String phase, Instant lastSeen) {}
+
+    /** An audit entry. */
+    public record Audit(
+            Instant at,
+            String event,
+            String from,
+            String to,
+            String actor,
+            @Nullable String reason,
+            List<Gate> evidence) {}
+}
