@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The {@code dualwrite} Actuator endpoint. Like every endpoint but health, it is not exposed over HTTP unless
- * {@code management.endpoints.web.exposure.include} names it; see docs/admin-api.md for exposing it safely.
+ * {@code management.endpoints.web.exposure.include} names it. When Spring Security is on the classpath, every
+ * operation needs an authenticated user with the role {@code dualwrite.endpoint.role}; see docs/admin-api.md.
  */
 @AutoConfiguration(after = DualWriteAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
@@ -19,9 +20,14 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnAvailableEndpoint(endpoint = DualWriteEndpoint.class)
 public class DualWriteEndpointAutoConfiguration {
 
+    private static final String SPRING_SECURITY = "org.springframework.security.core.Authentication";
+
     @Bean
     @ConditionalOnMissingBean
-    DualWriteEndpoint dualWriteEndpoint(DualWrite dualWrite) {
-        return new DualWriteEndpoint(dualWrite);
+    DualWriteEndpoint dualWriteEndpoint(DualWrite dualWrite, DualWriteProperties properties) {
+        boolean secured = org.springframework.util.ClassUtils.isPresent(
+                SPRING_SECURITY, getClass().getClassLoader());
+        return new DualWriteEndpoint(
+                dualWrite, secured ? properties.getEndpoint().getRole() : null);
     }
 }

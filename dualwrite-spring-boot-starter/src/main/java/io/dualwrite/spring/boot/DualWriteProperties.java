@@ -23,6 +23,8 @@ public class DualWriteProperties {
 
     private final ShadowReads shadowReads = new ShadowReads();
 
+    private final Endpoint endpoint = new Endpoint();
+
     /** How often every migration's divergence ledger is repaired while both sides are written; unset for never. */
     private Duration repairInterval;
 
@@ -52,6 +54,29 @@ public class DualWriteProperties {
 
     public ShadowReads getShadowReads() {
         return shadowReads;
+    }
+
+    public Endpoint getEndpoint() {
+        return endpoint;
+    }
+
+    /** The {@code dualwrite} Actuator endpoint. */
+    public static class Endpoint {
+
+        /** The role a user needs for every operation of the endpoint, when Spring Security is present. */
+        private String role = "DUALWRITE_ADMIN";
+
+        public String getRole() {
+            return role;
+        }
+
+        public void setRole(String role) {
+            if (role == null || role.isBlank() || role.startsWith("ROLE_")) {
+                throw new IllegalArgumentException("dualwrite.endpoint.role must be a role name without the ROLE_"
+                        + " prefix, such as DUALWRITE_ADMIN, but was '" + role + "'");
+            }
+            this.role = role;
+        }
     }
 
     public Duration getRepairInterval() {

@@ -46,18 +46,24 @@ public class DualWriteEndpoint implements DisposableBean {
 
     private final DualWrite dualWrite;
     private final Clock clock;
+    private final @Nullable String requiredRole;
     private final ExecutorService verifications = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "dualwrite-endpoint-verify");
         thread.setDaemon(true);
         return thread;
     });
 
-    public DualWriteEndpoint(DualWrite dualWrite) {
-        this(dualWrite, Clock.systemUTC());
+    /**
+     * An endpoint that admits only authenticated principals with {@code requiredRole}, or anyone when it is null
+     * (an application without Spring Security).
+     */
+    public DualWriteEndpoint(DualWrite dualWrite, @Nullable String requiredRole) {
+        this(dualWrite, requiredRole, Clock.systemUTC());
     }
 
-    DualWriteEndpoint(DualWrite dualWrite, Clock clock) {
+    DualWriteEndpoint(DualWrite dualWrite, @Nullable String requiredRole, Clock clock) {
         this.dualWrite = dualWrite;
+        this.requiredRole = requiredRole;
         this.clock = clock;
     }
 
@@ -66,18 +72,28 @@ public class DualWriteEndpoint implements DisposableBean {
 
     /** {@code GET /actuator/dualwrite}. */
     @ReadOperation
-    public Map<String, List<Summary>> migrations() {
-        return Map.of(
-                "migrations",
-                dualWrite.migrations().stream()
-                        .map(m ->
-                                new Summary(m.name(), dualWrite.phase(m.name()).name()))
-                        .toList());
+    public WebEndpointResponse<Object> migrations(SecurityContext security) {
+        WebEndpointResponse<Object> denied = denied(security);
+        if (denied != null) {
+            return denied;
+        }
+        return new WebEndpointResponse<>(
+                Map.of(
+                        "migrations",
+                        dualWrite.migrations().stream()
+                                .map(m -> new Summary(
+                                        m.name(), dualWrite.phase(m.name()).name()))
+                                .toList()),
+                WebEndpointResponse.STATUS_OK);
     }
 
     /** {@code GET /actuator/dualwrite/{name}}; 404 for an unknown migration. */
     @ReadOperation
-    public WebEndpointResponse<Object> migration(@Selector String name) {
+    public WebEndpointResponse<Object> migration(@Selector String name, SecurityContext security) {
+        WebEndpointResponse<Object> denied = denied(security);
+        if (denied != null) {
+            return denied;
+        }
         try {
             return new WebEndpointResponse<>(status(name), WebEndpointResponse.STATUS_OK);
         } catch (UnknownMigrationException e) {
@@ -97,6 +113,10 @@ public class DualWriteEndpoint implements DisposableBean {
             @Nullable String target,
             @Nullable String reason,
             SecurityContext security) {
+        WebEndpointResponse<Object> denied = denied(security);
+        if (denied != null) {
+            return denied;
+        }
         String actor = security.getPrincipal() != null ? security.getPrincipal().getName() : "anonymous";
         try {
             dualWrite.migration(name);
@@ -222,6 +242,27 @@ public class DualWriteEndpoint implements DisposableBean {
 
     private static MigrationStatus.Gate gate(GateResult gate) {
         return new MigrationStatus.Gate(gate.name(), gate.passed(), gate.detail());
+    }
+
+    /** 401 without a principal, 403 without the role, null when admitted. */
+    private @Nullable WebEndpointResponse<Object> denied(SecurityContext security) {
+        if (requiredRole == null) {
+            return null;
+        }
+        if (security.getPrincipal() == null) {
+            return error(
+                    401,
+                    "unauthorized",
+                    "The dualwrite endpoint needs an authenticated user with role " + requiredRole);
+        }
+        if (!security.isUserInRole(requiredRole)) {
+            return error(
+                    403,
+                    "forbidden",
+                    "User '" + security.getPrincipal().getName() + "' lacks role " + requiredRole
+                            + ", which the dualwrite endpoint needs (dualwrite.endpoint.role)");
+        }
+        return null;
     }
 
     private static WebEndpointResponse<Object> badRequest(String message) {
