@@ -190,6 +190,30 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void healthReportsPhasesAndStaysUpWhenTheSidesDiverge() {
+        runner.withConfiguration(AutoConfigurations.of(DualWriteHealthAutoConfiguration.class))
+                .withUserConfiguration(NamesMigration.class)
+                .run(context -> {
+                    var indicator = context.getBean(io.dualwrite.spring.boot.actuate.DualWriteHealthIndicator.class);
+                    DualWrite dualWrite = context.getBean(DualWrite.class);
+                    dualWrite.advance("names", TransitionRequest.by("ops", null));
+                    new JdbcTemplate(context.getBean(DataSource.class))
+                            .update("INSERT INTO dualwrite_divergence (migration, entity_key, cause, detail,"
+                                    + " recorded_at) VALUES ('names', '7', 'VERIFICATION', 'x', CURRENT_TIMESTAMP)");
+
+                    var health = indicator.health(true);
+
+                    assertThat(health.getStatus().getCode()).isEqualTo("UP");
+                    assertThat(health.getDetails().toString()).contains("names={phase=DUAL_WRITE, ledgerSize=1}");
+                });
+        runner.withConfiguration(AutoConfigurations.of(DualWriteHealthAutoConfiguration.class))
+                .withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("management.health.dualwrite.enabled=false")
+                .run(context -> assertThat(context)
+                        .doesNotHaveBean(io.dualwrite.spring.boot.actuate.DualWriteHealthIndicator.class));
+    }
+
+    @Test
     void dualWritesJoinTheCallersSpringTransaction() {
         runner.withUserConfiguration(NamesMigration.class).run(context -> {
             DualWrite dualWrite = context.getBean(DualWrite.class);

@@ -1,0 +1,35 @@
+package io.dualwrite.spring.boot.actuate;
+
+import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.Migration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Reports each migration's phase and ledger size. It is UP whatever they are: divergence is information for the
+ * operator, not an outage, and taking instances out of a load balancer for it would make things worse. It is DOWN
+ * only when dualwrite's own tables cannot be read.
+ */
+public class DualWriteHealthIndicator extends AbstractHealthIndicator {
+
+    private final DualWrite dualWrite;
+
+    public DualWriteHealthIndicator(DualWrite dualWrite) {
+        super("dualwrite health check failed");
+        this.dualWrite = dualWrite;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        Map<String, Object> migrations = new LinkedHashMap<>();
+        for (Migration<?, ?, ?> migration : dualWrite.migrations()) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("phase", dualWrite.state(migration.name()).phase().name());
+            details.put("ledgerSize", dualWrite.ledgerSize(migration.name()));
+            migrations.put(migration.name(), details);
+        }
+        builder.up().withDetail("migrations", migrations);
+    }
+}
