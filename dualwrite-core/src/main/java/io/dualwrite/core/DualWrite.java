@@ -108,7 +108,12 @@ public final class DualWrite implements AutoCloseable {
                     store.initialize(migration.name(), MigrationPhase.OLD_ONLY, SYSTEM_ACTOR, clock.instant());
             phases.accept(state);
             if (builder.backfillStore != null) {
-                backfills.put(migration.name(), newBackfill(migration, builder.backfillStore));
+                backfills.put(
+                        migration.name(),
+                        newBackfill(
+                                migration,
+                                builder.backfillStore,
+                                builder.migrationBackfillOptions.getOrDefault(migration.name(), backfillOptions)));
             }
             ShadowReadOptions shadowOptions =
                     builder.shadowReadOptions.getOrDefault(migration.name(), builder.defaultShadowReadOptions);
@@ -420,8 +425,8 @@ public final class DualWrite implements AutoCloseable {
     }
 
     private <K extends Comparable<? super K>, O, N> Backfill<K, O, N> newBackfill(
-            Migration<K, O, N> migration, BackfillStore store) {
-        return new Backfill<>(migration, store, backfillOptions, instanceId, clock);
+            Migration<K, O, N> migration, BackfillStore store, BackfillOptions options) {
+        return new Backfill<>(migration, store, options, instanceId, clock);
     }
 
     /** Builds a {@link DualWrite}. */
@@ -433,6 +438,7 @@ public final class DualWrite implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private BackfillStore backfillStore;
         private BackfillOptions backfillOptions = BackfillOptions.defaults();
+        private final Map<String, BackfillOptions> migrationBackfillOptions = new LinkedHashMap<>();
         private String instanceId = defaultInstanceId();
         private VerificationStore verificationStore;
         private VerifierOptions verifierOptions = VerifierOptions.defaults();
@@ -545,6 +551,12 @@ public final class DualWrite implements AutoCloseable {
             return this;
         }
 
+        /** How one migration's backfill copies, instead of {@link #backfillOptions(BackfillOptions)}. */
+        public Builder backfillOptions(String migration, BackfillOptions options) {
+            migrationBackfillOptions.put(migration, Objects.requireNonNull(options, "options"));
+            return this;
+        }
+
         /** This instance's identity in leases. Default: the JVM's {@code pid@host} and a random suffix. */
         public Builder instanceId(String instanceId) {
             if (instanceId == null || instanceId.isBlank() || instanceId.length() > 200) {
@@ -561,8 +573,24 @@ public final class DualWrite implements AutoCloseable {
                     + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
         }
 
-        /** Stores every migration not stored yet (in OLD_ONLY) and builds the instance. */
+        /** Refuses per-migration settings for a migration that is not registered (a typo would be ignored). */
+        private void checkSettingsNames() {
+            java.util.Set<String> named = new java.util.TreeSet<>(migrationBackfillOptions.keySet());
+            named.addAll(shadowReadOptions.keySet());
+            named.removeAll(migrations.keySet());
+            if (!named.isEmpty()) {
+                throw new InvalidMigrationException("Settings name migrations that are not registered: " + named
+                        + "; registered migrations are " + new java.util.TreeSet<>(migrations.keySet()));
+            }
+        }
+
+        /**
+         * Stores every migration not stored yet (in OLD_ONLY) and builds the instance.
+         *
+         * @throws InvalidMigrationException if per-migration settings name a migration that is not registered
+         */
         public DualWrite build() {
+            checkSettingsNames();
             return new DualWrite(this);
         }
     }

@@ -78,6 +78,11 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
         return migration;
     }
 
+    /** How this backfill copies. */
+    public BackfillOptions options() {
+        return options;
+    }
+
     /**
      * Starts the backfill unless it was started before: fixes the upper key (the greatest OLD key now) and the row
      * estimate. Call it only once every instance writes both sides.

@@ -96,6 +96,12 @@ public class DualWriteAutoConfiguration {
                 .backfillOptions(properties.getBackfill().toOptions());
         migrations.orderedStream().forEach(builder::migration);
         guards.orderedStream().forEach(builder::guard);
+        properties.getMigrations().forEach((name, settings) -> {
+            builder.shadowReads(
+                    name, settings.shadowReads(properties.getShadowReads().toOptions(), name));
+            builder.backfillOptions(
+                    name, settings.backfill(properties.getBackfill().toOptions(), name));
+        });
         if (properties.getRepairInterval() != null) {
             builder.continuousRepair(properties.getRepairInterval());
         }

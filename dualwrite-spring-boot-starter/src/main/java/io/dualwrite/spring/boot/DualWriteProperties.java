@@ -25,6 +25,9 @@ public class DualWriteProperties {
 
     private final Endpoint endpoint = new Endpoint();
 
+    /** Settings of single migrations, by migration name, overriding the settings above for that migration. */
+    private final java.util.Map<String, MigrationSettings> migrations = new java.util.LinkedHashMap<>();
+
     /** How often every migration's divergence ledger is repaired while both sides are written; unset for never. */
     private Duration repairInterval;
 
@@ -58,6 +61,107 @@ public class DualWriteProperties {
 
     public Endpoint getEndpoint() {
         return endpoint;
+    }
+
+    public java.util.Map<String, MigrationSettings> getMigrations() {
+        return migrations;
+    }
+
+    /** Settings of one migration under {@code dualwrite.migrations.<name>.*}; unset ones take the global value. */
+    public static class MigrationSettings {
+
+        /** The fraction of this migration's reads compared with the other side. */
+        private Double sampleRate;
+
+        /** The most of this migration's sampled reads compared per second. */
+        private Integer maxComparisonsPerSecond;
+
+        /** This migration's backfill rate limit in rows per second; 0 for none. */
+        private Integer backfillMaxRowsPerSecond;
+
+        /** The largest chunk of this migration's backfill. */
+        private Integer backfillMaxChunkSize;
+
+        /** The time one chunk of this migration's backfill should take. */
+        private Duration backfillTargetChunkTime;
+
+        ShadowReadOptions shadowReads(ShadowReadOptions global, String name) {
+            try {
+                ShadowReadOptions options = global;
+                if (sampleRate != null) {
+                    options = options.withSampleRate(sampleRate);
+                }
+                if (maxComparisonsPerSecond != null) {
+                    options = options.withMaxComparisonsPerSecond(maxComparisonsPerSecond);
+                }
+                return options;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Invalid dualwrite.migrations." + name + ".* configuration: " + e.getMessage(), e);
+            }
+        }
+
+        BackfillOptions backfill(BackfillOptions global, String name) {
+            try {
+                BackfillOptions options = global;
+                if (backfillMaxRowsPerSecond != null) {
+                    options = options.withMaxRowsPerSecond(backfillMaxRowsPerSecond);
+                }
+                if (backfillMaxChunkSize != null) {
+                    options = options.withChunkSizes(
+                            Math.min(options.initialChunkSize(), backfillMaxChunkSize),
+                            Math.min(options.minChunkSize(), backfillMaxChunkSize),
+                            backfillMaxChunkSize);
+                }
+                if (backfillTargetChunkTime != null) {
+                    options = options.withTargetChunkTime(backfillTargetChunkTime);
+                }
+                return options;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Invalid dualwrite.migrations." + name + ".* configuration: " + e.getMessage(), e);
+            }
+        }
+
+        public Double getSampleRate() {
+            return sampleRate;
+        }
+
+        public void setSampleRate(Double sampleRate) {
+            this.sampleRate = sampleRate;
+        }
+
+        public Integer getMaxComparisonsPerSecond() {
+            return maxComparisonsPerSecond;
+        }
+
+        public void setMaxComparisonsPerSecond(Integer maxComparisonsPerSecond) {
+            this.maxComparisonsPerSecond = maxComparisonsPerSecond;
+        }
+
+        public Integer getBackfillMaxRowsPerSecond() {
+            return backfillMaxRowsPerSecond;
+        }
+
+        public void setBackfillMaxRowsPerSecond(Integer backfillMaxRowsPerSecond) {
+            this.backfillMaxRowsPerSecond = backfillMaxRowsPerSecond;
+        }
+
+        public Integer getBackfillMaxChunkSize() {
+            return backfillMaxChunkSize;
+        }
+
+        public void setBackfillMaxChunkSize(Integer backfillMaxChunkSize) {
+            this.backfillMaxChunkSize = backfillMaxChunkSize;
+        }
+
+        public Duration getBackfillTargetChunkTime() {
+            return backfillTargetChunkTime;
+        }
+
+        public void setBackfillTargetChunkTime(Duration backfillTargetChunkTime) {
+            this.backfillTargetChunkTime = backfillTargetChunkTime;
+        }
     }
 
     /** The {@code dualwrite} Actuator endpoint. */

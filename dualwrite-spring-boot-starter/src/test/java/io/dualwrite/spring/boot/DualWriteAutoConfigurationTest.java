@@ -214,6 +214,35 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void perMigrationSettingsOverrideTheGlobalOnes() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues(
+                        "dualwrite.shadow-reads.timeout=300ms",
+                        "dualwrite.migrations.names.sample-rate=1",
+                        "dualwrite.migrations.names.backfill-max-rows-per-second=500")
+                .run(context -> {
+                    DualWrite dualWrite = context.getBean(DualWrite.class);
+                    var shadow = dualWrite.shadowReads("names").options();
+                    assertThat(shadow.sampleRate()).isEqualTo(1.0);
+                    assertThat(shadow.timeout()).isEqualTo(Duration.ofMillis(300));
+                    assertThat(dualWrite.backfill("names").options().maxRowsPerSecond())
+                            .isEqualTo(500);
+                });
+    }
+
+    @Test
+    void settingsForAnUnknownMigrationFailStartupNamingIt() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.migrations.nmaes.sample-rate=1")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("Settings name migrations that are not registered: [nmaes];"
+                                + " registered migrations are [names]"));
+    }
+
+    @Test
     void dualWritesJoinTheCallersSpringTransaction() {
         runner.withUserConfiguration(NamesMigration.class).run(context -> {
             DualWrite dualWrite = context.getBean(DualWrite.class);
