@@ -4,7 +4,9 @@ import io.dualwrite.core.phase.PhaseCache;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.MigrationStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When both sides live in one database, a dual write is one transaction (the caller's, if one is open). When
  * they live in two, the source of truth is written first and its transaction stays open while the other side is
- * written; if that second write fails, the migration's {@link SecondaryFailurePolicy} decides.
+ * written; if that second write fails, the migration's {@link SecondaryFailurePolicy} decides. With circuit
+ * breakers configured, an outage of the other database opens its breaker and the policy applies at once, without
+ * waiting on the unreachable database for every write.
  *
  * @param <K> the key type
  * @param <O> the old representation, which writes take
@@ -33,11 +37,17 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     private final Migration<K, O, N> migration;
     private final PhaseCache phases;
     private final @Nullable ShadowReader<K, O, N> shadow;
+    private final Map<Side, CircuitBreaker> breakers;
 
-    DualRepository(Migration<K, O, N> migration, PhaseCache phases, @Nullable ShadowReader<K, O, N> shadow) {
+    DualRepository(
+            Migration<K, O, N> migration,
+            PhaseCache phases,
+            @Nullable ShadowReader<K, O, N> shadow,
+            Map<Side, CircuitBreaker> breakers) {
         this.migration = migration;
         this.phases = phases;
         this.shadow = shadow;
+        this.breakers = Map.copyOf(breakers);
     }
 
     public Migration<K, O, N> migration() {
@@ -111,7 +121,15 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         primaryStore.transactions().inTransaction(() -> {
             operation.accept(primary);
             try {
-                migration.store(secondary).transactions().inTransaction(() -> operation.accept(secondary));
+                Runnable write = () ->
+                        migration.store(secondary).transactions().inTransaction(() -> operation.accept(secondary));
+                CircuitBreaker breaker = breakers.get(secondary);
+                if (breaker == null) {
+                    write.run();
+                } else {
+                    // While open, the other database is not even tried: the failure policy applies at once.
+                    breaker.executeRunnable(write);
+                }
             } catch (RuntimeException e) {
                 handleSecondaryFailure(key, primary, secondary, e);
             }

@@ -19,6 +19,9 @@ import io.dualwrite.core.verify.VerificationProgress;
 import io.dualwrite.core.verify.VerificationStore;
 import io.dualwrite.core.verify.Verifier;
 import io.dualwrite.core.verify.VerifierOptions;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,6 +82,7 @@ public final class DualWrite implements AutoCloseable {
     private final VerifierOptions verifierOptions;
     private final Map<String, ShadowReader<?, ?, ?>> shadowReaders = new LinkedHashMap<>();
     private final Map<String, Repairer<?, ?, ?>> repairers = new LinkedHashMap<>();
+    private final Map<String, Map<Side, CircuitBreaker>> breakers = new LinkedHashMap<>();
     private final ThreadPoolExecutor shadowExecutor;
     private final ScheduledExecutorService shadowScheduler;
 
@@ -117,6 +121,7 @@ public final class DualWrite implements AutoCloseable {
             }
             ShadowReadOptions shadowOptions =
                     builder.shadowReadOptions.getOrDefault(migration.name(), builder.defaultShadowReadOptions);
+            breakers.put(migration.name(), breakersFor(migration, builder.circuitBreakers));
             repositories.put(migration.name(), newRepository(migration, shadowOptions));
             repairers.put(migration.name(), newRepairer(migration));
             log.info(
@@ -412,7 +417,32 @@ public final class DualWrite implements AutoCloseable {
                 : new CachedSupplier<>(() -> Optional.of(backfill.progress()), Duration.ofSeconds(1), clock);
         ShadowReader<K, O, N> shadow = new ShadowReader<>(m, options, shadowExecutor, shadowScheduler, progress, clock);
         shadowReaders.put(m.name(), shadow);
-        return new DualRepository<>(m, phases, shadow);
+        return new DualRepository<>(m, phases, shadow, breakers.get(m.name()));
+    }
+
+    /** One breaker per side when the sides live in two databases; none in one database (one transaction). */
+    private static Map<Side, CircuitBreaker> breakersFor(
+            Migration<?, ?, ?> migration, CircuitBreakerRegistry registry) {
+        if (registry == null || migration.sidesShareTransactions()) {
+            return Map.of();
+        }
+        Map<Side, CircuitBreaker> sides = new java.util.EnumMap<>(Side.class);
+        for (Side side : Side.values()) {
+            sides.put(
+                    side,
+                    registry.circuitBreaker(
+                            "dualwrite-" + migration.name() + "-" + side.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return sides;
+    }
+
+    /**
+     * The circuit breakers guarding writes to each side of a migration whose sides live in two databases; empty
+     * without {@link Builder#circuitBreakers} or in one database.
+     */
+    public Map<Side, CircuitBreaker> circuitBreakers(String name) {
+        migration(name);
+        return breakers.get(name);
     }
 
     private static ThreadFactory daemon(String prefix) {
@@ -445,6 +475,7 @@ public final class DualWrite implements AutoCloseable {
         private ShadowReadOptions defaultShadowReadOptions = ShadowReadOptions.defaults();
         private final Map<String, ShadowReadOptions> shadowReadOptions = new LinkedHashMap<>();
         private Duration repairInterval;
+        private CircuitBreakerRegistry circuitBreakers;
         private int shadowReadThreads = 2;
         private int shadowReadQueueCapacity = 256;
 
@@ -536,6 +567,15 @@ public final class DualWrite implements AutoCloseable {
                 throw new IllegalArgumentException("The repair interval must be positive, but was " + interval);
             }
             this.repairInterval = interval;
+            return this;
+        }
+
+        /**
+         * Guards the write to the second side of every migration across two databases with a Resilience4j circuit
+         * breaker of this configuration, one per migration and side.
+         */
+        public Builder circuitBreakers(CircuitBreakerConfig config) {
+            this.circuitBreakers = CircuitBreakerRegistry.of(Objects.requireNonNull(config, "config"));
             return this;
         }
 

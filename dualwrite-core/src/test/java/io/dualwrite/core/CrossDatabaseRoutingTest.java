@@ -27,6 +27,7 @@ class CrossDatabaseRoutingTest {
     private DataSource mariadb;
     private DataSource postgres;
     private SwitchableDataSource newDatabase;
+    private io.github.resilience4j.circuitbreaker.CircuitBreakerConfig breakerConfig;
     private SwitchableDataSource oldDatabase;
     private JdbcTransactions oldTransactions;
     private JdbcTransactions newTransactions;
@@ -148,6 +149,65 @@ class CrossDatabaseRoutingTest {
         } finally {
             fixture.dualWrite.close();
         }
+    }
+
+    @Test
+    void anOutageOpensTheBreakerWritesKeepSucceedingAndItClosesAfterRecovery() {
+        breakerConfig = io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+                .minimumNumberOfCalls(4)
+                .slidingWindowSize(4)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(java.time.Duration.ofSeconds(2))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build();
+        Fixture fixture = fixture(SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.DUAL_WRITE);
+        var breaker =
+                fixture.dualWrite.circuitBreakers(fixture.migration.name()).get(Side.NEW);
+        newDatabase.cut();
+
+        for (long id = 1; id <= 10; id++) {
+            fixture.people.write(new Person(id, "First" + id + " Last" + id));
+        }
+
+        assertThat(breaker.getState()).isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+        assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(6);
+        assertThat(People.rows(mariadb, PREFIX + "_old")).hasSize(10);
+        newDatabase.restore();
+        assertThat(fixture.dualWrite.ledgerSize(fixture.migration.name())).isEqualTo(10);
+
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> {
+                    fixture.people.write(new Person(11, "After Recovery"));
+                    assertThat(breaker.getState())
+                            .isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED);
+                });
+        assertThat(People.rows(postgres, PREFIX + "_new")).containsKey(11L);
+        // Writes of key 11 tried while the breaker was still open were recorded too.
+        long recorded = fixture.dualWrite.ledgerSize(fixture.migration.name());
+        assertThat(recorded).isBetween(10L, 11L);
+        assertThat(fixture.dualWrite.repair(fixture.migration.name(), 100).repaired())
+                .isEqualTo((int) recorded);
+        assertThat(fixture.dualWrite.ledgerSize(fixture.migration.name())).isZero();
+        assertThat(fixture.dualWrite.verify(fixture.migration.name()).divergences())
+                .isZero();
+    }
+
+    @Test
+    void inOneDatabaseThereIsNoBreaker() {
+        breakerConfig = io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
+        Migration<Long, Person, PersonName> local = Migration.builder(
+                        "local-" + UUID.randomUUID(),
+                        Long.class,
+                        People.oldStore(newTransactions, PREFIX),
+                        People.newStore(newTransactions, PREFIX))
+                .toNew(People::split)
+                .build();
+        DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(postgres))
+                .migration(local)
+                .circuitBreakers(breakerConfig)
+                .build();
+        assertThat(dualWrite.circuitBreakers(local.name())).isEmpty();
     }
 
     @Test
@@ -282,6 +342,9 @@ class CrossDatabaseRoutingTest {
                 .verifierOptions(new io.dualwrite.core.verify.VerifierOptions(8, java.time.Duration.ofMillis(20), 0));
         if (repairInterval != null) {
             builder.continuousRepair(repairInterval);
+        }
+        if (breakerConfig != null) {
+            builder.circuitBreakers(breakerConfig);
         }
         DualWrite dualWrite = builder.build();
         while (dualWrite.phase(migration.name()) != phase) {

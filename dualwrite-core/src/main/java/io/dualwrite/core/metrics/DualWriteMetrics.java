@@ -52,6 +52,9 @@ import java.util.function.ToDoubleFunction;
  *       <td>divergent keys the latest full verification found</td></tr>
  *   <tr><td>{@code dualwrite.ledger.size}</td><td>gauge</td><td>migration</td>
  *       <td>keys waiting in the divergence ledger for repair</td></tr>
+ *   <tr><td>{@code dualwrite.breaker.state}</td><td>gauge</td><td>migration, side, state</td>
+ *       <td>1 for the current state (closed, open, half_open, ...) of the breaker guarding writes to a side in
+ *       another database, 0 for the others</td></tr>
  *   <tr><td>{@code dualwrite.repairs}</td><td>counter</td><td>migration, outcome</td>
  *       <td>keys repair passes handled on this instance: repaired, still_divergent, failed</td></tr>
  * </table>
@@ -110,6 +113,16 @@ public final class DualWriteMetrics implements MeterBinder {
                     .description("Keys whose repair failed")
                     .tags(tags.and("outcome", "failed"))
                     .register(registry);
+            dualWrite.circuitBreakers(name).forEach((side, breaker) -> {
+                for (io.github.resilience4j.circuitbreaker.CircuitBreaker.State state :
+                        io.github.resilience4j.circuitbreaker.CircuitBreaker.State.values()) {
+                    Gauge.builder("dualwrite.breaker.state", breaker, b -> b.getState() == state ? 1 : 0)
+                            .description("1 for the current state of the breaker guarding writes to a side")
+                            .tags(tags.and("side", side.name().toLowerCase(java.util.Locale.ROOT))
+                                    .and("state", state.name().toLowerCase(java.util.Locale.ROOT)))
+                            .register(registry);
+                }
+            });
             if (dualWrite.hasVerification()) {
                 Gauge.builder(
                                 "dualwrite.verification.rows.checked",

@@ -102,6 +102,9 @@ public class DualWriteAutoConfiguration {
             builder.backfillOptions(
                     name, settings.backfill(properties.getBackfill().toOptions(), name));
         });
+        if (properties.getCircuitBreaker().isEnabled()) {
+            builder.circuitBreakers(properties.getCircuitBreaker().toConfig());
+        }
         if (properties.getRepairInterval() != null) {
             builder.continuousRepair(properties.getRepairInterval());
         }

@@ -25,6 +25,8 @@ public class DualWriteProperties {
 
     private final Endpoint endpoint = new Endpoint();
 
+    private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
     /** Settings of single migrations, by migration name, overriding the settings above for that migration. */
     private final java.util.Map<String, MigrationSettings> migrations = new java.util.LinkedHashMap<>();
 
@@ -61,6 +63,77 @@ public class DualWriteProperties {
 
     public Endpoint getEndpoint() {
         return endpoint;
+    }
+
+    public CircuitBreaker getCircuitBreaker() {
+        return circuitBreaker;
+    }
+
+    /**
+     * The Resilience4j circuit breaker guarding writes to the second side of migrations across two databases, so that
+     * an outage of that database costs no waiting on every write (the failure policy applies at once).
+     */
+    public static class CircuitBreaker {
+
+        /** Whether writes to a side in another database are guarded by a circuit breaker. */
+        private boolean enabled = true;
+
+        /** The failure rate, in percent, at which the breaker opens. */
+        private float failureRateThreshold = 50;
+
+        /** Calls needed before the failure rate counts. */
+        private int minimumNumberOfCalls = 20;
+
+        /** How long the breaker stays open before it lets trial calls through. */
+        private Duration waitDurationInOpenState = Duration.ofSeconds(30);
+
+        /** The configuration these properties describe. */
+        public io.github.resilience4j.circuitbreaker.CircuitBreakerConfig toConfig() {
+            try {
+                return io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+                        .failureRateThreshold(failureRateThreshold)
+                        .minimumNumberOfCalls(minimumNumberOfCalls)
+                        .slidingWindowSize(Math.max(minimumNumberOfCalls, 100))
+                        .waitDurationInOpenState(waitDurationInOpenState)
+                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                        .build();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Invalid dualwrite.circuit-breaker.* configuration: " + e.getMessage(), e);
+            }
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public float getFailureRateThreshold() {
+            return failureRateThreshold;
+        }
+
+        public void setFailureRateThreshold(float failureRateThreshold) {
+            this.failureRateThreshold = failureRateThreshold;
+        }
+
+        public int getMinimumNumberOfCalls() {
+            return minimumNumberOfCalls;
+        }
+
+        public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+            this.minimumNumberOfCalls = minimumNumberOfCalls;
+        }
+
+        public Duration getWaitDurationInOpenState() {
+            return waitDurationInOpenState;
+        }
+
+        public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
+            this.waitDurationInOpenState = waitDurationInOpenState;
+        }
     }
 
     public java.util.Map<String, MigrationSettings> getMigrations() {

@@ -231,6 +231,17 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void invalidBreakerSettingsFailStartupNamingThem() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.circuit-breaker.failure-rate-threshold=150")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining(
+                                "Invalid dualwrite.circuit-breaker.* configuration: failureRateThreshold"));
+    }
+
+    @Test
     void settingsForAnUnknownMigrationFailStartupNamingIt() {
         runner.withUserConfiguration(NamesMigration.class)
                 .withPropertyValues("dualwrite.migrations.nmaes.sample-rate=1")

@@ -183,11 +183,21 @@ public class DualWriteEndpoint implements DisposableBean {
                 shadowReads(dualWrite.shadowReads(name)),
                 dualWrite.hasVerification() ? verification(dualWrite.verification(name)) : null,
                 new MigrationStatus.Ledger(dualWrite.ledgerSize(name)),
+                breakers(name),
                 List.of(new MigrationStatus.Instance(
                         dualWrite.instanceId(), dualWrite.phase(name).name(), clock.instant())),
                 dualWrite.auditTrail(name, AUDIT_ENTRIES).stream()
                         .map(DualWriteEndpoint::audit)
                         .toList());
+    }
+
+    private Map<String, String> breakers(String name) {
+        Map<String, String> states = new LinkedHashMap<>();
+        dualWrite
+                .circuitBreakers(name)
+                .forEach((side, breaker) -> states.put(
+                        side.name().toLowerCase(Locale.ROOT), breaker.getState().name()));
+        return states;
     }
 
     private static MigrationStatus.Backfill backfill(BackfillProgress p) {

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * The JSON contract of {@code GET /actuator/dualwrite/{name}} (documented in docs/admin-api.md).
  *
  * @param gates the gates of the next forward move, empty in the last phase
+ * @param breakers the state of the circuit breaker guarding writes to each side, by side ({@code old},
+ *     {@code new}); empty when the sides share a database
  */
 public record MigrationStatus(
         String name,
@@ -20,6 +22,7 @@ public record MigrationStatus(
         ShadowReads shadowReads,
         @Nullable Verification verification,
         Ledger ledger,
+        Map<String, String> breakers,
         List<Instance> instances,
         List<Audit> audit) {
 
