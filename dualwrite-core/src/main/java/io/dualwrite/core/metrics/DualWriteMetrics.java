@@ -4,7 +4,9 @@ import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.internal.CachedSupplier;
 import io.dualwrite.core.shadow.ShadowResult;
+import io.dualwrite.core.verify.VerificationProgress;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -13,10 +15,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -65,7 +65,6 @@ public final class DualWriteMetrics implements MeterBinder {
 
     private final DualWrite dualWrite;
     private final Clock clock;
-    private final Map<String, Sample> samples = new ConcurrentHashMap<>();
 
     public DualWriteMetrics(DualWrite dualWrite) {
         this(dualWrite, Clock.systemUTC());
@@ -81,6 +80,7 @@ public final class DualWriteMetrics implements MeterBinder {
         for (Migration<?, ?, ?> migration : dualWrite.migrations()) {
             String name = migration.name();
             Tags tags = Tags.of("migration", name);
+            Supplier<Long> ledgerSize = new CachedSupplier<>(() -> dualWrite.ledgerSize(name), MAX_AGE, clock);
             Gauge.builder("dualwrite.migration.phase", dualWrite, d -> d.phase(name)
                             .order())
                     .description("The phase this instance applies: 0 OLD_ONLY, 1 DUAL_WRITE, 2 BACKFILL, 3 READ_NEW,"
@@ -88,10 +88,7 @@ public final class DualWriteMetrics implements MeterBinder {
                     .tags(tags)
                     .register(registry);
             bindShadowReads(registry, name, tags);
-            Gauge.builder(
-                            "dualwrite.ledger.size",
-                            this,
-                            m -> m.sampled(name + "/ledger", () -> dualWrite.ledgerSize(name)))
+            Gauge.builder("dualwrite.ledger.size", ledgerSize, Supplier::get)
                     .description("Keys waiting in the divergence ledger for repair")
                     .tags(tags)
                     .register(registry);
@@ -124,21 +121,15 @@ public final class DualWriteMetrics implements MeterBinder {
                 }
             });
             if (dualWrite.hasVerification()) {
-                Gauge.builder(
-                                "dualwrite.verification.rows.checked",
-                                this,
-                                m -> m.sampled(
-                                        name + "/verify-rows",
-                                        () -> dualWrite.verification(name).rowsChecked()))
+                Supplier<VerificationProgress> verification =
+                        new CachedSupplier<>(() -> dualWrite.verification(name), MAX_AGE, clock);
+                Gauge.builder("dualwrite.verification.rows.checked", verification, v -> v.get()
+                                .rowsChecked())
                         .description("Keys compared by the latest full verification")
                         .tags(tags)
                         .register(registry);
-                Gauge.builder(
-                                "dualwrite.verification.divergences",
-                                this,
-                                m -> m.sampled(
-                                        name + "/verify-divergences",
-                                        () -> dualWrite.verification(name).divergences()))
+                Gauge.builder("dualwrite.verification.divergences", verification, v -> v.get()
+                                .divergences())
                         .description("Divergent keys the latest full verification found")
                         .tags(tags)
                         .register(registry);
@@ -146,39 +137,42 @@ public final class DualWriteMetrics implements MeterBinder {
             if (!dualWrite.hasBackfill(name)) {
                 continue;
             }
+            Supplier<BackfillProgress> progress =
+                    new CachedSupplier<>(() -> dualWrite.backfill(name).progress(), MAX_AGE, clock);
             backfillGauge(
                     registry,
                     "dualwrite.backfill.rows.copied",
                     "Rows the backfill copied",
                     "rows",
-                    name,
-                    p -> p.rowsCopied());
+                    progress,
+                    tags,
+                    BackfillProgress::rowsCopied);
             backfillGauge(
                     registry,
                     "dualwrite.backfill.rows.estimated",
                     "Rows the backfill expects to copy",
                     "rows",
-                    name,
-                    p -> p.rowsEstimated());
+                    progress,
+                    tags,
+                    BackfillProgress::rowsEstimated);
             backfillGauge(
                     registry,
                     "dualwrite.backfill.rows.per.second",
                     "The backfill's recent copy rate",
                     "rows",
-                    name,
+                    progress,
+                    tags,
                     BackfillProgress::rowsPerSecond);
             backfillGauge(
                     registry,
                     "dualwrite.backfill.progress",
                     "Fraction of the rows copied, 0 to 1",
                     null,
-                    name,
+                    progress,
+                    tags,
                     BackfillProgress::fractionDone);
             for (BackfillState state : BackfillState.values()) {
-                Gauge.builder(
-                                "dualwrite.backfill.state",
-                                this,
-                                m -> m.progress(name).state() == state ? 1 : 0)
+                Gauge.builder("dualwrite.backfill.state", progress, p -> p.get().state() == state ? 1 : 0)
                         .description("1 for the backfill's current state")
                         .tags(tags.and("state", state.name()))
                         .register(registry);
@@ -221,40 +215,18 @@ public final class DualWriteMetrics implements MeterBinder {
                 .register(registry);
     }
 
-    /** A durable value read at most once per second. */
-    private double sampled(String id, java.util.function.LongSupplier read) {
-        Instant now = clock.instant();
-        Sample sample = samples.get(id);
-        if (sample == null || now.isAfter(sample.at().plus(MAX_AGE))) {
-            sample = new Sample(null, read.getAsLong(), now);
-            samples.put(id, sample);
-        }
-        return sample.number();
-    }
-
     private void backfillGauge(
             MeterRegistry registry,
             String meter,
             String description,
             String unit,
-            String name,
+            Supplier<BackfillProgress> progress,
+            Tags tags,
             ToDoubleFunction<BackfillProgress> value) {
-        Gauge.builder(meter, this, m -> value.applyAsDouble(m.progress(name)))
+        Gauge.builder(meter, progress, p -> value.applyAsDouble(p.get()))
                 .description(description)
                 .baseUnit(unit)
-                .tags("migration", name)
+                .tags(tags)
                 .register(registry);
     }
-
-    private BackfillProgress progress(String name) {
-        Instant now = clock.instant();
-        Sample sample = samples.get(name);
-        if (sample == null || now.isAfter(sample.at().plus(MAX_AGE))) {
-            sample = new Sample(dualWrite.backfill(name).progress(), 0, now);
-            samples.put(name, sample);
-        }
-        return sample.progress();
-    }
-
-    private record Sample(BackfillProgress progress, long number, Instant at) {}
 }
