@@ -9,8 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -149,19 +147,7 @@ public final class JdbcBackfillStore implements BackfillStore {
     }
 
     private boolean update(String sql, Object... parameters) {
-        return transactions.withConnection(c -> {
-            try (PreparedStatement statement = c.prepareStatement(sql)) {
-                for (int i = 0; i < parameters.length; i++) {
-                    Object value = parameters[i];
-                    if (value instanceof Instant instant) {
-                        Timestamps.set(statement, i + 1, instant);
-                    } else {
-                        statement.setObject(i + 1, value);
-                    }
-                }
-                return statement.executeUpdate() == 1;
-            }
-        });
+        return Timestamps.update(transactions, sql, parameters) == 1;
     }
 
     private static int insert(Connection c, String migration, @Nullable String upperKey, long estimated, Instant now)
@@ -197,18 +183,13 @@ public final class JdbcBackfillStore implements BackfillStore {
                         rs.getLong("rows_copied"),
                         rs.getLong("rows_estimated"),
                         rs.getDouble("rows_per_second"),
-                        nullable(rs, "started_at"),
+                        Timestamps.getNullable(rs, "started_at"),
                         Timestamps.get(rs, "updated_at"),
-                        nullable(rs, "completed_at"),
+                        Timestamps.getNullable(rs, "completed_at"),
                         rs.getString("lease_owner"),
-                        nullable(rs, "lease_until"),
+                        Timestamps.getNullable(rs, "lease_until"),
                         rs.getString("failure")));
             }
         }
-    }
-
-    private static @Nullable Instant nullable(ResultSet rs, String column) throws SQLException {
-        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
-        return value == null ? null : value.toInstant(ZoneOffset.UTC);
     }
 }

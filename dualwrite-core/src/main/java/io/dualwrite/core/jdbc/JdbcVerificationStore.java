@@ -6,8 +6,6 @@ import io.dualwrite.core.verify.VerificationStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -44,9 +42,9 @@ public final class JdbcVerificationStore implements VerificationStore {
                             rs.getLong("rows_checked"),
                             rs.getLong("divergences"),
                             rs.getLong("in_flight"),
-                            instant(rs, "started_at"),
+                            Timestamps.getNullable(rs, "started_at"),
                             Timestamps.get(rs, "updated_at"),
-                            instant(rs, "completed_at"),
+                            Timestamps.getNullable(rs, "completed_at"),
                             rs.getString("failure")));
                 }
             }
@@ -108,22 +106,6 @@ public final class JdbcVerificationStore implements VerificationStore {
     }
 
     private void update(String sql, Object... parameters) {
-        transactions.withConnection(c -> {
-            try (PreparedStatement statement = c.prepareStatement(sql)) {
-                for (int i = 0; i < parameters.length; i++) {
-                    if (parameters[i] instanceof Instant instant) {
-                        Timestamps.set(statement, i + 1, instant);
-                    } else {
-                        statement.setObject(i + 1, parameters[i]);
-                    }
-                }
-                return statement.executeUpdate();
-            }
-        });
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws java.sql.SQLException {
-        LocalDateTime value = rs.getObject(column, LocalDateTime.class);
-        return value == null ? null : value.toInstant(ZoneOffset.UTC);
+        Timestamps.update(transactions, sql, parameters);
     }
 }
