@@ -13,6 +13,7 @@ import io.dualwrite.core.UnknownMigrationException;
 import io.dualwrite.core.UnknownPhaseException;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.phase.AuditEntry;
+import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.shadow.ShadowReadStats;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.verify.VerificationProgress;
@@ -162,8 +163,9 @@ public class DualWriteEndpoint implements DisposableBean {
 
     private MigrationStatus status(String name) {
         Migration<?, ?, ?> migration = dualWrite.migration(name);
-        MigrationPhase phase = dualWrite.state(name).phase();
-        long version = dualWrite.state(name).version();
+        PhaseState state = dualWrite.state(name);
+        MigrationPhase phase = state.phase();
+        long version = state.version();
         List<String> allowed = Arrays.stream(PhaseTransition.values())
                 .filter(t -> t.from() == phase)
                 .map(t -> t.to().name())
