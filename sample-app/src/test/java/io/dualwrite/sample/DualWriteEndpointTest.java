@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.dualwrite.core.GateResult;
 import io.dualwrite.core.PhaseTransition;
 import io.dualwrite.core.TransitionGuard;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -34,8 +31,6 @@ class DualWriteEndpointTest {
 
     private static final String MIGRATION = "/actuator/dualwrite/customer-name-split";
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @LocalServerPort
     private int port;
 
@@ -53,7 +48,7 @@ class DualWriteEndpointTest {
     @Test
     @Order(1)
     void listsMigrationsWithTheirPhase() throws Exception {
-        HttpResponse<String> list = get("/actuator/dualwrite");
+        HttpResponse<String> list = http().get("/actuator/dualwrite");
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("{\"name\":\"customer-name-split\",\"phase\":\"OLD_ONLY\"}");
     }
@@ -61,7 +56,7 @@ class DualWriteEndpointTest {
     @Test
     @Order(2)
     void statusHasTheDocumentedFields() throws Exception {
-        HttpResponse<String> status = get(MIGRATION);
+        HttpResponse<String> status = http().get(MIGRATION);
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(status.body())
                 .contains(
@@ -88,8 +83,9 @@ class DualWriteEndpointTest {
     @Test
     @Order(3)
     void anUnknownMigrationIs404() throws Exception {
-        assertThat(get("/actuator/dualwrite/no-such-migration").statusCode()).isEqualTo(404);
-        HttpResponse<String> post = post("/actuator/dualwrite/no-such-migration", "{\"action\":\"advance\"}");
+        assertThat(http().get("/actuator/dualwrite/no-such-migration").statusCode())
+                .isEqualTo(404);
+        HttpResponse<String> post = http().post("/actuator/dualwrite/no-such-migration", "{\"action\":\"advance\"}");
         assertThat(post.statusCode()).isEqualTo(404);
         assertThat(post.body()).contains("registered migrations are [customer-name-split]");
     }
@@ -97,23 +93,25 @@ class DualWriteEndpointTest {
     @Test
     @Order(4)
     void malformedRequestsAre400AndChangeNothing() throws Exception {
-        assertThat(post(MIGRATION, "{\"action\":\"jump\"}").body()).contains("Unknown action 'jump'");
-        assertThat(post(MIGRATION, "{\"action\":\"jump\"}").statusCode()).isEqualTo(400);
-        assertThat(post(MIGRATION, "{\"target\":\"READ_NEW\"}").statusCode()).isEqualTo(400);
-        assertThat(post(MIGRATION, "not json").statusCode()).isEqualTo(400);
-        HttpResponse<String> noReason = post(MIGRATION, "{\"action\":\"force\",\"target\":\"DUAL_WRITE\"}");
+        assertThat(http().post(MIGRATION, "{\"action\":\"jump\"}").body()).contains("Unknown action 'jump'");
+        assertThat(http().post(MIGRATION, "{\"action\":\"jump\"}").statusCode()).isEqualTo(400);
+        assertThat(http().post(MIGRATION, "{\"target\":\"READ_NEW\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(http().post(MIGRATION, "not json").statusCode()).isEqualTo(400);
+        HttpResponse<String> noReason = http().post(MIGRATION, "{\"action\":\"force\",\"target\":\"DUAL_WRITE\"}");
         assertThat(noReason.statusCode()).isEqualTo(400);
         assertThat(noReason.body()).contains("'force' needs a \\\"reason\\\"");
-        assertThat(post(MIGRATION, "{\"action\":\"force\",\"target\":\"SIDEWAYS\",\"reason\":\"x\"}")
+        assertThat(http().post(MIGRATION, "{\"action\":\"force\",\"target\":\"SIDEWAYS\",\"reason\":\"x\"}")
                         .statusCode())
                 .isEqualTo(400);
-        assertThat(get(MIGRATION).body()).contains("\"phase\":\"OLD_ONLY\"");
+        assertThat(http().get(MIGRATION).body()).contains("\"phase\":\"OLD_ONLY\"");
     }
 
     @Test
     @Order(5)
     void advanceMovesForwardAndIsAudited() throws Exception {
-        HttpResponse<String> advanced = post(MIGRATION, "{\"action\":\"advance\",\"reason\":\"start dual writes\"}");
+        HttpResponse<String> advanced =
+                http().post(MIGRATION, "{\"action\":\"advance\",\"reason\":\"start dual writes\"}");
         assertThat(advanced.statusCode()).isEqualTo(200);
         assertThat(advanced.body())
                 .contains(
@@ -127,7 +125,7 @@ class DualWriteEndpointTest {
     @Order(6)
     void anIllegalMoveIs409() throws Exception {
         HttpResponse<String> illegal =
-                post(MIGRATION, "{\"action\":\"force\",\"target\":\"DROP_OLD\",\"reason\":\"skip ahead\"}");
+                http().post(MIGRATION, "{\"action\":\"force\",\"target\":\"DROP_OLD\",\"reason\":\"skip ahead\"}");
         assertThat(illegal.statusCode()).isEqualTo(409);
         assertThat(illegal.body()).contains("cannot move from DUAL_WRITE to DROP_OLD");
     }
@@ -135,63 +133,44 @@ class DualWriteEndpointTest {
     @Test
     @Order(7)
     void backfillActionsAndARefusedMoveWithItsGates() throws Exception {
-        put("/customers/1", "{\"fullName\":\"Ada Lovelace\",\"email\":null}");
-        assertThat(post(MIGRATION, "{\"action\":\"advance\"}").body()).contains("\"phase\":\"BACKFILL\"");
-        assertThat(post(MIGRATION, "{\"action\":\"pause-backfill\"}").statusCode())
+        http().put("/customers/1", "{\"fullName\":\"Ada Lovelace\",\"email\":null}");
+        assertThat(http().post(MIGRATION, "{\"action\":\"advance\"}").body()).contains("\"phase\":\"BACKFILL\"");
+        assertThat(http().post(MIGRATION, "{\"action\":\"pause-backfill\"}").statusCode())
                 .isEqualTo(200);
-        assertThat(post(MIGRATION, "{\"action\":\"resume-backfill\"}").statusCode())
+        assertThat(http().post(MIGRATION, "{\"action\":\"resume-backfill\"}").statusCode())
                 .isEqualTo(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(MIGRATION).body().contains("\"state\":\"COMPLETED\""));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> http().get(MIGRATION).body().contains("\"state\":\"COMPLETED\""));
 
-        HttpResponse<String> refused = post(MIGRATION, "{\"action\":\"advance\",\"reason\":\"looks done\"}");
+        HttpResponse<String> refused = http().post(MIGRATION, "{\"action\":\"advance\",\"reason\":\"looks done\"}");
         assertThat(refused.statusCode()).isEqualTo(409);
         assertThat(refused.body())
                 .contains(
                         "\"error\":\"transition-refused\"",
                         "\"failedGates\":[{\"name\":\"test-hold\",\"passed\":false,\"detail\":\"held back by the test\"}]");
-        assertThat(get(MIGRATION).body()).contains("\"phase\":\"BACKFILL\"", "\"event\":\"REFUSED\"");
+        assertThat(http().get(MIGRATION).body()).contains("\"phase\":\"BACKFILL\"", "\"event\":\"REFUSED\"");
     }
 
     @Test
     @Order(8)
     void verifyRepairForceAndRollback() throws Exception {
-        assertThat(post(MIGRATION, "{\"action\":\"verify\"}").statusCode()).isEqualTo(200);
+        assertThat(http().post(MIGRATION, "{\"action\":\"verify\"}").statusCode())
+                .isEqualTo(200);
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> get(MIGRATION).body().contains("\"verification\":{\"state\":\"COMPLETED\""));
-        assertThat(post(MIGRATION, "{\"action\":\"repair\"}").statusCode()).isEqualTo(200);
+                .until(() -> http().get(MIGRATION).body().contains("\"verification\":{\"state\":\"COMPLETED\""));
+        assertThat(http().post(MIGRATION, "{\"action\":\"repair\"}").statusCode())
+                .isEqualTo(200);
 
-        HttpResponse<String> forced =
-                post(MIGRATION, "{\"action\":\"force\",\"target\":\"READ_NEW\",\"reason\":\"gate is a test stub\"}");
+        HttpResponse<String> forced = http().post(
+                        MIGRATION, "{\"action\":\"force\",\"target\":\"READ_NEW\",\"reason\":\"gate is a test stub\"}");
         assertThat(forced.statusCode()).isEqualTo(200);
         assertThat(forced.body()).contains("\"phase\":\"READ_NEW\"", "\"event\":\"FORCED\"");
 
-        HttpResponse<String> back = post(MIGRATION, "{\"action\":\"rollback\",\"reason\":\"drill\"}");
+        HttpResponse<String> back = http().post(MIGRATION, "{\"action\":\"rollback\",\"reason\":\"drill\"}");
         assertThat(back.body()).contains("\"phase\":\"BACKFILL\"", "\"event\":\"ROLLED_BACK\"");
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> post(String path, String json) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(uri(path))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private void put(String path, String json) throws Exception {
-        http.send(
-                HttpRequest.newBuilder(uri(path))
-                        .header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString(json))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
+    private SampleHttp http() {
+        return new SampleHttp(port);
     }
 }
