@@ -71,7 +71,7 @@ final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopi
         }
         return transactions.inTransaction(() -> transactions.withConnection(c -> {
             K lower = after;
-            K end = chunkEnd(c, lower, upper, size);
+            K end = oldStore.keyAfter(lower, upper, size - 1).orElse(null);
             boolean exhausted = end == null;
             K through = exhausted ? upper : end;
             int rows = exhausted ? count(c, lower, through) : size;
@@ -135,17 +135,6 @@ final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopi
                 return rows == 0
                         ? new Chunk<>(0, after, true)
                         : new Chunk<>(rows, rs.getObject(2, oldStore.keyType()), false);
-            }
-        }
-    }
-
-    private @Nullable K chunkEnd(Connection c, @Nullable K after, K upper, int size) throws SQLException {
-        String sql = "SELECT " + key + range(after) + " ORDER BY " + key + " LIMIT 1 OFFSET ?";
-        try (PreparedStatement statement = c.prepareStatement(sql)) {
-            int next = bindRange(statement, after, upper);
-            statement.setInt(next, size - 1);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? rs.getObject(1, oldStore.keyType()) : null;
             }
         }
     }

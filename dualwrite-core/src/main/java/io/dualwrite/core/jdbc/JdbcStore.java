@@ -271,6 +271,38 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         });
     }
 
+    /**
+     * The key {@code offset} places after {@code afterExclusive} in key order (0: the first key after it), no
+     * greater than {@code upToInclusive} when given; empty when fewer keys remain. Chunked walks find a chunk's end
+     * with it.
+     */
+    public Optional<K> keyAfter(@Nullable K afterExclusive, @Nullable K upToInclusive, int offset) {
+        StringBuilder sql =
+                new StringBuilder("SELECT ").append(keyColumn).append(" FROM ").append(table);
+        List<K> parameters = new ArrayList<>(2);
+        if (afterExclusive != null) {
+            sql.append(" WHERE ").append(keyColumn).append(" > ?");
+            parameters.add(afterExclusive);
+        }
+        if (upToInclusive != null) {
+            sql.append(parameters.isEmpty() ? " WHERE " : " AND ")
+                    .append(keyColumn)
+                    .append(" <= ?");
+            parameters.add(upToInclusive);
+        }
+        sql.append(" ORDER BY ").append(keyColumn).append(" LIMIT 1 OFFSET ").append(Math.max(0, offset));
+        return transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    statement.setObject(i + 1, parameters.get(i));
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, keyType)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     @Override
     public Optional<K> maxKey() {
         String sql = "SELECT MAX(" + keyColumn + ") FROM " + table;

@@ -64,21 +64,7 @@ final class ChunkChecksums<K extends Comparable<? super K>> {
     /** The key ending a chunk of {@code size} OLD keys after {@code after}, or null when fewer remain. */
     @Nullable
     K chunkEnd(@Nullable K after, int size) {
-        String key = oldStore.keyColumn();
-        String sql = "SELECT " + key + " FROM " + oldStore.table() + (after == null ? "" : " WHERE " + key + " > ?")
-                + " ORDER BY " + key + " LIMIT 1 OFFSET ?";
-        return transactions.withConnection(c -> {
-            try (PreparedStatement statement = c.prepareStatement(sql)) {
-                int index = 1;
-                if (after != null) {
-                    statement.setObject(index++, after);
-                }
-                statement.setInt(index, size - 1);
-                try (ResultSet rs = statement.executeQuery()) {
-                    return rs.next() ? rs.getObject(1, oldStore.keyType()) : null;
-                }
-            }
-        });
+        return oldStore.keyAfter(after, null, size - 1).orElse(null);
     }
 
     /** The OLD row count of the range, and whether both sides' checksums of ({@code after}, {@code end}] agree. */
