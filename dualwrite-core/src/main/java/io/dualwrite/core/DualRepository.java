@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When both sides live in one database, a dual write is one transaction (the caller's, if one is open). When
  * they live in two, the source of truth is written first and its transaction stays open while the other side is
- * written; if that second write fails, the migration's {@link SecondaryFailurePolicy} decides. With circuit
- * breakers configured, an outage of the other database opens its breaker and the policy applies at once, without
- * waiting on the unreachable database for every write.
+ * written; if that second write fails or outlasts the time limit, the migration's {@link SecondaryFailurePolicy}
+ * decides. With circuit breakers configured, an outage of the other database opens its breaker and the policy
+ * applies at once, without waiting on the unreachable database for every write.
  *
  * @param <K> the key type
  * @param <O> the old representation, which writes take
@@ -38,16 +38,19 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     private final PhaseCache phases;
     private final @Nullable ShadowReader<K, O, N> shadow;
     private final Map<Side, CircuitBreaker> breakers;
+    private final SecondaryWrites secondaryWrites;
 
     DualRepository(
             Migration<K, O, N> migration,
             PhaseCache phases,
             @Nullable ShadowReader<K, O, N> shadow,
-            Map<Side, CircuitBreaker> breakers) {
+            Map<Side, CircuitBreaker> breakers,
+            SecondaryWrites secondaryWrites) {
         this.migration = migration;
         this.phases = phases;
         this.shadow = shadow;
         this.breakers = Map.copyOf(breakers);
+        this.secondaryWrites = secondaryWrites;
     }
 
     public Migration<K, O, N> migration() {
@@ -121,15 +124,10 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         primaryStore.transactions().inTransaction(() -> {
             operation.accept(primary);
             try {
-                Runnable write = () ->
-                        migration.store(secondary).transactions().inTransaction(() -> operation.accept(secondary));
-                CircuitBreaker breaker = breakers.get(secondary);
-                if (breaker == null) {
-                    write.run();
-                } else {
-                    // While open, the other database is not even tried: the failure policy applies at once.
-                    breaker.executeRunnable(write);
-                }
+                secondaryWrites.run(
+                        migration.store(secondary).transactions(),
+                        () -> operation.accept(secondary),
+                        breakers.get(secondary));
             } catch (RuntimeException e) {
                 handleSecondaryFailure(key, primary, secondary, e);
             }

@@ -22,6 +22,8 @@ import io.dualwrite.core.verify.VerifierOptions;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +43,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +63,9 @@ public final class DualWrite implements AutoCloseable {
 
     /** The default time after which an instance re-reads a migration's phase from the store. */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
+
+    /** The default size of the pool that runs time-limited second-side writes (see {@link Builder#timeLimiter}). */
+    public static final int DEFAULT_SECONDARY_WRITE_THREADS = 16;
 
     /** The actor recorded when a migration is first stored. */
     public static final String SYSTEM_ACTOR = "dualwrite";
@@ -84,6 +90,8 @@ public final class DualWrite implements AutoCloseable {
     private final Map<String, Repairer<?, ?, ?>> repairers = new LinkedHashMap<>();
     private final Map<String, Map<Side, CircuitBreaker>> breakers = new LinkedHashMap<>();
     private final ThreadPoolExecutor shadowExecutor;
+    private final @Nullable ThreadPoolExecutor secondaryWriteExecutor;
+    private final SecondaryWrites secondaryWrites;
     private final ScheduledExecutorService shadowScheduler;
 
     private DualWrite(Builder builder) {
@@ -107,6 +115,22 @@ public final class DualWrite implements AutoCloseable {
                 new ThreadPoolExecutor.AbortPolicy());
         this.shadowExecutor.allowCoreThreadTimeOut(true);
         this.shadowScheduler = Executors.newSingleThreadScheduledExecutor(daemon("dualwrite-shadow-recheck-"));
+        if (builder.timeLimiter != null) {
+            this.secondaryWriteExecutor = new ThreadPoolExecutor(
+                    builder.secondaryWriteThreads,
+                    builder.secondaryWriteThreads,
+                    60,
+                    TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(builder.secondaryWriteThreads),
+                    daemon("dualwrite-secondary-write-"),
+                    new ThreadPoolExecutor.AbortPolicy());
+            this.secondaryWriteExecutor.allowCoreThreadTimeOut(true);
+            this.secondaryWrites = SecondaryWrites.timeLimited(
+                    TimeLimiter.of("dualwrite-secondary-write", builder.timeLimiter), secondaryWriteExecutor);
+        } else {
+            this.secondaryWriteExecutor = null;
+            this.secondaryWrites = SecondaryWrites.onCallerThread();
+        }
         for (Migration<?, ?, ?> migration : migrations.values()) {
             PhaseState state =
                     store.initialize(migration.name(), MigrationPhase.OLD_ONLY, SYSTEM_ACTOR, clock.instant());
@@ -369,6 +393,9 @@ public final class DualWrite implements AutoCloseable {
         }
         shadowScheduler.shutdownNow();
         shadowExecutor.shutdownNow();
+        if (secondaryWriteExecutor != null) {
+            secondaryWriteExecutor.shutdown();
+        }
     }
 
     /** Up to {@code limit} entries of a migration's audit trail, newest first. */
@@ -415,9 +442,10 @@ public final class DualWrite implements AutoCloseable {
         Supplier<Optional<BackfillProgress>> progress = backfill == null
                 ? Optional::empty
                 : new CachedSupplier<>(() -> Optional.of(backfill.progress()), Duration.ofSeconds(1), clock);
-        ShadowReader<K, O, N> shadow = new ShadowReader<>(m, options, shadowExecutor, shadowScheduler, progress, clock);
+        ShadowReader<K, O, N> shadow = new ShadowReader<>(
+                m, options, shadowExecutor, shadowScheduler, progress, breakers.get(m.name()), clock);
         shadowReaders.put(m.name(), shadow);
-        return new DualRepository<>(m, phases, shadow, breakers.get(m.name()));
+        return new DualRepository<>(m, phases, shadow, breakers.get(m.name()), secondaryWrites);
     }
 
     /** One breaker per side when the sides live in two databases; none in one database (one transaction). */
@@ -476,6 +504,8 @@ public final class DualWrite implements AutoCloseable {
         private final Map<String, ShadowReadOptions> shadowReadOptions = new LinkedHashMap<>();
         private Duration repairInterval;
         private CircuitBreakerRegistry circuitBreakers;
+        private @Nullable TimeLimiterConfig timeLimiter;
+        private int secondaryWriteThreads = DEFAULT_SECONDARY_WRITE_THREADS;
         private int shadowReadThreads = 2;
         private int shadowReadQueueCapacity = 256;
 
@@ -576,6 +606,22 @@ public final class DualWrite implements AutoCloseable {
          */
         public Builder circuitBreakers(CircuitBreakerConfig config) {
             this.circuitBreakers = CircuitBreakerRegistry.of(Objects.requireNonNull(config, "config"));
+            return this;
+        }
+
+        /**
+         * Bounds how long a dual write across two databases waits for its second side: that write then runs on a
+         * pool of {@code threads} threads, and one that outlasts the limiter's timeout is given up (and rolled back
+         * if it has not committed yet), so that the migration's {@link SecondaryFailurePolicy} applies. A full pool
+         * counts as a failure too. Default: off, the second write runs on the caller's thread, bounded only by the
+         * database driver's timeouts.
+         */
+        public Builder timeLimiter(TimeLimiterConfig config, int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("secondary-write threads must be at least 1, but were " + threads);
+            }
+            this.timeLimiter = Objects.requireNonNull(config, "config");
+            this.secondaryWriteThreads = threads;
             return this;
         }
 

@@ -28,6 +28,7 @@ class CrossDatabaseRoutingTest {
     private DataSource postgres;
     private SwitchableDataSource newDatabase;
     private io.github.resilience4j.circuitbreaker.CircuitBreakerConfig breakerConfig;
+    private java.time.Duration secondaryTimeout;
     private SwitchableDataSource oldDatabase;
     private JdbcTransactions oldTransactions;
     private JdbcTransactions newTransactions;
@@ -194,6 +195,85 @@ class CrossDatabaseRoutingTest {
     }
 
     @Test
+    void aHangingDatabaseIsGivenUpAtTheTimeLimitAndTheAbandonedWriteNeverLands() {
+        secondaryTimeout = java.time.Duration.ofMillis(300);
+        Fixture fixture = fixture(SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.DUAL_WRITE);
+        newDatabase.stall();
+
+        long started = System.nanoTime();
+        fixture.people.write(new Person(1, "Ada Lovelace"));
+        long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(waitedMillis).isLessThan(5_000);
+        assertThat(People.rows(mariadb, PREFIX + "_old")).containsExactly(entry(1L, "Ada Lovelace"));
+        assertThat(ledgerIn(mariadb).size(fixture.migration.name())).isEqualTo(1);
+        newDatabase.restore();
+        // The abandoned write now gets its connection, sees it was given up, and rolls back.
+        org.awaitility.Awaitility.await()
+                .during(java.time.Duration.ofMillis(500))
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> People.rows(postgres, PREFIX + "_new").isEmpty());
+        fixture.dualWrite.repair(fixture.migration.name(), 10);
+        assertThat(People.rows(postgres, PREFIX + "_new")).containsExactly(entry(1L, "Ada|Lovelace"));
+        assertThat(fixture.dualWrite.verify(fixture.migration.name()).divergences())
+                .isZero();
+        fixture.dualWrite.close();
+    }
+
+    @Test
+    void aHangingDatabaseUnderTheFailPolicyFailsTheCallAtTheTimeLimit() {
+        secondaryTimeout = java.time.Duration.ofMillis(300);
+        Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
+        newDatabase.stall();
+
+        assertThatThrownBy(() -> fixture.people.write(new Person(1, "Ada Lovelace")))
+                .isInstanceOf(SecondaryWriteException.class)
+                .hasRootCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+
+        assertThat(People.rows(mariadb, PREFIX + "_old")).isEmpty();
+        newDatabase.restore();
+        fixture.dualWrite.close();
+    }
+
+    @Test
+    void withTheTimeLimiterHealthyWritesStillReachBothDatabases() {
+        secondaryTimeout = java.time.Duration.ofSeconds(5);
+        Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
+        for (long id = 1; id <= 20; id++) {
+            fixture.people.write(new Person(id, "First" + id + " Last" + id));
+        }
+        fixture.people.delete(7L);
+        assertThat(People.rows(postgres, PREFIX + "_new")).hasSize(19).containsEntry(3L, "First3|Last3");
+        fixture.dualWrite.close();
+    }
+
+    @Test
+    void shadowReadsGoThroughTheCandidatesBreakerAndAreSkippedWhileItIsOpen() {
+        breakerConfig = io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
+        Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
+        fixture.people.write(new Person(1, "Ada Lovelace"));
+        var shadow = fixture.dualWrite.shadowReads(fixture.migration.name());
+        var breaker =
+                fixture.dualWrite.circuitBreakers(fixture.migration.name()).get(Side.NEW);
+
+        fixture.people.read(1L);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> shadow.stats().count(io.dualwrite.core.shadow.ShadowResult.MATCH) == 1);
+        assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(2); // the write and the read
+        breaker.transitionToOpenState();
+        assertThat(fixture.people.read(1L)).contains(new PersonName(1, "Ada", "Lovelace"));
+
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> shadow.stats().count(io.dualwrite.core.shadow.ShadowResult.SKIPPED) == 1);
+        assertThat(shadow.stats().count(io.dualwrite.core.shadow.ShadowResult.CANDIDATE_ERROR))
+                .isZero();
+        assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(1);
+        fixture.dualWrite.close();
+    }
+
+    @Test
     void inOneDatabaseThereIsNoBreaker() {
         breakerConfig = io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
         Migration<Long, Person, PersonName> local = Migration.builder(
@@ -345,6 +425,16 @@ class CrossDatabaseRoutingTest {
         }
         if (breakerConfig != null) {
             builder.circuitBreakers(breakerConfig);
+        }
+        builder.shadowReads(io.dualwrite.core.shadow.ShadowReadOptions.defaults()
+                .withSampleRate(1)
+                .withRecheckDelay(java.time.Duration.ofMillis(10)));
+        if (secondaryTimeout != null) {
+            builder.timeLimiter(
+                    io.github.resilience4j.timelimiter.TimeLimiterConfig.custom()
+                            .timeoutDuration(secondaryTimeout)
+                            .build(),
+                    4);
         }
         DualWrite dualWrite = builder.build();
         while (dualWrite.phase(migration.name()) != phase) {

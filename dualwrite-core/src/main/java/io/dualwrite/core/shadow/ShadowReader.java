@@ -6,6 +6,10 @@ import io.dualwrite.core.Side;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.internal.PerSecondBudget;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compares a sample of a migration's reads with the other side, off the request path. The caller always gets the
- * source of truth's value at once; the candidate read runs later on a bounded executor with a timeout, and is
- * dropped (counted as {@link ShadowResult#SKIPPED}) when the executor is full. Nothing the comparison does can
+ * source of truth's value at once; the candidate read runs later on a bounded executor, within a Resilience4j time
+ * limit and, across two databases, behind the candidate side's circuit breaker; it is dropped (counted as
+ * {@link ShadowResult#SKIPPED}) when the executor is full or the breaker open. Nothing the comparison does can
  * fail or slow the caller's read beyond handing the task over.
  *
  * <p>A read that does not match is looked at again after {@link ShadowReadOptions#recheckDelay()}, both sides
@@ -53,19 +59,31 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     private final LongAdder candidateNanos = new LongAdder();
     private final Deque<MismatchSample> samples = new ArrayDeque<>();
     private final @Nullable PerSecondBudget budget;
+    private final Map<Side, CircuitBreaker> breakers;
+    private final TimeLimiter timeLimiter;
 
+    /**
+     * @param breakers the circuit breakers of the sides, when they live in two databases: a candidate read goes
+     *     through the candidate side's breaker and is skipped while it is open
+     */
     public ShadowReader(
             Migration<K, O, N> migration,
             ShadowReadOptions options,
             Executor executor,
             ScheduledExecutorService scheduler,
             Supplier<Optional<BackfillProgress>> backfill,
+            Map<Side, CircuitBreaker> breakers,
             Clock clock) {
         this.migration = migration;
         this.options = options;
         this.executor = executor;
         this.scheduler = scheduler;
         this.backfill = backfill;
+        this.breakers = Map.copyOf(breakers);
+        this.timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
+                .timeoutDuration(options.timeout())
+                .cancelRunningFuture(false)
+                .build());
         this.clock = clock;
         for (ShadowResult result : ShadowResult.values()) {
             counts.put(result, new LongAdder());
@@ -118,14 +136,17 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
             count(ShadowResult.SKIPPED);
             return;
         }
+        CircuitBreaker breaker = breakers.get(phase.sourceOfTruth().other());
+        Supplier<Optional<N>> read = () -> readCandidate(key, phase);
         CompletableFuture<Optional<N>> candidate;
         try {
-            candidate = CompletableFuture.supplyAsync(() -> readCandidate(key, phase), executor);
+            candidate = CompletableFuture.supplyAsync(
+                    breaker == null ? read : CircuitBreaker.decorateSupplier(breaker, read), executor);
         } catch (RejectedExecutionException e) {
             count(ShadowResult.SKIPPED);
             return;
         }
-        candidate.orTimeout(options.timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+        timeLimiter.executeCompletionStage(scheduler, () -> candidate).whenComplete((value, error) -> {
             try {
                 onCandidate(key, phase, control, value, error, firstLook);
             } catch (RuntimeException e) {
@@ -143,7 +164,10 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
             @Nullable Throwable error,
             boolean firstLook) {
         if (error != null) {
-            count(ShadowResult.CANDIDATE_ERROR);
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            // While the candidate's breaker is open, its database is not asked: nothing was compared.
+            count(cause instanceof CallNotPermittedException ? ShadowResult.SKIPPED : ShadowResult.CANDIDATE_ERROR);
             return;
         }
         N candidateValue = candidate.orElse(null);

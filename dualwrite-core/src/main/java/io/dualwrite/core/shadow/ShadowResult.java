@@ -12,7 +12,10 @@ public enum ShadowResult {
     UNEXPECTED_IN_CANDIDATE,
     /** The candidate's read failed or timed out. The caller never sees this. */
     CANDIDATE_ERROR,
-    /** The comparison was dropped because the shadow-read executor was full. */
+    /**
+     * The comparison was dropped: the shadow-read executor was full, the comparison budget spent, or the
+     * candidate's circuit breaker open.
+     */
     SKIPPED,
     /** The candidate lacks a key the backfill has not reached yet: expected, not divergence. */
     NOT_YET_BACKFILLED
