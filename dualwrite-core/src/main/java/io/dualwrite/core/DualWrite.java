@@ -64,6 +64,9 @@ public final class DualWrite implements AutoCloseable {
     /** The default time after which an instance re-reads a migration's phase from the store. */
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
+    /** The default time a write waits for the second side (see {@link Builder#timeLimiter}). */
+    public static final Duration DEFAULT_SECONDARY_WRITE_TIMEOUT = Duration.ofSeconds(1);
+
     /** The default size of the pool that runs time-limited second-side writes (see {@link Builder#timeLimiter}). */
     public static final int DEFAULT_SECONDARY_WRITE_THREADS = 16;
 
@@ -182,7 +185,11 @@ public final class DualWrite implements AutoCloseable {
     /** The entry point for a registered migration's reads and writes. */
     @SuppressWarnings("unchecked")
     public <K extends Comparable<? super K>, O, N> DualRepository<K, O, N> repository(Migration<K, O, N> migration) {
-        if (migrations.get(migration.name()) != migration) {
+        Migration<?, ?, ?> registered = migrations.get(migration.name());
+        // The registered one may be a copy with an overridden failure policy (see Migration#withFailurePolicy).
+        if (registered == null
+                || registered.oldStore() != migration.oldStore()
+                || registered.newStore() != migration.newStore()) {
             throw new UnknownMigrationException(migration.name(), migrations.keySet());
         }
         return (DualRepository<K, O, N>) repositories.get(migration.name());

@@ -41,6 +41,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
     private final MigrationStore<K, N> newStore;
     private final Function<O, N> toNew;
     private final @Nullable Function<N, O> toOld;
+    private final Map<Side, DivergenceLedger> declaredLedgers;
     private final Equivalence<N> equivalence;
     private final KeyCodec<K> keyCodec;
     private final SecondaryFailurePolicy failurePolicy;
@@ -58,7 +59,31 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         this.keyCodec = builder.keyCodec != null ? builder.keyCodec : KeyCodec.forType(keyType);
         this.failurePolicy = builder.failurePolicy;
         this.ledgers = Map.copyOf(builder.ledgers);
+        this.declaredLedgers = Map.copyOf(builder.declaredLedgers);
         this.sqlMapping = builder.sqlMapping;
+    }
+
+    /**
+     * This migration with another {@link SecondaryFailurePolicy}, checked as {@link Builder#build()} checks it: how
+     * configuration (such as the Spring Boot starter's {@code dualwrite.migrations.<name>.failure-policy}) overrides
+     * the policy declared in code.
+     *
+     * @throws InvalidMigrationException if the policy cannot work with these stores
+     */
+    public Migration<K, O, N> withFailurePolicy(SecondaryFailurePolicy policy) {
+        Builder<K, O, N> copy = new Builder<>(name, keyType, oldStore, newStore)
+                .toNew(toNew)
+                .equivalence(equivalence)
+                .keyCodec(keyCodec)
+                .failurePolicy(policy);
+        if (toOld != null) {
+            copy.toOld(toOld);
+        }
+        if (sqlMapping != null) {
+            copy.sqlMapping(sqlMapping);
+        }
+        declaredLedgers.forEach(copy::ledger);
+        return copy.build();
     }
 
     /** Starts a definition. The name must be unique among the migrations of one application. */
@@ -181,6 +206,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         private @Nullable KeyCodec<K> keyCodec;
         private SecondaryFailurePolicy failurePolicy = SecondaryFailurePolicy.FAIL;
         private final Map<Side, DivergenceLedger> ledgers = new EnumMap<>(Side.class);
+        private final Map<Side, DivergenceLedger> declaredLedgers = new EnumMap<>(Side.class);
         private @Nullable SqlMapping sqlMapping;
 
         private Builder(String name, Class<K> keyType, MigrationStore<K, O> oldStore, MigrationStore<K, N> newStore) {
@@ -229,6 +255,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
          */
         public Builder<K, O, N> ledger(Side side, DivergenceLedger ledger) {
             ledgers.put(side, require(ledger, "ledger", "ledger(side, ledger)"));
+            declaredLedgers.put(side, ledger);
             return this;
         }
 

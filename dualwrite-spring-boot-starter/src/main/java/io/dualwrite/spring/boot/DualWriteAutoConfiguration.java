@@ -43,6 +43,12 @@ import org.springframework.transaction.PlatformTransactionManager;
 @EnableConfigurationProperties(DualWriteProperties.class)
 public class DualWriteAutoConfiguration {
 
+    /** One {@code DualRepository} bean per migration bean, for application code to inject. */
+    @Bean
+    static DualRepositoryRegistrar dualWriteRepositoryRegistrar() {
+        return new DualRepositoryRegistrar();
+    }
+
     @Bean
     @ConditionalOnMissingBean
     JdbcTransactions dualWriteJdbcTransactions(
@@ -94,7 +100,7 @@ public class DualWriteAutoConfiguration {
                 .verificationStore(verificationStore)
                 .shadowReads(properties.getShadowReads().toOptions())
                 .backfillOptions(properties.getBackfill().toOptions());
-        migrations.orderedStream().forEach(builder::migration);
+        migrations.orderedStream().forEach(migration -> builder.migration(withSettings(migration, properties)));
         guards.orderedStream().forEach(builder::guard);
         properties.getMigrations().forEach((name, settings) -> {
             builder.shadowReads(
@@ -105,6 +111,11 @@ public class DualWriteAutoConfiguration {
         if (properties.getCircuitBreaker().isEnabled()) {
             builder.circuitBreakers(properties.getCircuitBreaker().toConfig());
         }
+        if (properties.getTimeLimiter().isEnabled()) {
+            builder.timeLimiter(
+                    properties.getTimeLimiter().toConfig(),
+                    properties.getTimeLimiter().getThreads());
+        }
         if (properties.getRepairInterval() != null) {
             builder.continuousRepair(properties.getRepairInterval());
         }
@@ -113,6 +124,12 @@ public class DualWriteAutoConfiguration {
         return properties.getBackfill().isEnabled() || properties.getRepairInterval() != null
                 ? dualWrite.startBackgroundWork()
                 : dualWrite;
+    }
+
+    private static Migration<?, ?, ?> withSettings(Migration<?, ?, ?> migration, DualWriteProperties properties) {
+        DualWriteProperties.MigrationSettings settings =
+                properties.getMigrations().get(migration.name());
+        return settings == null ? migration : settings.apply(migration);
     }
 
     /** Creates dualwrite's tables at startup, according to {@code dualwrite.jdbc.initialize-schema}. */

@@ -1,6 +1,8 @@
 package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.SecondaryFailurePolicy;
 import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.shadow.ShadowReadOptions;
 import java.time.Duration;
@@ -26,6 +28,8 @@ public class DualWriteProperties {
     private final Endpoint endpoint = new Endpoint();
 
     private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+    private final TimeLimiter timeLimiter = new TimeLimiter();
 
     /** Settings of single migrations, by migration name, overriding the settings above for that migration. */
     private final java.util.Map<String, MigrationSettings> migrations = new java.util.LinkedHashMap<>();
@@ -67,6 +71,66 @@ public class DualWriteProperties {
 
     public CircuitBreaker getCircuitBreaker() {
         return circuitBreaker;
+    }
+
+    public TimeLimiter getTimeLimiter() {
+        return timeLimiter;
+    }
+
+    /**
+     * The Resilience4j time limiter bounding how long a write waits for the second side of a migration across two
+     * databases; past it, the write is given up and the failure policy applies.
+     */
+    public static class TimeLimiter {
+
+        /** Whether writes to a side in another database are time-limited (they then run on a small pool). */
+        private boolean enabled = true;
+
+        /** How long a write waits for the other database. */
+        private Duration timeout = DualWrite.DEFAULT_SECONDARY_WRITE_TIMEOUT;
+
+        /** The threads that run time-limited writes to the other database; a full pool counts as a failure. */
+        private int threads = DualWrite.DEFAULT_SECONDARY_WRITE_THREADS;
+
+        /** The configuration these properties describe. */
+        public io.github.resilience4j.timelimiter.TimeLimiterConfig toConfig() {
+            if (threads < 1) {
+                throw new IllegalArgumentException(
+                        "Invalid dualwrite.time-limiter.threads=" + threads + "; it must be at least 1");
+            }
+            try {
+                return io.github.resilience4j.timelimiter.TimeLimiterConfig.custom()
+                        .timeoutDuration(timeout)
+                        .build();
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "Invalid dualwrite.time-limiter.timeout=" + timeout + "; it must be a positive duration", e);
+            }
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public int getThreads() {
+            return threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
     }
 
     /**
@@ -157,6 +221,35 @@ public class DualWriteProperties {
 
         /** The time one chunk of this migration's backfill should take. */
         private Duration backfillTargetChunkTime;
+
+        /**
+         * What a dual write across two databases does when its second write fails: fail the call, or record the
+         * key for repair. Overrides the policy declared in code.
+         */
+        private SecondaryFailurePolicy failurePolicy;
+
+        /** The migration with the configured failure policy, if one is configured. */
+        <K extends Comparable<? super K>, O, N> Migration<K, O, N> apply(Migration<K, O, N> migration) {
+            if (failurePolicy == null || failurePolicy == migration.failurePolicy()) {
+                return migration;
+            }
+            try {
+                return migration.withFailurePolicy(failurePolicy);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "Invalid dualwrite.migrations." + migration.name() + ".failure-policy=" + failurePolicy + ": "
+                                + e.getMessage(),
+                        e);
+            }
+        }
+
+        public SecondaryFailurePolicy getFailurePolicy() {
+            return failurePolicy;
+        }
+
+        public void setFailurePolicy(SecondaryFailurePolicy failurePolicy) {
+            this.failurePolicy = failurePolicy;
+        }
 
         ShadowReadOptions shadowReads(ShadowReadOptions global, String name) {
             try {

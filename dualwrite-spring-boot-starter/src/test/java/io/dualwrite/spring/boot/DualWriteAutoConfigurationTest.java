@@ -280,6 +280,94 @@ class DualWriteAutoConfigurationTest {
         });
     }
 
+    @Test
+    void eachMigrationIsInjectableAsATypedDualRepository() {
+        runner.withUserConfiguration(NamesMigration.class, NamesService.class).run(context -> {
+            assertThat(context).hasBean("namesDualRepository");
+            NamesService service = context.getBean(NamesService.class);
+            context.getBean(DualWrite.class).advance("names", TransitionRequest.by("test", "dual writes"));
+
+            service.names.write(new NamesMigration.Full(7, "Grace Hopper"));
+
+            assertThat(service.names.read(7L)).contains(new NamesMigration.Split(7, "Grace", "Hopper"));
+            assertThat(new JdbcTemplate(context.getBean(DataSource.class))
+                            .queryForObject("SELECT last_name FROM person_split WHERE id = 7", String.class))
+                    .isEqualTo("Hopper");
+        });
+    }
+
+    @Test
+    void theFailurePolicyCanBeOverriddenPerMigration() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.migrations.names.failure-policy=record-for-repair")
+                .run(context -> {
+                    DualWrite dualWrite = context.getBean(DualWrite.class);
+                    assertThat(dualWrite.migration("names").failurePolicy())
+                            .isEqualTo(io.dualwrite.core.SecondaryFailurePolicy.RECORD_FOR_REPAIR);
+                    assertThat(context.getBean("namesDualRepository", DualRepository.class)
+                                    .migration()
+                                    .failurePolicy())
+                            .isEqualTo(io.dualwrite.core.SecondaryFailurePolicy.RECORD_FOR_REPAIR);
+                });
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.migrations.names.failure-policy=retry-forever")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("dualwrite.migrations.names.failure-policy")
+                        .hasStackTraceContaining("retry-forever"));
+    }
+
+    @Test
+    void resiliencePropertyDefaultsAreTheCoreAndResilience4jDefaults() {
+        DualWriteProperties properties = new DualWriteProperties();
+        assertThat(properties.getTimeLimiter().isEnabled()).isTrue();
+        assertThat(properties.getTimeLimiter().toConfig().getTimeoutDuration())
+                .isEqualTo(DualWrite.DEFAULT_SECONDARY_WRITE_TIMEOUT)
+                .isEqualTo(io.github.resilience4j.timelimiter.TimeLimiterConfig.ofDefaults()
+                        .getTimeoutDuration());
+        assertThat(properties.getTimeLimiter().getThreads()).isEqualTo(DualWrite.DEFAULT_SECONDARY_WRITE_THREADS);
+        var breaker = properties.getCircuitBreaker().toConfig();
+        var defaults = io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
+        assertThat(breaker.getFailureRateThreshold()).isEqualTo(defaults.getFailureRateThreshold());
+        assertThat(breaker.getMinimumNumberOfCalls()).isEqualTo(20);
+    }
+
+    @Test
+    void anInvalidTimeLimiterFailsStartupNamingTheProperty() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.time-limiter.threads=0")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("Invalid dualwrite.time-limiter.threads=0"));
+    }
+
+    @Test
+    void jpaStoresExistOnlyWithAnEntityManagerFactory() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withConfiguration(AutoConfigurations.of(DualWriteJpaAutoConfiguration.class))
+                .run(context -> assertThat(context).doesNotHaveBean(io.dualwrite.spring.boot.jpa.JpaStores.class));
+        runner.withConfiguration(AutoConfigurations.of(
+                        org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration.class,
+                        DualWriteJpaAutoConfiguration.class))
+                .run(context -> assertThat(context).hasSingleBean(io.dualwrite.spring.boot.jpa.JpaStores.class));
+        runner.withConfiguration(AutoConfigurations.of(
+                        org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration.class,
+                        DualWriteJpaAutoConfiguration.class))
+                .withPropertyValues("dualwrite.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(io.dualwrite.spring.boot.jpa.JpaStores.class));
+    }
+
+    /** Application code as users write it: the migration's repository injected by its generic type. */
+    static class NamesService {
+        final DualRepository<Long, NamesMigration.Full, NamesMigration.Split> names;
+
+        NamesService(DualRepository<Long, NamesMigration.Full, NamesMigration.Split> names) {
+            this.names = names;
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class NamesMigration {
         record Full(long id, String name) {}

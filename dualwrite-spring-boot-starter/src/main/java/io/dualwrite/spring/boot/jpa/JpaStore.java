@@ -1,0 +1,197 @@
+package io.dualwrite.spring.boot.jpa;
+
+import io.dualwrite.core.InvalidMigrationException;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.store.MigrationStore;
+import io.dualwrite.spring.boot.SpringJdbcTransactions;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.support.JpaEntityInformation;
+import org.springframework.data.jpa.repository.support.JpaEntityInformationSupport;
+import org.springframework.orm.jpa.EntityManagerFactoryInfo;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * One side of a migration kept as JPA entities, read and written through the application's Spring Data
+ * repository. Every operation joins the Spring-managed transaction open on the calling thread; two stores (JPA or
+ * JDBC) on the same {@link DataSource} are written in one transaction.
+ *
+ * <p>The entity needs a single, application-assigned id attribute whose type orders the way the database orders
+ * it (both sides of a migration are matched, copied and verified by key). Locked reads use
+ * {@link LockModeType#PESSIMISTIC_READ}, which Hibernate turns into {@code FOR SHARE} on PostgreSQL and
+ * {@code LOCK IN SHARE MODE} on MariaDB.
+ *
+ * @param <K> the id type
+ * @param <E> the entity type
+ */
+public final class JpaStore<K extends Comparable<? super K>, E> implements MigrationStore<K, E> {
+
+    private final JpaRepository<E, K> repository;
+    private final JpaEntityInformation<E, ?> entity;
+    private final EntityManager entityManager;
+    private final JdbcTransactions transactions;
+    private final String idAttribute;
+
+    private JpaStore(
+            JpaRepository<E, K> repository,
+            Class<E> entityType,
+            EntityManagerFactory entityManagerFactory,
+            PlatformTransactionManager transactionManager) {
+        this.repository = Objects.requireNonNull(repository, "repository");
+        this.entityManager = SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory);
+        this.entity = JpaEntityInformationSupport.getEntityInformation(entityType, entityManager);
+        if (!entity.hasCompositeId() && entity.getIdAttribute() != null) {
+            this.idAttribute = entity.getIdAttribute().getName();
+        } else {
+            throw new InvalidMigrationException("Entity " + entityType.getName() + " has a composite id; a JpaStore"
+                    + " needs a single id attribute, because both sides of a migration are ordered and matched by it");
+        }
+        if (!Comparable.class.isAssignableFrom(entity.getIdType())) {
+            throw new InvalidMigrationException("Entity " + entityType.getName() + " has an id of type "
+                    + entity.getIdType().getName() + ", which is not Comparable; use a Long, Integer, String or UUID"
+                    + " id");
+        }
+        this.transactions = new SpringJdbcTransactions(dataSourceOf(entityManagerFactory), transactionManager);
+    }
+
+    /**
+     * A store of the entities of {@code entityType}, kept by {@code repository} in the persistence unit of
+     * {@code entityManagerFactory}, whose transactions {@code transactionManager} manages.
+     *
+     * @throws InvalidMigrationException if the entity has a composite or non-comparable id, or the factory does not
+     *     expose its DataSource (build it with Spring's {@code LocalContainerEntityManagerFactoryBean})
+     */
+    public static <K extends Comparable<? super K>, E> JpaStore<K, E> of(
+            JpaRepository<E, K> repository,
+            Class<E> entityType,
+            EntityManagerFactory entityManagerFactory,
+            PlatformTransactionManager transactionManager) {
+        return new JpaStore<>(repository, entityType, entityManagerFactory, transactionManager);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public K keyOf(E value) {
+        Object id = entity.getId(value);
+        if (id == null) {
+            throw new InvalidMigrationException("A " + entity.getEntityName() + " without an id cannot be migrated;"
+                    + " both sides are matched by id, so assign it before writing");
+        }
+        return (K) id;
+    }
+
+    @Override
+    public Optional<E> read(K key) {
+        return repository.findById(key);
+    }
+
+    @Override
+    public Optional<E> readLocked(K key) {
+        return Optional.ofNullable(entityManager.find(entity.getJavaType(), key, LockModeType.PESSIMISTIC_READ));
+    }
+
+    @Override
+    public void upsert(E value) {
+        repository.save(value);
+    }
+
+    @Override
+    public void insertAbsent(List<E> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        List<K> keys = values.stream().map(this::keyOf).toList();
+        Set<Object> present = new HashSet<>(entityManager
+                .createQuery(
+                        "select e." + idAttribute + " from " + entity.getEntityName() + " e where e." + idAttribute
+                                + " in :keys",
+                        Object.class)
+                .setParameter("keys", keys)
+                .getResultList());
+        for (E value : values) {
+            if (!present.contains(keyOf(value))) {
+                entityManager.persist(value);
+            }
+        }
+        entityManager.flush();
+    }
+
+    @Override
+    public void delete(K key) {
+        repository.deleteById(key);
+    }
+
+    @Override
+    public List<E> scan(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit) {
+        return scanQuery(afterExclusive, upToInclusive, limit).getResultList();
+    }
+
+    @Override
+    public List<E> scanLocked(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit) {
+        return scanQuery(afterExclusive, upToInclusive, limit)
+                .setLockMode(LockModeType.PESSIMISTIC_READ)
+                .getResultList();
+    }
+
+    private TypedQuery<E> scanQuery(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit) {
+        StringBuilder jpql = new StringBuilder("select e from " + entity.getEntityName() + " e where 1 = 1");
+        if (afterExclusive != null) {
+            jpql.append(" and e.").append(idAttribute).append(" > :after");
+        }
+        if (upToInclusive != null) {
+            jpql.append(" and e.").append(idAttribute).append(" <= :upTo");
+        }
+        jpql.append(" order by e.").append(idAttribute);
+        TypedQuery<E> query = entityManager.createQuery(jpql.toString(), entity.getJavaType());
+        if (afterExclusive != null) {
+            query.setParameter("after", afterExclusive);
+        }
+        if (upToInclusive != null) {
+            query.setParameter("upTo", upToInclusive);
+        }
+        return query.setMaxResults(limit);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Optional<K> maxKey() {
+        Object max = entityManager
+                .createQuery("select max(e." + idAttribute + ") from " + entity.getEntityName() + " e")
+                .getSingleResult();
+        return Optional.ofNullable((K) max);
+    }
+
+    @Override
+    public long estimateSize() {
+        return repository.count();
+    }
+
+    @Override
+    public JdbcTransactions transactions() {
+        return transactions;
+    }
+
+    @Override
+    public String description() {
+        return entity.getEntityName() + " entities";
+    }
+
+    private static DataSource dataSourceOf(EntityManagerFactory factory) {
+        if (factory instanceof EntityManagerFactoryInfo info && info.getDataSource() != null) {
+            return info.getDataSource();
+        }
+        throw new InvalidMigrationException("The EntityManagerFactory " + factory + " does not expose its DataSource;"
+                + " build it with Spring's LocalContainerEntityManagerFactoryBean (as Spring Boot does)");
+    }
+}
