@@ -101,9 +101,17 @@ public final class JpaStore<K extends Comparable<? super K>, E> implements Migra
         return Optional.ofNullable(entityManager.find(entity.getJavaType(), key, LockModeType.PESSIMISTIC_READ));
     }
 
+    /**
+     * Locks the stored row (or, where the database has them, the gap where it would be), then saves the value and
+     * flushes at once. The locking read sees the latest committed row even under a REPEATABLE READ snapshot, so a
+     * row the backfill committed meanwhile is updated rather than inserted twice; the flush makes the source of
+     * truth's write reach the database before the other side's, in the order the backfill locks them.
+     */
     @Override
     public void upsert(E value) {
+        entityManager.find(entity.getJavaType(), keyOf(value), LockModeType.PESSIMISTIC_WRITE);
         repository.save(value);
+        entityManager.flush();
     }
 
     @Override
@@ -127,9 +135,17 @@ public final class JpaStore<K extends Comparable<? super K>, E> implements Migra
         entityManager.flush();
     }
 
+    /**
+     * Deletes the row found by a locking read, which sees the latest committed row even under a REPEATABLE READ
+     * snapshot (a row the backfill just copied is deleted, not left behind), and flushes at once, as {@link #upsert}.
+     */
     @Override
     public void delete(K key) {
-        repository.deleteById(key);
+        E stored = entityManager.find(entity.getJavaType(), key, LockModeType.PESSIMISTIC_WRITE);
+        if (stored != null) {
+            entityManager.remove(stored);
+            entityManager.flush();
+        }
     }
 
     @Override
