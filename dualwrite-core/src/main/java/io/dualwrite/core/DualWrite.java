@@ -22,7 +22,6 @@ import io.dualwrite.core.verify.VerifierOptions;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -128,8 +127,7 @@ public final class DualWrite implements AutoCloseable {
                     daemon("dualwrite-secondary-write-"),
                     new ThreadPoolExecutor.AbortPolicy());
             this.secondaryWriteExecutor.allowCoreThreadTimeOut(true);
-            this.secondaryWrites = SecondaryWrites.timeLimited(
-                    TimeLimiter.of("dualwrite-secondary-write", builder.timeLimiter), secondaryWriteExecutor);
+            this.secondaryWrites = SecondaryWrites.timeLimited(builder.timeLimiter, secondaryWriteExecutor);
         } else {
             this.secondaryWriteExecutor = null;
             this.secondaryWrites = SecondaryWrites.onCallerThread();

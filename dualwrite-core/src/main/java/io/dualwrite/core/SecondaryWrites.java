@@ -3,6 +3,7 @@ package io.dualwrite.core;
 import io.dualwrite.core.store.Transactions;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * Runs the write to the second database of a cross-database dual write, in that database's own transaction: behind
  * the side's circuit breaker, and, with a time limiter, on a bounded pool of threads so that the caller stops
  * waiting when the limit passes. A write given up on rolls back instead of committing if it has not reached its
- * commit yet, so a late write cannot overwrite what a repair wrote meanwhile.
+ * commit yet, so a late write cannot overwrite what a repair wrote meanwhile. Its thread is never interrupted: a
+ * JDBC driver interrupted in the middle of a message can leave its connection corrupt in the pool.
  */
 final class SecondaryWrites {
 
@@ -33,8 +35,10 @@ final class SecondaryWrites {
     }
 
     /** Writes on the given pool, waiting at most as long as the time limiter allows. */
-    static SecondaryWrites timeLimited(TimeLimiter timeLimiter, ExecutorService executor) {
-        return new SecondaryWrites(timeLimiter, executor);
+    static SecondaryWrites timeLimited(TimeLimiterConfig config, ExecutorService executor) {
+        TimeLimiterConfig withoutInterrupts =
+                TimeLimiterConfig.from(config).cancelRunningFuture(false).build();
+        return new SecondaryWrites(TimeLimiter.of("dualwrite-secondary-write", withoutInterrupts), executor);
     }
 
     /**
@@ -67,7 +71,8 @@ final class SecondaryWrites {
             timeLimiter.executeFutureSupplier(() -> future);
         } catch (TimeoutException e) {
             abandoned.set(true);
-            future.cancel(true);
+            // Never interrupt: a JDBC driver interrupted mid-message can leave its connection corrupt in the pool.
+            future.cancel(false);
             throw new StoreException(
                     "The write did not finish within "
                             + timeLimiter.getTimeLimiterConfig().getTimeoutDuration() + " and was given up",

@@ -75,12 +75,21 @@ public final class DualWriteMetrics implements MeterBinder {
         this.clock = clock;
     }
 
+    /** The ledger's size, or NaN (no value) while a database holding part of it cannot be reached. */
+    private double ledgerSizeOrNaN(String name) {
+        try {
+            return dualWrite.ledgerSize(name);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         for (Migration<?, ?, ?> migration : dualWrite.migrations()) {
             String name = migration.name();
             Tags tags = Tags.of("migration", name);
-            Supplier<Long> ledgerSize = new CachedSupplier<>(() -> dualWrite.ledgerSize(name), MAX_AGE, clock);
+            Supplier<Double> ledgerSize = new CachedSupplier<>(() -> ledgerSizeOrNaN(name), MAX_AGE, clock);
             Gauge.builder("dualwrite.migration.phase", dualWrite, d -> d.phase(name)
                             .order())
                     .description("The phase this instance applies: 0 OLD_ONLY, 1 DUAL_WRITE, 2 BACKFILL, 3 READ_NEW,"

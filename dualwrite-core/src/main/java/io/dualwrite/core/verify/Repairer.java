@@ -26,6 +26,9 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
 
     private static final Logger log = LoggerFactory.getLogger(Repairer.class);
 
+    /** Failed repairs in a row after which a pass ends early: the other side is most likely unreachable. */
+    static final int MAX_FAILURES_IN_A_ROW = 3;
+
     private final Migration<K, O, N> migration;
     private final Supplier<MigrationPhase> phase;
     private final java.util.concurrent.atomic.AtomicLong totalRepaired = new java.util.concurrent.atomic.AtomicLong();
@@ -57,12 +60,23 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
         int repaired = 0;
         int still = 0;
         int failed = 0;
+        int failedInARow = 0;
+        pass:
         for (DivergenceLedger ledger : ledgers) {
             for (DivergenceLedger.Entry entry : ledger.entries(migration.name(), limit)) {
+                if (failedInARow >= MAX_FAILURES_IN_A_ROW) {
+                    // The other side looks unreachable: trying every key would hold this pass for minutes.
+                    log.warn(
+                            "Migration '{}': {} repairs in a row failed; ending this pass early",
+                            migration.name(),
+                            failedInARow);
+                    break pass;
+                }
                 examined++;
                 K key = migration.keyCodec().decode(entry.key());
                 try {
                     copyFromSourceOfTruth(key, source);
+                    failedInARow = 0;
                     if (agree(key)) {
                         ledger.resolve(migration.name(), entry.key(), entry.recordedAt());
                         repaired++;
@@ -71,6 +85,7 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
                     }
                 } catch (RuntimeException e) {
                     failed++;
+                    failedInARow++;
                     log.warn(
                             "Migration '{}': repair of key {} failed: {}", migration.name(), entry.key(), e.toString());
                 }

@@ -184,7 +184,7 @@ public class DualWriteEndpoint implements DisposableBean {
                 dualWrite.hasBackfill(name) ? backfill(dualWrite.backfill(name).progress()) : null,
                 shadowReads(dualWrite.shadowReads(name)),
                 dualWrite.hasVerification() ? verification(dualWrite.verification(name)) : null,
-                new MigrationStatus.Ledger(dualWrite.ledgerSize(name)),
+                ledger(name),
                 breakers(name),
                 List.of(new MigrationStatus.Instance(
                         dualWrite.instanceId(), dualWrite.phase(name).name(), clock.instant())),
@@ -254,6 +254,14 @@ public class DualWriteEndpoint implements DisposableBean {
 
     private static MigrationStatus.Gate gate(GateResult gate) {
         return new MigrationStatus.Gate(gate.name(), gate.passed(), gate.detail());
+    }
+
+    private MigrationStatus.Ledger ledger(String name) {
+        try {
+            return new MigrationStatus.Ledger(dualWrite.ledgerSize(name), null);
+        } catch (RuntimeException e) {
+            return new MigrationStatus.Ledger(null, "unavailable: " + e.getMessage());
+        }
     }
 
     /** 401 without a principal, 403 without the role, null when admitted. */

@@ -51,8 +51,11 @@ public record MigrationStatus(
     public record Verification(
             String state, @Nullable Instant lastCompletedAt, long rowsChecked, long divergences, long inFlight) {}
 
-    /** The divergence ledger. */
-    public record Ledger(long size) {}
+    /**
+     * The divergence ledger: its size, or null with the reason when a database holding part of it cannot be reached
+     * (the other side's outage is exactly when keys are recorded).
+     */
+    public record Ledger(@Nullable Long size, @Nullable String error) {}
 
     /** An instance and the phase it applies. */
     public record Instance(String id, String phase, Instant lastSeen) {}

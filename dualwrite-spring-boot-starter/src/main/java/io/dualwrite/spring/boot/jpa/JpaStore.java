@@ -32,6 +32,10 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@link LockModeType#PESSIMISTIC_READ}, which Hibernate turns into {@code FOR SHARE} on PostgreSQL and
  * {@code LOCK IN SHARE MODE} on MariaDB.
  *
+ * <p>Writes keep JPA's semantics: two transactions that create the same new id at once collide on its primary key,
+ * and one fails, as the application's own {@code save} would without dualwrite. Once a row exists, its lock
+ * serializes every write of it, on both sides.
+ *
  * @param <K> the id type
  * @param <E> the entity type
  */
