@@ -1,7 +1,5 @@
 package io.dualwrite.sample;
 
-import io.dualwrite.core.DualRepository;
-import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
@@ -34,11 +32,5 @@ class NameSplitMigration {
         return Migration.builder(NAME, Long.class, customers, names)
                 .toNew(CustomerName::of)
                 .build();
-    }
-
-    @Bean
-    DualRepository<Long, Customer, CustomerName> customerNames(
-            DualWrite dualWrite, Migration<Long, Customer, CustomerName> customerNameSplit) {
-        return dualWrite.repository(customerNameSplit);
     }
 }

@@ -74,7 +74,7 @@ class DualWriteEndpointTest {
                         "\"verification\":{\"state\":\"IDLE\"",
                         "\"lastCompletedAt\"",
                         "\"divergences\":0",
-                        "\"ledger\":{\"size\":0}",
+                        "\"ledger\":{\"size\":0,\"error\":null}",
                         "\"instances\":[{\"id\":",
                         "\"lastSeen\"",
                         "\"audit\":[]");

@@ -34,6 +34,8 @@ final class DualRepositoryRegistrar implements BeanDefinitionRegistryPostProcess
             definition.setTargetType(repositoryType(beanFactory, migrationBean));
             definition.setInstanceSupplier(() -> repository(beanFactory, migrationBean));
             definition.setRole(BeanDefinition.ROLE_APPLICATION);
+            // A DualRepository bean the application declares itself wins over this one.
+            definition.setFallback(true);
             registry.registerBeanDefinition(name, definition);
         }
     }

@@ -297,6 +297,26 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void aDualRepositoryBeanTheApplicationDeclaresWinsOverTheRegisteredOne() {
+        runner.withUserConfiguration(NamesMigration.class, NamesService.class, OwnRepository.class)
+                .run(context -> {
+                    assertThat(context).hasBean("namesDualRepository").hasBean("ownNames");
+                    assertThat(context.getBean(NamesService.class).names).isSameAs(context.getBean("ownNames"));
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnRepository {
+        @Bean
+        DualRepository<Long, NamesMigration.Full, NamesMigration.Split> ownNames(DualWrite dualWrite) {
+            @SuppressWarnings("unchecked")
+            DualRepository<Long, NamesMigration.Full, NamesMigration.Split> names =
+                    (DualRepository<Long, NamesMigration.Full, NamesMigration.Split>) dualWrite.repository("names");
+            return names;
+        }
+    }
+
+    @Test
     void theFailurePolicyCanBeOverriddenPerMigration() {
         runner.withUserConfiguration(NamesMigration.class)
                 .withPropertyValues("dualwrite.migrations.names.failure-policy=record-for-repair")
