@@ -1,6 +1,8 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.phase.InFlightWrites;
 import io.dualwrite.core.phase.PhaseCache;
+import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.MigrationStore;
@@ -39,18 +41,21 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     private final @Nullable ShadowReader<K, O, N> shadow;
     private final Map<Side, CircuitBreaker> breakers;
     private final SecondaryWrites secondaryWrites;
+    private final InFlightWrites inFlight;
 
     DualRepository(
             Migration<K, O, N> migration,
             PhaseCache phases,
             @Nullable ShadowReader<K, O, N> shadow,
             Map<Side, CircuitBreaker> breakers,
-            SecondaryWrites secondaryWrites) {
+            SecondaryWrites secondaryWrites,
+            InFlightWrites inFlight) {
         this.migration = migration;
         this.phases = phases;
         this.shadow = shadow;
         this.breakers = Map.copyOf(breakers);
         this.secondaryWrites = secondaryWrites;
+        this.inFlight = inFlight;
     }
 
     public Migration<K, O, N> migration() {
@@ -106,7 +111,17 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     }
 
     private void onEachSide(K key, Consumer<Side> operation) {
-        List<Side> sides = phase().writeOrder();
+        PhaseState state = phases.current(migration.name());
+        inFlight.enter(migration.name(), state.version());
+        try {
+            routeWrite(key, state.phase(), operation);
+        } finally {
+            inFlight.exit(migration.name(), state.version());
+        }
+    }
+
+    private void routeWrite(K key, MigrationPhase phase, Consumer<Side> operation) {
+        List<Side> sides = phase.writeOrder();
         Side primary = sides.get(0);
         MigrationStore<K, ?> primaryStore = migration.store(primary);
         if (sides.size() == 1) {

@@ -7,6 +7,9 @@ import io.dualwrite.core.backfill.BackfillStore;
 import io.dualwrite.core.backfill.BackfillWorker;
 import io.dualwrite.core.internal.CachedSupplier;
 import io.dualwrite.core.phase.AuditEntry;
+import io.dualwrite.core.phase.InFlightWrites;
+import io.dualwrite.core.phase.InstanceRegistry;
+import io.dualwrite.core.phase.InstanceState;
 import io.dualwrite.core.phase.PhaseCache;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
@@ -69,6 +72,15 @@ public final class DualWrite implements AutoCloseable {
     /** The default size of the pool that runs time-limited second-side writes (see {@link Builder#timeLimiter}). */
     public static final int DEFAULT_SECONDARY_WRITE_THREADS = 16;
 
+    /** The name of the gate that waits for every live instance to apply the current phase. */
+    public static final String BARRIER_GATE = "all-instances-applied";
+
+    /** The default time between two heartbeats of an instance in the {@link InstanceRegistry}. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+
+    /** The default time after its last heartbeat when an instance counts as gone. */
+    public static final Duration DEFAULT_INSTANCE_TIMEOUT = Duration.ofSeconds(10);
+
     /** The actor recorded when a migration is first stored. */
     public static final String SYSTEM_ACTOR = "dualwrite";
 
@@ -93,6 +105,11 @@ public final class DualWrite implements AutoCloseable {
     private final Map<String, Map<Side, CircuitBreaker>> breakers = new LinkedHashMap<>();
     private final ThreadPoolExecutor shadowExecutor;
     private final @Nullable ThreadPoolExecutor secondaryWriteExecutor;
+    private final @Nullable InstanceRegistry instanceRegistry;
+    private final InFlightWrites inFlight = new InFlightWrites();
+    private final Duration heartbeatInterval;
+    private final Duration instanceTimeout;
+    private final @Nullable ScheduledExecutorService heartbeats;
     private final SecondaryWrites secondaryWrites;
     private final ScheduledExecutorService shadowScheduler;
 
@@ -154,6 +171,17 @@ public final class DualWrite implements AutoCloseable {
                     migration.name(),
                     state.phase(),
                     state.version());
+        }
+        this.instanceRegistry = builder.instanceRegistry;
+        this.heartbeatInterval = builder.heartbeatInterval;
+        this.instanceTimeout = builder.instanceTimeout;
+        if (instanceRegistry != null) {
+            heartbeat();
+            this.heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("dualwrite-heartbeat-"));
+            heartbeats.scheduleWithFixedDelay(
+                    this::heartbeat, heartbeatInterval.toMillis(), heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            this.heartbeats = null;
         }
     }
 
@@ -271,6 +299,7 @@ public final class DualWrite implements AutoCloseable {
         PhaseState next =
                 store.transition(current, entry(current, target, event, current.version() + 1, request, evidence));
         phases.accept(next);
+        heartbeat();
         if (target == MigrationPhase.BACKFILL && backfills.containsKey(name)) {
             backfills.get(name).start();
         }
@@ -398,9 +427,81 @@ public final class DualWrite implements AutoCloseable {
         }
         shadowScheduler.shutdownNow();
         shadowExecutor.shutdownNow();
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
+            try {
+                instanceRegistry.leave(instanceId);
+            } catch (RuntimeException e) {
+                log.warn("Could not remove instance {} from the registry; it times out instead", instanceId, e);
+            }
+        }
         if (secondaryWriteExecutor != null) {
             secondaryWriteExecutor.shutdown();
         }
+    }
+
+    /**
+     * The instances that reported on a migration within the instance timeout, with the phase each applies; empty
+     * without an {@link InstanceRegistry}.
+     */
+    public List<InstanceState> liveInstances(String name) {
+        migration(name);
+        if (instanceRegistry == null) {
+            return List.of();
+        }
+        java.time.Instant now = clock.instant();
+        return instanceRegistry.instances(name).stream()
+                .filter(i -> i.isLive(now, instanceTimeout))
+                .toList();
+    }
+
+    /** The gate that holds every forward move until every live instance applies the current phase version. */
+    private GateResult barrier(String name) {
+        PhaseState current = phases.refresh(name);
+        List<InstanceState> live = liveInstances(name);
+        List<InstanceState> lagging =
+                live.stream().filter(i -> i.version() != current.version()).toList();
+        String applied = current.phase() + " (version " + current.version() + ")";
+        if (lagging.isEmpty()) {
+            return GateResult.pass(
+                    BARRIER_GATE, live.size() + " of " + live.size() + " live instances apply " + applied);
+        }
+        return GateResult.fail(
+                BARRIER_GATE,
+                (live.size() - lagging.size()) + " of " + live.size() + " live instances apply " + applied
+                        + "; waiting for "
+                        + lagging.stream()
+                                .map(i -> i.instanceId() + " (applies " + i.phase() + ", version " + i.version()
+                                        + ", seen " + i.lastSeen() + ")")
+                                .collect(java.util.stream.Collectors.joining(", "))
+                        + "; an instance silent for " + instanceTimeout + " is no longer waited for");
+    }
+
+    /** Reports the phase this instance applies to every migration; failures are logged and retried next beat. */
+    private void heartbeat() {
+        if (instanceRegistry == null) {
+            return;
+        }
+        for (String name : migrations.keySet()) {
+            try {
+                PhaseState current = phases.current(name);
+                long applied = inFlight.appliedVersion(name, current.version());
+                // A write routed by an older phase may still commit: report that phase until it ends.
+                MigrationPhase phase = applied == current.version() ? current.phase() : olderPhase(name, applied);
+                instanceRegistry.heartbeat(new InstanceState(instanceId, name, phase, applied, clock.instant()));
+            } catch (RuntimeException e) {
+                log.warn("Heartbeat of instance {} for migration '{}' failed: {}", instanceId, name, e.toString());
+            }
+        }
+    }
+
+    /** The phase a migration had at an older version, from its audit trail. */
+    private MigrationPhase olderPhase(String name, long version) {
+        return store.auditTrail(name, 50).stream()
+                .filter(e -> e.version() == version + 1 && e.event() != AuditEntry.Event.REFUSED)
+                .map(AuditEntry::from)
+                .findFirst()
+                .orElse(MigrationPhase.OLD_ONLY);
     }
 
     /** Up to {@code limit} entries of a migration's audit trail, newest first. */
@@ -430,6 +531,9 @@ public final class DualWrite implements AutoCloseable {
 
     private List<GateResult> evaluate(Migration<?, ?, ?> migration, PhaseTransition transition) {
         List<GateResult> results = new ArrayList<>();
+        if (instanceRegistry != null && !transition.isRollback()) {
+            results.add(barrier(migration.name()));
+        }
         for (TransitionGuard guard : guards) {
             try {
                 results.addAll(guard.evaluate(migration, transition));
@@ -450,7 +554,7 @@ public final class DualWrite implements AutoCloseable {
         ShadowReader<K, O, N> shadow = new ShadowReader<>(
                 m, options, shadowExecutor, shadowScheduler, progress, breakers.get(m.name()), clock);
         shadowReaders.put(m.name(), shadow);
-        return new DualRepository<>(m, phases, shadow, breakers.get(m.name()), secondaryWrites);
+        return new DualRepository<>(m, phases, shadow, breakers.get(m.name()), secondaryWrites, inFlight);
     }
 
     /** One breaker per side when the sides live in two databases; none in one database (one transaction). */
@@ -510,6 +614,9 @@ public final class DualWrite implements AutoCloseable {
         private Duration repairInterval;
         private CircuitBreakerRegistry circuitBreakers;
         private @Nullable TimeLimiterConfig timeLimiter;
+        private @Nullable InstanceRegistry instanceRegistry;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration instanceTimeout = DEFAULT_INSTANCE_TIMEOUT;
         private int secondaryWriteThreads = DEFAULT_SECONDARY_WRITE_THREADS;
         private int shadowReadThreads = 2;
         private int shadowReadQueueCapacity = 256;
@@ -627,6 +734,29 @@ public final class DualWrite implements AutoCloseable {
             }
             this.timeLimiter = Objects.requireNonNull(config, "config");
             this.secondaryWriteThreads = threads;
+            return this;
+        }
+
+        /**
+         * Where this instance reports, every {@code heartbeatInterval}, the phase it applies to each migration, and
+         * where it learns what the others apply: every forward move then waits until all instances seen within
+         * {@code instanceTimeout} apply the current phase (the {@value #BARRIER_GATE} gate). Default: none, no
+         * barrier.
+         */
+        public Builder instanceRegistry(
+                InstanceRegistry registry, Duration heartbeatInterval, Duration instanceTimeout) {
+            Objects.requireNonNull(registry, "registry");
+            if (heartbeatInterval == null
+                    || heartbeatInterval.isZero()
+                    || heartbeatInterval.isNegative()
+                    || instanceTimeout == null
+                    || instanceTimeout.compareTo(heartbeatInterval) <= 0) {
+                throw new IllegalArgumentException("The heartbeat interval must be positive and the instance timeout"
+                        + " longer than it, but they were " + heartbeatInterval + " and " + instanceTimeout);
+            }
+            this.instanceRegistry = registry;
+            this.heartbeatInterval = heartbeatInterval;
+            this.instanceTimeout = instanceTimeout;
             return this;
         }
 

@@ -61,3 +61,12 @@ CREATE TABLE IF NOT EXISTS dualwrite_verification (
     completed_at  TIMESTAMP(6),
     failure       VARCHAR(2000)
 );
+
+CREATE TABLE IF NOT EXISTS dualwrite_instance (
+    migration    VARCHAR(100) NOT NULL,
+    instance_id  VARCHAR(200) NOT NULL,
+    phase        VARCHAR(20)  NOT NULL,
+    version      BIGINT       NOT NULL,
+    last_seen    TIMESTAMP(6) NOT NULL,
+    PRIMARY KEY (migration, instance_id)
+);
