@@ -458,6 +458,8 @@ public final class DualWrite implements AutoCloseable {
     /** The gate that holds every forward move until every live instance applies the current phase version. */
     private GateResult barrier(String name) {
         PhaseState current = phases.refresh(name);
+        heartbeat(); // this instance's own report is current; the others' are at most one heartbeat old
+
         List<InstanceState> live = liveInstances(name);
         List<InstanceState> lagging =
                 live.stream().filter(i -> i.version() != current.version()).toList();
@@ -478,7 +480,7 @@ public final class DualWrite implements AutoCloseable {
     }
 
     /** Reports the phase this instance applies to every migration; failures are logged and retried next beat. */
-    private void heartbeat() {
+    private synchronized void heartbeat() {
         if (instanceRegistry == null) {
             return;
         }

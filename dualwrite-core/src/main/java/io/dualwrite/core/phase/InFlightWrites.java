@@ -15,9 +15,11 @@ public final class InFlightWrites {
 
     /** Records a write routed by {@code version}; call {@link #exit} when it ends, in a {@code finally}. */
     public void enter(String migration, long version) {
-        writes.computeIfAbsent(migration, m -> new ConcurrentHashMap<>())
-                .computeIfAbsent(version, v -> new AtomicInteger())
-                .incrementAndGet();
+        writes.computeIfAbsent(migration, m -> new ConcurrentHashMap<>()).compute(version, (v, count) -> {
+            AtomicInteger counted = count == null ? new AtomicInteger() : count;
+            counted.incrementAndGet();
+            return counted;
+        });
     }
 
     /** Records the end of a write recorded by {@link #enter}. */

@@ -6,9 +6,11 @@ import io.dualwrite.core.TransitionGuard;
 import io.dualwrite.core.backfill.BackfillStore;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcBackfillStore;
+import io.dualwrite.core.jdbc.JdbcInstanceRegistry;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
+import io.dualwrite.core.phase.InstanceRegistry;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.verify.VerificationStore;
 import javax.sql.DataSource;
@@ -85,6 +87,17 @@ public class DualWriteAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    @ConditionalOnProperty(
+            prefix = "dualwrite.instances",
+            name = "enabled",
+            havingValue = "true",
+            matchIfMissing = true)
+    InstanceRegistry dualWriteInstanceRegistry(JdbcTransactions transactions, DualWriteSchemaInitializer schema) {
+        return new JdbcInstanceRegistry(transactions);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     DualWrite dualWrite(
             PhaseStore phaseStore,
             BackfillStore backfillStore,
@@ -93,6 +106,7 @@ public class DualWriteAutoConfiguration {
             DualWriteProperties properties,
             ObjectProvider<Migration<?, ?, ?>> migrations,
             ObjectProvider<TransitionGuard> guards,
+            ObjectProvider<InstanceRegistry> instanceRegistry,
             ObjectProvider<DualWriteBuilderCustomizer> customizers) {
         DualWrite.Builder builder = DualWrite.builder(phaseStore)
                 .refreshInterval(properties.getRefreshInterval())
@@ -111,6 +125,16 @@ public class DualWriteAutoConfiguration {
         if (properties.getCircuitBreaker().isEnabled()) {
             builder.circuitBreakers(properties.getCircuitBreaker().toConfig());
         }
+        instanceRegistry.ifAvailable(registry -> {
+            try {
+                builder.instanceRegistry(
+                        registry,
+                        properties.getInstances().getHeartbeatInterval(),
+                        properties.getInstances().getTimeout());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Invalid dualwrite.instances.* configuration: " + e.getMessage(), e);
+            }
+        });
         if (properties.getTimeLimiter().isEnabled()) {
             builder.timeLimiter(
                     properties.getTimeLimiter().toConfig(),

@@ -31,6 +31,8 @@ public class DualWriteProperties {
 
     private final TimeLimiter timeLimiter = new TimeLimiter();
 
+    private final Instances instances = new Instances();
+
     /** Settings of single migrations, by migration name, overriding the settings above for that migration. */
     private final java.util.Map<String, MigrationSettings> migrations = new java.util.LinkedHashMap<>();
 
@@ -75,6 +77,50 @@ public class DualWriteProperties {
 
     public TimeLimiter getTimeLimiter() {
         return timeLimiter;
+    }
+
+    public Instances getInstances() {
+        return instances;
+    }
+
+    /**
+     * The registry of running instances: each reports the phase it applies every heartbeat, and a forward move waits
+     * until every live instance applies the current phase.
+     */
+    public static class Instances {
+
+        /** Whether instances report to the registry and forward moves wait for all of them. */
+        private boolean enabled = true;
+
+        /** The time between two heartbeats of this instance. */
+        private Duration heartbeatInterval = DualWrite.DEFAULT_HEARTBEAT_INTERVAL;
+
+        /** After this long without a heartbeat, an instance is gone and no longer waited for. */
+        private Duration timeout = DualWrite.DEFAULT_INSTANCE_TIMEOUT;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getHeartbeatInterval() {
+            return heartbeatInterval;
+        }
+
+        public void setHeartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = heartbeatInterval;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
     }
 
     /**

@@ -97,7 +97,7 @@ class DualWriteAutoConfigurationTest {
                             .isEqualTo(Duration.ofMillis(250));
                     assertThat(context.getBean(DualWrite.class).gates("names", MigrationPhase.DUAL_WRITE))
                             .extracting(io.dualwrite.core.GateResult::name)
-                            .containsExactly("customized");
+                            .containsExactly(DualWrite.BARRIER_GATE, "customized");
                 });
     }
 
@@ -314,6 +314,34 @@ class DualWriteAutoConfigurationTest {
                     (DualRepository<Long, NamesMigration.Full, NamesMigration.Split>) dualWrite.repository("names");
             return names;
         }
+    }
+
+    @Test
+    void theInstanceRegistryIsOnByDefaultAndCanBeSwitchedOff() {
+        runner.withUserConfiguration(NamesMigration.class).run(context -> {
+            assertThat(context.getBean(io.dualwrite.core.phase.InstanceRegistry.class))
+                    .isInstanceOf(io.dualwrite.core.jdbc.JdbcInstanceRegistry.class);
+            DualWrite dualWrite = context.getBean(DualWrite.class);
+            assertThat(dualWrite.liveInstances("names"))
+                    .extracting(io.dualwrite.core.phase.InstanceState::instanceId)
+                    .containsExactly(dualWrite.instanceId());
+        });
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.instances.enabled=false")
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(io.dualwrite.core.phase.InstanceRegistry.class);
+                    assertThat(context.getBean(DualWrite.class).liveInstances("names"))
+                            .isEmpty();
+                });
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.instances.timeout=500ms")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("Invalid dualwrite.instances.* configuration"));
+        DualWriteProperties.Instances defaults = new DualWriteProperties().getInstances();
+        assertThat(defaults.getHeartbeatInterval()).isEqualTo(DualWrite.DEFAULT_HEARTBEAT_INTERVAL);
+        assertThat(defaults.getTimeout()).isEqualTo(DualWrite.DEFAULT_INSTANCE_TIMEOUT);
     }
 
     @Test

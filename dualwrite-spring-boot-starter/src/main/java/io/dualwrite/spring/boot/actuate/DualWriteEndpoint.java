@@ -186,8 +186,7 @@ public class DualWriteEndpoint implements DisposableBean {
                 dualWrite.hasVerification() ? verification(dualWrite.verification(name)) : null,
                 ledger(name),
                 breakers(name),
-                List.of(new MigrationStatus.Instance(
-                        dualWrite.instanceId(), dualWrite.phase(name).name(), clock.instant())),
+                instances(name),
                 dualWrite.auditTrail(name, AUDIT_ENTRIES).stream()
                         .map(DualWriteEndpoint::audit)
                         .toList());
@@ -254,6 +253,17 @@ public class DualWriteEndpoint implements DisposableBean {
 
     private static MigrationStatus.Gate gate(GateResult gate) {
         return new MigrationStatus.Gate(gate.name(), gate.passed(), gate.detail());
+    }
+
+    /** The live instances from the registry, or only this one when there is no registry. */
+    private List<MigrationStatus.Instance> instances(String name) {
+        List<MigrationStatus.Instance> registered = dualWrite.liveInstances(name).stream()
+                .map(i -> new MigrationStatus.Instance(i.instanceId(), i.phase().name(), i.lastSeen()))
+                .toList();
+        return registered.isEmpty()
+                ? List.of(new MigrationStatus.Instance(
+                        dualWrite.instanceId(), dualWrite.phase(name).name(), clock.instant()))
+                : registered;
     }
 
     private MigrationStatus.Ledger ledger(String name) {
