@@ -1,12 +1,10 @@
 package io.dualwrite.core;
 
 import io.dualwrite.core.store.MigrationStore;
-import io.dualwrite.core.store.Transactions;
-import java.util.List;
 import java.util.Optional;
 
 /** A store whose reads a test can make fail or hang; everything else passes through. */
-public final class FaultyStore<K extends Comparable<? super K>, V> implements MigrationStore<K, V> {
+public final class FaultyStore<K extends Comparable<? super K>, V> extends ForwardingStore<K, V> {
 
     /** What reads do. */
     public enum Mode {
@@ -15,11 +13,10 @@ public final class FaultyStore<K extends Comparable<? super K>, V> implements Mi
         HANG
     }
 
-    private final MigrationStore<K, V> delegate;
     private volatile Mode mode = Mode.NORMAL;
 
     public FaultyStore(MigrationStore<K, V> delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     public void mode(Mode mode) {
@@ -40,63 +37,8 @@ public final class FaultyStore<K extends Comparable<? super K>, V> implements Mi
     }
 
     @Override
-    public K keyOf(V value) {
-        return delegate.keyOf(value);
-    }
-
-    @Override
     public Optional<V> read(K key) {
         fault();
-        return delegate.read(key);
-    }
-
-    @Override
-    public Optional<V> readLocked(K key) {
-        return delegate.readLocked(key);
-    }
-
-    @Override
-    public void upsert(V value) {
-        delegate.upsert(value);
-    }
-
-    @Override
-    public void insertAbsent(List<V> values) {
-        delegate.insertAbsent(values);
-    }
-
-    @Override
-    public void delete(K key) {
-        delegate.delete(key);
-    }
-
-    @Override
-    public List<V> scan(K afterExclusive, K upToInclusive, int limit) {
-        return delegate.scan(afterExclusive, upToInclusive, limit);
-    }
-
-    @Override
-    public List<V> scanLocked(K afterExclusive, K upToInclusive, int limit) {
-        return delegate.scanLocked(afterExclusive, upToInclusive, limit);
-    }
-
-    @Override
-    public Optional<K> maxKey() {
-        return delegate.maxKey();
-    }
-
-    @Override
-    public long estimateSize() {
-        return delegate.estimateSize();
-    }
-
-    @Override
-    public Transactions transactions() {
-        return delegate.transactions();
-    }
-
-    @Override
-    public String description() {
-        return delegate.description();
+        return super.read(key);
     }
 }
