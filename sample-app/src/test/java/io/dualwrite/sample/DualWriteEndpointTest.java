@@ -63,7 +63,9 @@ class DualWriteEndpointTest {
                         "\"name\":\"customer-name-split\"",
                         "\"phase\":\"OLD_ONLY\"",
                         "\"allowedTransitions\":[\"DUAL_WRITE\"]",
-                        "\"gates\":[{\"name\":\"test-hold\",\"passed\":true,\"detail\":\"nothing to hold\"}]",
+                        "\"gates\":[{\"name\":\"all-instances-applied\",\"passed\":true,\"detail\":\"1 of 1 live"
+                                + " instances apply OLD_ONLY (version 0)\"},{\"name\":\"test-hold\",\"passed\":true,"
+                                + "\"detail\":\"nothing to hold\"}]",
                         "\"backfill\":{\"state\":\"IDLE\"",
                         "\"rowsCopied\":0",
                         "\"rowsEstimated\":0",
