@@ -72,14 +72,15 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
      * the other side afterwards, off the caller's thread (see {@link ShadowReader}).
      */
     public Optional<N> read(K key) {
-        MigrationPhase phase = phase();
+        PhaseState state = phases.current(migration.name());
+        MigrationPhase phase = state.phase();
         long started = System.nanoTime();
         Optional<N> value = phase.sourceOfTruth() == Side.OLD
                 ? migration.oldStore().read(key).map(migration::toNew)
                 : migration.newStore().read(key);
         if (shadow != null) {
             try {
-                shadow.observe(key, phase, value, System.nanoTime() - started);
+                shadow.observe(key, phase, state.version(), value, System.nanoTime() - started);
             } catch (RuntimeException e) {
                 log.debug("Shadow read of '{}' could not be scheduled", migration.name(), e);
             }

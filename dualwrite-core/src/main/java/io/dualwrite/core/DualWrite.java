@@ -3,6 +3,7 @@ package io.dualwrite.core;
 import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.backfill.BackfillProgress;
+import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.backfill.BackfillStore;
 import io.dualwrite.core.backfill.BackfillWorker;
 import io.dualwrite.core.internal.CachedSupplier;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -107,6 +109,8 @@ public final class DualWrite implements AutoCloseable {
     private final @Nullable ThreadPoolExecutor secondaryWriteExecutor;
     private final @Nullable InstanceRegistry instanceRegistry;
     private final InFlightWrites inFlight = new InFlightWrites();
+    private final EvidenceGates evidence;
+    private final ExecutorService maintenance;
     private final Duration heartbeatInterval;
     private final Duration instanceTimeout;
     private final @Nullable ScheduledExecutorService heartbeats;
@@ -172,6 +176,18 @@ public final class DualWrite implements AutoCloseable {
                     state.phase(),
                     state.version());
         }
+        GateOptions defaultGates = builder.gateOptions;
+        Map<String, GateOptions> migrationGates = Map.copyOf(builder.migrationGateOptions);
+        this.evidence = new EvidenceGates(
+                name -> migrationGates.getOrDefault(name, defaultGates),
+                name -> backfills.containsKey(name)
+                        ? Optional.of(backfills.get(name).progress())
+                        : Optional.empty(),
+                name -> verificationStore != null ? Optional.of(verification(name)) : Optional.empty(),
+                this::ledgerSize,
+                (name, version) -> Optional.of(shadowReaders.get(name).phaseStats(version)),
+                clock);
+        this.maintenance = Executors.newSingleThreadExecutor(daemon("dualwrite-maintenance-"));
         this.instanceRegistry = builder.instanceRegistry;
         this.heartbeatInterval = builder.heartbeatInterval;
         this.instanceTimeout = builder.instanceTimeout;
@@ -242,7 +258,8 @@ public final class DualWrite implements AutoCloseable {
     /** What every guard says now about moving the migration to {@code target}. */
     public List<GateResult> gates(String name, MigrationPhase target) {
         Migration<?, ?, ?> migration = migration(name);
-        return evaluate(migration, PhaseTransition.between(name, state(name).phase(), target));
+        PhaseState current = state(name);
+        return evaluate(migration, PhaseTransition.between(name, current.phase(), target), current);
     }
 
     /**
@@ -287,7 +304,7 @@ public final class DualWrite implements AutoCloseable {
         Migration<?, ?, ?> migration = migration(name);
         PhaseState current = state(name);
         PhaseTransition transition = PhaseTransition.between(name, current.phase(), target);
-        List<GateResult> evidence = evaluate(migration, transition);
+        List<GateResult> evidence = evaluate(migration, transition, current);
         List<GateResult> failed = evidence.stream().filter(g -> !g.passed()).toList();
         if (!failed.isEmpty() && !request.force()) {
             store.audit(entry(current, target, AuditEntry.Event.REFUSED, current.version(), request, evidence));
@@ -300,9 +317,7 @@ public final class DualWrite implements AutoCloseable {
                 store.transition(current, entry(current, target, event, current.version() + 1, request, evidence));
         phases.accept(next);
         heartbeat();
-        if (target == MigrationPhase.BACKFILL && backfills.containsKey(name)) {
-            backfills.get(name).start();
-        }
+        afterTransition(migration, transition);
         log.info(
                 "Migration '{}' moved from {} to {} by {} ({}): {}",
                 name,
@@ -312,6 +327,64 @@ public final class DualWrite implements AutoCloseable {
                 event,
                 request.reason());
         return next;
+    }
+
+    /** What a move sets going: the copy, its pause or staleness, the reverse re-sync of the old side. */
+    private void afterTransition(Migration<?, ?, ?> migration, PhaseTransition transition) {
+        String name = migration.name();
+        Backfill<?, ?, ?> backfill = backfills.get(name);
+        switch (transition) {
+            case DUAL_WRITE_TO_BACKFILL, READ_NEW_TO_BACKFILL -> {
+                if (backfill != null) {
+                    BackfillState state = backfill.progress().state();
+                    if (state == BackfillState.CANCELLED) {
+                        backfill.restart();
+                    } else if (state == BackfillState.PAUSED) {
+                        backfill.resume();
+                    } else {
+                        backfill.start();
+                    }
+                }
+            }
+            case BACKFILL_TO_DUAL_WRITE -> {
+                if (backfill != null) {
+                    backfill.pause();
+                }
+            }
+            case DUAL_WRITE_TO_OLD_ONLY -> {
+                if (backfill != null && backfill.markStale()) {
+                    log.info(
+                            "Migration '{}': the new side is stale from now on; the next BACKFILL copies afresh", name);
+                }
+            }
+            case DROP_OLD_TO_READ_NEW -> maintenance.execute(() -> resyncOldSide(name));
+            default -> {}
+        }
+    }
+
+    /**
+     * Brings the old side up to date after DROP_OLD: a full verification records every key that differs (written
+     * while old was not), and repair copies each from the new side, the source of truth, until none is left.
+     */
+    private void resyncOldSide(String name) {
+        try {
+            if (verificationStore == null) {
+                log.warn("Migration '{}': no verification store, so the old side cannot be re-synced", name);
+                return;
+            }
+            VerificationProgress found = verify(name);
+            RepairReport report;
+            do {
+                report = repair(name, 10_000);
+            } while (report.repaired() > 0 && ledgerSize(name) > 0);
+            log.info(
+                    "Migration '{}': old side re-synced after DROP_OLD: {} divergent keys found, {} keys left",
+                    name,
+                    found.divergences(),
+                    ledgerSize(name));
+        } catch (RuntimeException e) {
+            log.warn("Migration '{}': re-syncing the old side failed; repair or verify again", name, e);
+        }
     }
 
     /**
@@ -427,6 +500,7 @@ public final class DualWrite implements AutoCloseable {
         }
         shadowScheduler.shutdownNow();
         shadowExecutor.shutdownNow();
+        maintenance.shutdownNow();
         if (heartbeats != null) {
             heartbeats.shutdownNow();
             try {
@@ -531,11 +605,12 @@ public final class DualWrite implements AutoCloseable {
                 clock.instant());
     }
 
-    private List<GateResult> evaluate(Migration<?, ?, ?> migration, PhaseTransition transition) {
+    private List<GateResult> evaluate(Migration<?, ?, ?> migration, PhaseTransition transition, PhaseState current) {
         List<GateResult> results = new ArrayList<>();
         if (instanceRegistry != null && !transition.isRollback()) {
             results.add(barrier(migration.name()));
         }
+        results.addAll(evidence.evaluate(migration, transition, current));
         for (TransitionGuard guard : guards) {
             try {
                 results.addAll(guard.evaluate(migration, transition));
@@ -617,6 +692,8 @@ public final class DualWrite implements AutoCloseable {
         private CircuitBreakerRegistry circuitBreakers;
         private @Nullable TimeLimiterConfig timeLimiter;
         private @Nullable InstanceRegistry instanceRegistry;
+        private GateOptions gateOptions = GateOptions.off();
+        private final Map<String, GateOptions> migrationGateOptions = new LinkedHashMap<>();
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration instanceTimeout = DEFAULT_INSTANCE_TIMEOUT;
         private int secondaryWriteThreads = DEFAULT_SECONDARY_WRITE_THREADS;
@@ -762,6 +839,21 @@ public final class DualWrite implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The evidence gates of every migration, unless set per migration: what the moves to READ_NEW and DROP_OLD
+         * require (see {@link GateOptions}). Default {@link GateOptions#off()}; the Spring Boot starter turns them on.
+         */
+        public Builder gates(GateOptions options) {
+            this.gateOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** The evidence gates of one migration. */
+        public Builder gates(String migration, GateOptions options) {
+            migrationGateOptions.put(migration, Objects.requireNonNull(options, "options"));
+            return this;
+        }
+
         /** Where verification progress is kept; without one, this instance cannot verify. */
         public Builder verificationStore(VerificationStore verificationStore) {
             this.verificationStore = Objects.requireNonNull(verificationStore, "verificationStore");
@@ -800,6 +892,7 @@ public final class DualWrite implements AutoCloseable {
         private void checkSettingsNames() {
             java.util.Set<String> named = new java.util.TreeSet<>(migrationBackfillOptions.keySet());
             named.addAll(shadowReadOptions.keySet());
+            named.addAll(migrationGateOptions.keySet());
             named.removeAll(migrations.keySet());
             if (!named.isEmpty()) {
                 throw new InvalidMigrationException("Settings name migrations that are not registered: " + named

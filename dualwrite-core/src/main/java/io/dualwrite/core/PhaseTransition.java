@@ -17,6 +17,8 @@ public enum PhaseTransition {
     DUAL_WRITE_TO_OLD_ONLY(MigrationPhase.DUAL_WRITE, MigrationPhase.OLD_ONLY),
     BACKFILL_TO_DUAL_WRITE(MigrationPhase.BACKFILL, MigrationPhase.DUAL_WRITE),
     READ_NEW_TO_BACKFILL(MigrationPhase.READ_NEW, MigrationPhase.BACKFILL),
+    /** Straight back to dual writes from READ_NEW: the old side was kept current, nothing needs copying. */
+    READ_NEW_TO_DUAL_WRITE(MigrationPhase.READ_NEW, MigrationPhase.DUAL_WRITE),
     DROP_OLD_TO_READ_NEW(MigrationPhase.DROP_OLD, MigrationPhase.READ_NEW);
 
     private final MigrationPhase from;

@@ -130,6 +130,18 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
                 clock.instant());
     }
 
+    /**
+     * Marks the copy stale, whatever its state: after a rollback to OLD_ONLY the new side stopped being written, so
+     * the next BACKFILL must copy afresh (new upper key, no checkpoint) rather than trust an earlier completion.
+     */
+    public boolean markStale() {
+        return store.changeState(
+                migration.name(),
+                EnumSet.of(BackfillState.RUNNING, BackfillState.PAUSED, BackfillState.FAILED, BackfillState.COMPLETED),
+                BackfillState.CANCELLED,
+                clock.instant());
+    }
+
     /** The durable progress, as every instance sees it. */
     public BackfillProgress progress() {
         return store.find(migration.name()).orElseGet(() -> BackfillProgress.idle(migration.name(), clock.instant()));

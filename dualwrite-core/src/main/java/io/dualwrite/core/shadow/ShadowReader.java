@@ -59,6 +59,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     private final LongAdder candidateNanos = new LongAdder();
     private final Deque<MismatchSample> samples = new ArrayDeque<>();
     private final @Nullable PerSecondBudget budget;
+    private volatile PhaseCounts phaseCounts = PhaseCounts.of(-1);
     private final Map<Side, CircuitBreaker> breakers;
     private final TimeLimiter timeLimiter;
 
@@ -96,9 +97,10 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
      * Called after every read through the repository with what the caller got; samples it for comparison. Never
      * throws and never waits.
      */
-    public void observe(K key, MigrationPhase phase, Optional<N> control, long primaryReadNanos) {
+    public void observe(K key, MigrationPhase phase, long version, Optional<N> control, long primaryReadNanos) {
         primaryReads.increment();
         primaryNanos.add(primaryReadNanos);
+        switchPhaseCounts(version);
         if (phase.writeOrder().size() < 2 || options.sampleRate() <= 0) {
             return;
         }
@@ -106,10 +108,10 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
             return;
         }
         if (budget != null && !budget.tryAcquire()) {
-            count(ShadowResult.SKIPPED);
+            count(ShadowResult.SKIPPED, version);
             return;
         }
-        compareLater(key, phase, control.orElse(null), true);
+        compareLater(key, phase, version, control.orElse(null), true);
     }
 
     /** Counts and latencies since this instance started. */
@@ -131,9 +133,9 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
         return options;
     }
 
-    private void compareLater(K key, MigrationPhase phase, @Nullable N control, boolean firstLook) {
+    private void compareLater(K key, MigrationPhase phase, long version, @Nullable N control, boolean firstLook) {
         if (saturated()) {
-            count(ShadowResult.SKIPPED);
+            count(ShadowResult.SKIPPED, version);
             return;
         }
         CircuitBreaker breaker = breakers.get(phase.sourceOfTruth().other());
@@ -143,15 +145,15 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
             candidate = CompletableFuture.supplyAsync(
                     breaker == null ? read : CircuitBreaker.decorateSupplier(breaker, read), executor);
         } catch (RejectedExecutionException e) {
-            count(ShadowResult.SKIPPED);
+            count(ShadowResult.SKIPPED, version);
             return;
         }
         timeLimiter.executeCompletionStage(scheduler, () -> candidate).whenComplete((value, error) -> {
             try {
-                onCandidate(key, phase, control, value, error, firstLook);
+                onCandidate(key, phase, version, control, value, error, firstLook);
             } catch (RuntimeException e) {
                 log.debug("Shadow comparison of '{}' failed", migration.name(), e);
-                count(ShadowResult.CANDIDATE_ERROR);
+                count(ShadowResult.CANDIDATE_ERROR, version);
             }
         });
     }
@@ -159,6 +161,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     private void onCandidate(
             K key,
             MigrationPhase phase,
+            long version,
             @Nullable N control,
             @Nullable Optional<N> candidate,
             @Nullable Throwable error,
@@ -167,16 +170,18 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
             Throwable cause =
                     error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             // While the candidate's breaker is open, its database is not asked: nothing was compared.
-            count(cause instanceof CallNotPermittedException ? ShadowResult.SKIPPED : ShadowResult.CANDIDATE_ERROR);
+            count(
+                    cause instanceof CallNotPermittedException ? ShadowResult.SKIPPED : ShadowResult.CANDIDATE_ERROR,
+                    version);
             return;
         }
         N candidateValue = candidate.orElse(null);
         ShadowResult result = classify(key, phase, control, candidateValue);
         if (firstLook && result != ShadowResult.MATCH && result != ShadowResult.NOT_YET_BACKFILLED) {
-            recheckLater(key, phase);
+            recheckLater(key, phase, version);
             return;
         }
-        count(result);
+        count(result, version);
         if (result == ShadowResult.MISMATCH
                 || result == ShadowResult.MISSING_IN_CANDIDATE
                 || result == ShadowResult.UNEXPECTED_IN_CANDIDATE) {
@@ -191,7 +196,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
                 && pool.getActiveCount() >= pool.getMaximumPoolSize();
     }
 
-    private void recheckLater(K key, MigrationPhase phase) {
+    private void recheckLater(K key, MigrationPhase phase, long version) {
         try {
             scheduler.schedule(
                     () -> {
@@ -201,19 +206,19 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
                                 try {
                                     control = readControl(key, phase).orElse(null);
                                 } catch (RuntimeException e) {
-                                    count(ShadowResult.SKIPPED);
+                                    count(ShadowResult.SKIPPED, version);
                                     return;
                                 }
-                                compareLater(key, phase, control, false);
+                                compareLater(key, phase, version, control, false);
                             });
                         } catch (RejectedExecutionException e) {
-                            count(ShadowResult.SKIPPED);
+                            count(ShadowResult.SKIPPED, version);
                         }
                     },
                     options.recheckDelay().toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            count(ShadowResult.SKIPPED);
+            count(ShadowResult.SKIPPED, version);
         }
     }
 
@@ -265,8 +270,50 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
         }
     }
 
-    private void count(ShadowResult result) {
+    private void count(ShadowResult result, long version) {
         counts.get(result).increment();
+        PhaseCounts current = phaseCounts;
+        if (current.version() == version) {
+            current.counts().get(result).increment();
+        }
+    }
+
+    /**
+     * Counts since this instance first read under the given phase version, or empty ones when its reads are under
+     * another: the evidence for a move out of that phase (a comparison that began under an older version does not
+     * count).
+     */
+    public ShadowReadStats phaseStats(long version) {
+        PhaseCounts current = phaseCounts;
+        Map<ShadowResult, Long> snapshot = new EnumMap<>(ShadowResult.class);
+        for (ShadowResult result : ShadowResult.values()) {
+            snapshot.put(
+                    result,
+                    current.version() == version ? current.counts().get(result).sum() : 0L);
+        }
+        return new ShadowReadStats(snapshot, 0, 0, 0, 0);
+    }
+
+    /** Starts the counts of a newer phase version at the first read under it. */
+    private void switchPhaseCounts(long version) {
+        PhaseCounts current = phaseCounts;
+        if (current.version() < version) {
+            synchronized (this) {
+                if (phaseCounts.version() < version) {
+                    phaseCounts = PhaseCounts.of(version);
+                }
+            }
+        }
+    }
+
+    private record PhaseCounts(long version, Map<ShadowResult, LongAdder> counts) {
+        static PhaseCounts of(long version) {
+            Map<ShadowResult, LongAdder> counts = new EnumMap<>(ShadowResult.class);
+            for (ShadowResult result : ShadowResult.values()) {
+                counts.put(result, new LongAdder());
+            }
+            return new PhaseCounts(version, counts);
+        }
     }
 
     private void sample(K key, ShadowResult result, @Nullable N control, @Nullable N candidate) {

@@ -308,7 +308,7 @@ class BackfillTest {
             pause.get(5, TimeUnit.SECONDS);
             assertThat(dualWrite.backfill(migration.name()).progress().rowsCopied())
                     .isEqualTo(copied);
-            assertThat(dualWrite.backfill(migration.name()).progress().state()).isEqualTo(BackfillState.RUNNING);
+            assertThat(dualWrite.backfill(migration.name()).progress().state()).isEqualTo(BackfillState.PAUSED);
 
             dualWrite.advance(migration.name(), TransitionRequest.by("ops", "resume the backfill"));
             await().atMost(Duration.ofSeconds(60))
