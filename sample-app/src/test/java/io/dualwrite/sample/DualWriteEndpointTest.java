@@ -149,7 +149,9 @@ class DualWriteEndpointTest {
         assertThat(refused.body())
                 .contains(
                         "\"error\":\"transition-refused\"",
-                        "\"failedGates\":[{\"name\":\"test-hold\",\"passed\":false,\"detail\":\"held back by the test\"}]");
+                        "\"failedGates\":[",
+                        "{\"name\":\"verified-after-backfill\",\"passed\":false,",
+                        "{\"name\":\"test-hold\",\"passed\":false,\"detail\":\"held back by the test\"}");
         assertThat(http().get(MIGRATION).body()).contains("\"phase\":\"BACKFILL\"", "\"event\":\"REFUSED\"");
     }
 

@@ -113,7 +113,8 @@ public class DualWriteAutoConfiguration {
                 .backfillStore(backfillStore)
                 .verificationStore(verificationStore)
                 .shadowReads(properties.getShadowReads().toOptions())
-                .backfillOptions(properties.getBackfill().toOptions());
+                .backfillOptions(properties.getBackfill().toOptions())
+                .gates(properties.getGates().toOptions());
         migrations.orderedStream().forEach(migration -> builder.migration(withSettings(migration, properties)));
         guards.orderedStream().forEach(builder::guard);
         properties.getMigrations().forEach((name, settings) -> {
@@ -121,6 +122,7 @@ public class DualWriteAutoConfiguration {
                     name, settings.shadowReads(properties.getShadowReads().toOptions(), name));
             builder.backfillOptions(
                     name, settings.backfill(properties.getBackfill().toOptions(), name));
+            builder.gates(name, settings.gates(properties.getGates().toOptions(), name));
         });
         if (properties.getCircuitBreaker().isEnabled()) {
             builder.circuitBreakers(properties.getCircuitBreaker().toConfig());

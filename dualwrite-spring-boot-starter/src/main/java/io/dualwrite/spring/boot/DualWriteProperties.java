@@ -1,6 +1,7 @@
 package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.GateOptions;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.SecondaryFailurePolicy;
 import io.dualwrite.core.backfill.BackfillOptions;
@@ -32,6 +33,8 @@ public class DualWriteProperties {
     private final TimeLimiter timeLimiter = new TimeLimiter();
 
     private final Instances instances = new Instances();
+
+    private final Gates gates = new Gates();
 
     /** Settings of single migrations, by migration name, overriding the settings above for that migration. */
     private final java.util.Map<String, MigrationSettings> migrations = new java.util.LinkedHashMap<>();
@@ -81,6 +84,78 @@ public class DualWriteProperties {
 
     public Instances getInstances() {
         return instances;
+    }
+
+    public Gates getGates() {
+        return gates;
+    }
+
+    /** The evidence gates of every migration (see docs/gates.md); per migration under {@code migrations.<name>}. */
+    public static class Gates {
+
+        /** Whether moves to READ_NEW and DROP_OLD require their evidence (forcing stays possible, audited). */
+        private boolean enabled = true;
+
+        /** The highest shadow-read mismatch rate a move accepts. */
+        private double maxMismatchRate = GateOptions.DEFAULT_MAX_MISMATCH_RATE;
+
+        /** The shadow-read comparisons needed in the current phase before the mismatch rate counts. */
+        private long minShadowSamples = GateOptions.DEFAULT_MIN_SHADOW_SAMPLES;
+
+        /** How long the current phase must have run before the mismatch rate counts. */
+        private Duration minShadowTime = GateOptions.DEFAULT_MIN_SHADOW_TIME;
+
+        /** How long READ_NEW must have run before DROP_OLD. */
+        private Duration readNewSoak = GateOptions.DEFAULT_READ_NEW_SOAK;
+
+        /** The options these properties describe. */
+        public GateOptions toOptions() {
+            try {
+                return new GateOptions(enabled, maxMismatchRate, minShadowSamples, minShadowTime, readNewSoak);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Invalid dualwrite.gates.* configuration: " + e.getMessage(), e);
+            }
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getMaxMismatchRate() {
+            return maxMismatchRate;
+        }
+
+        public void setMaxMismatchRate(double maxMismatchRate) {
+            this.maxMismatchRate = maxMismatchRate;
+        }
+
+        public long getMinShadowSamples() {
+            return minShadowSamples;
+        }
+
+        public void setMinShadowSamples(long minShadowSamples) {
+            this.minShadowSamples = minShadowSamples;
+        }
+
+        public Duration getMinShadowTime() {
+            return minShadowTime;
+        }
+
+        public void setMinShadowTime(Duration minShadowTime) {
+            this.minShadowTime = minShadowTime;
+        }
+
+        public Duration getReadNewSoak() {
+            return readNewSoak;
+        }
+
+        public void setReadNewSoak(Duration readNewSoak) {
+            this.readNewSoak = readNewSoak;
+        }
     }
 
     /**
@@ -273,6 +348,86 @@ public class DualWriteProperties {
          * key for repair. Overrides the policy declared in code.
          */
         private SecondaryFailurePolicy failurePolicy;
+
+        /** Whether this migration's moves require their evidence. */
+        private Boolean gatesEnabled;
+
+        /** The highest shadow-read mismatch rate this migration's moves accept. */
+        private Double maxMismatchRate;
+
+        /** The comparisons this migration needs in the current phase before the mismatch rate counts. */
+        private Long minShadowSamples;
+
+        /** How long this migration's current phase must have run before the mismatch rate counts. */
+        private Duration minShadowTime;
+
+        /** How long this migration's READ_NEW must have run before DROP_OLD. */
+        private Duration readNewSoak;
+
+        GateOptions gates(GateOptions global, String name) {
+            try {
+                GateOptions options = global;
+                if (gatesEnabled != null) {
+                    options = options.withEnabled(gatesEnabled);
+                }
+                if (maxMismatchRate != null) {
+                    options = options.withMaxMismatchRate(maxMismatchRate);
+                }
+                if (minShadowSamples != null) {
+                    options = options.withMinShadowSamples(minShadowSamples);
+                }
+                if (minShadowTime != null) {
+                    options = options.withMinShadowTime(minShadowTime);
+                }
+                if (readNewSoak != null) {
+                    options = options.withReadNewSoak(readNewSoak);
+                }
+                return options;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Invalid dualwrite.migrations." + name + ".* configuration: " + e.getMessage(), e);
+            }
+        }
+
+        public Boolean getGatesEnabled() {
+            return gatesEnabled;
+        }
+
+        public void setGatesEnabled(Boolean gatesEnabled) {
+            this.gatesEnabled = gatesEnabled;
+        }
+
+        public Double getMaxMismatchRate() {
+            return maxMismatchRate;
+        }
+
+        public void setMaxMismatchRate(Double maxMismatchRate) {
+            this.maxMismatchRate = maxMismatchRate;
+        }
+
+        public Long getMinShadowSamples() {
+            return minShadowSamples;
+        }
+
+        public void setMinShadowSamples(Long minShadowSamples) {
+            this.minShadowSamples = minShadowSamples;
+        }
+
+        public Duration getMinShadowTime() {
+            return minShadowTime;
+        }
+
+        public void setMinShadowTime(Duration minShadowTime) {
+            this.minShadowTime = minShadowTime;
+        }
+
+        public Duration getReadNewSoak() {
+            return readNewSoak;
+        }
+
+        public void setReadNewSoak(Duration readNewSoak) {
+            this.readNewSoak = readNewSoak;
+        }
 
         /** The migration with the configured failure policy, if one is configured. */
         <K extends Comparable<? super K>, O, N> Migration<K, O, N> apply(Migration<K, O, N> migration) {

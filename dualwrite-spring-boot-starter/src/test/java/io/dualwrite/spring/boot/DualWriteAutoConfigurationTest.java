@@ -345,6 +345,30 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void gateSettingsDefaultToTheCoreDefaultsAndCanBeSetPerMigration() {
+        assertThat(new DualWriteProperties().getGates().toOptions())
+                .isEqualTo(io.dualwrite.core.GateOptions.defaults());
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues(
+                        "dualwrite.gates.min-shadow-samples=5", "dualwrite.migrations.names.min-shadow-samples=7")
+                .run(context -> {
+                    DualWrite dualWrite = context.getBean(DualWrite.class);
+                    dualWrite.advance("names", TransitionRequest.by("test", "dual writes"));
+                    dualWrite.advance("names", TransitionRequest.by("test", "backfill"));
+                    assertThat(dualWrite.gates("names", MigrationPhase.READ_NEW))
+                            .filteredOn(g -> g.name().equals("shadow-mismatch-rate"))
+                            .singleElement()
+                            .satisfies(g -> assertThat(g.detail()).contains("needs at least 7 comparisons"));
+                });
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.gates.max-mismatch-rate=2")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("Invalid dualwrite.gates.* configuration: maxMismatchRate"));
+    }
+
+    @Test
     void theFailurePolicyCanBeOverriddenPerMigration() {
         runner.withUserConfiguration(NamesMigration.class)
                 .withPropertyValues("dualwrite.migrations.names.failure-policy=record-for-repair")

@@ -75,7 +75,9 @@ abstract class AbstractJpaMigrationTest {
                         "dualwrite.backfill.initial-chunk-size=50",
                         "dualwrite.backfill.min-chunk-size=10",
                         "dualwrite.backfill.max-chunk-size=200",
-                        "dualwrite.backfill.poll-interval=50ms");
+                        "dualwrite.backfill.poll-interval=50ms",
+                        "dualwrite.gates.min-shadow-samples=0",
+                        "dualwrite.gates.min-shadow-time=0s");
     }
 
     @Test
