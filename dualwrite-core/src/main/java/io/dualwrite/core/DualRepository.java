@@ -42,6 +42,8 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     private final Map<Side, CircuitBreaker> breakers;
     private final SecondaryWrites secondaryWrites;
     private final InFlightWrites inFlight;
+    private final java.util.concurrent.atomic.LongAdder secondaryAttempts = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder secondaryFailures = new java.util.concurrent.atomic.LongAdder();
 
     DualRepository(
             Migration<K, O, N> migration,
@@ -60,6 +62,16 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
 
     public Migration<K, O, N> migration() {
         return migration;
+    }
+
+    /** Writes to the second database of a cross-database dual write since this instance started. */
+    public long secondaryWriteAttempts() {
+        return secondaryAttempts.sum();
+    }
+
+    /** Those of {@link #secondaryWriteAttempts()} that failed, timed out or were refused by an open breaker. */
+    public long secondaryWriteFailures() {
+        return secondaryFailures.sum();
     }
 
     /** The phase this instance currently applies to the migration. */
@@ -139,12 +151,14 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         }
         primaryStore.transactions().inTransaction(() -> {
             operation.accept(primary);
+            secondaryAttempts.increment();
             try {
                 secondaryWrites.run(
                         migration.store(secondary).transactions(),
                         () -> operation.accept(secondary),
                         breakers.get(secondary));
             } catch (RuntimeException e) {
+                secondaryFailures.increment();
                 handleSecondaryFailure(key, primary, secondary, e);
             }
         });

@@ -83,6 +83,9 @@ public final class DualWrite implements AutoCloseable {
     /** The default time after its last heartbeat when an instance counts as gone. */
     public static final Duration DEFAULT_INSTANCE_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The default time between two looks of the autopilot at its migrations. */
+    public static final Duration DEFAULT_AUTOPILOT_INTERVAL = Duration.ofSeconds(5);
+
     /** The actor recorded when a migration is first stored. */
     public static final String SYSTEM_ACTOR = "dualwrite";
 
@@ -111,6 +114,9 @@ public final class DualWrite implements AutoCloseable {
     private final InFlightWrites inFlight = new InFlightWrites();
     private final EvidenceGates evidence;
     private final ExecutorService maintenance;
+    private final @Nullable Autopilot autopilot;
+    private final Duration autopilotInterval;
+    private @Nullable ScheduledExecutorService autopilotScheduler;
     private final Duration heartbeatInterval;
     private final Duration instanceTimeout;
     private final @Nullable ScheduledExecutorService heartbeats;
@@ -188,6 +194,14 @@ public final class DualWrite implements AutoCloseable {
                 (name, version) -> Optional.of(shadowReaders.get(name).phaseStats(version)),
                 clock);
         this.maintenance = Executors.newSingleThreadExecutor(daemon("dualwrite-maintenance-"));
+        Map<String, AutopilotOptions> piloted = new LinkedHashMap<>();
+        builder.autopilots.forEach((name, options) -> {
+            if (options.enabled()) {
+                piloted.put(name, options);
+            }
+        });
+        this.autopilot = piloted.isEmpty() ? null : new Autopilot(this, piloted, maintenance, clock);
+        this.autopilotInterval = builder.autopilotInterval;
         this.instanceRegistry = builder.instanceRegistry;
         this.heartbeatInterval = builder.heartbeatInterval;
         this.instanceTimeout = builder.instanceTimeout;
@@ -484,6 +498,11 @@ public final class DualWrite implements AutoCloseable {
             migrations.values().forEach(m -> repairers.add(repairer(m)));
             repairWorker = new RepairWorker(repairers, r -> r.phaseWritesBothSides()).start(repairInterval);
         }
+        if (autopilot != null && autopilotScheduler == null) {
+            autopilotScheduler = Executors.newSingleThreadScheduledExecutor(daemon("dualwrite-autopilot-"));
+            autopilotScheduler.scheduleWithFixedDelay(
+                    autopilot::tick, autopilotInterval.toMillis(), autopilotInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
         return this;
     }
 
@@ -501,6 +520,10 @@ public final class DualWrite implements AutoCloseable {
         shadowScheduler.shutdownNow();
         shadowExecutor.shutdownNow();
         maintenance.shutdownNow();
+        if (autopilotScheduler != null) {
+            autopilotScheduler.shutdownNow();
+            autopilotScheduler = null;
+        }
         if (heartbeats != null) {
             heartbeats.shutdownNow();
             try {
@@ -578,6 +601,15 @@ public final class DualWrite implements AutoCloseable {
                 .map(AuditEntry::from)
                 .findFirst()
                 .orElse(MigrationPhase.OLD_ONLY);
+    }
+
+    /**
+     * Whether the autopilot drives the migration now: enabled for it, and not stopped by a rollback of its own
+     * (an operator's move re-arms it).
+     */
+    public boolean autopilotActive(String name) {
+        migration(name);
+        return autopilot != null && autopilot.drives(name) && !autopilot.halted(name);
     }
 
     /** Up to {@code limit} entries of a migration's audit trail, newest first. */
@@ -693,6 +725,8 @@ public final class DualWrite implements AutoCloseable {
         private @Nullable TimeLimiterConfig timeLimiter;
         private @Nullable InstanceRegistry instanceRegistry;
         private GateOptions gateOptions = GateOptions.off();
+        private final Map<String, AutopilotOptions> autopilots = new LinkedHashMap<>();
+        private Duration autopilotInterval = DEFAULT_AUTOPILOT_INTERVAL;
         private final Map<String, GateOptions> migrationGateOptions = new LinkedHashMap<>();
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration instanceTimeout = DEFAULT_INSTANCE_TIMEOUT;
@@ -848,6 +882,24 @@ public final class DualWrite implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Lets the autopilot drive one migration (see {@link AutopilotOptions}); it runs once
+         * {@link DualWrite#startBackgroundWork()} is called. Default: off for every migration.
+         */
+        public Builder autopilot(String migration, AutopilotOptions options) {
+            autopilots.put(migration, Objects.requireNonNull(options, "options"));
+            return this;
+        }
+
+        /** How often the autopilot looks at its migrations. Default {@link #DEFAULT_AUTOPILOT_INTERVAL}. */
+        public Builder autopilotInterval(Duration interval) {
+            if (interval == null || interval.isZero() || interval.isNegative()) {
+                throw new IllegalArgumentException("The autopilot interval must be positive, but was " + interval);
+            }
+            this.autopilotInterval = interval;
+            return this;
+        }
+
         /** The evidence gates of one migration. */
         public Builder gates(String migration, GateOptions options) {
             migrationGateOptions.put(migration, Objects.requireNonNull(options, "options"));
@@ -893,6 +945,7 @@ public final class DualWrite implements AutoCloseable {
             java.util.Set<String> named = new java.util.TreeSet<>(migrationBackfillOptions.keySet());
             named.addAll(shadowReadOptions.keySet());
             named.addAll(migrationGateOptions.keySet());
+            named.addAll(autopilots.keySet());
             named.removeAll(migrations.keySet());
             if (!named.isEmpty()) {
                 throw new InvalidMigrationException("Settings name migrations that are not registered: " + named

@@ -1,0 +1,166 @@
+package io.dualwrite.core;
+
+import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.phase.AuditEntry;
+import io.dualwrite.core.phase.PhaseState;
+import io.dualwrite.core.shadow.ShadowReadStats;
+import io.dualwrite.core.verify.VerificationState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives the migrations whose {@link AutopilotOptions} are enabled, one step per tick: rolls back one phase when a
+ * rate crosses its threshold (and then stops until an operator moves the migration), otherwise does what the next
+ * move's gates wait for (a verification once the copy is done, a repair of the ledger) and advances once every
+ * gate has held for the soak time. Several instances may run it: a move is a compare-and-set, so only one wins.
+ */
+final class Autopilot {
+
+    private static final Logger log = LoggerFactory.getLogger(Autopilot.class);
+
+    private final DualWrite dualWrite;
+    private final Map<String, AutopilotOptions> options;
+    private final ExecutorService maintenance;
+    private final Clock clock;
+    private final Map<String, Passing> passing = new ConcurrentHashMap<>();
+    private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
+    private final Map<String, Future<?>> verifications = new ConcurrentHashMap<>();
+
+    Autopilot(DualWrite dualWrite, Map<String, AutopilotOptions> options, ExecutorService maintenance, Clock clock) {
+        this.dualWrite = dualWrite;
+        this.options = Map.copyOf(options);
+        this.maintenance = maintenance;
+        this.clock = clock;
+    }
+
+    void tick() {
+        options.forEach((name, settings) -> {
+            try {
+                step(name, settings);
+            } catch (RuntimeException e) {
+                log.warn("Autopilot of migration '{}': {}", name, e.toString());
+            }
+        });
+    }
+
+    /** Whether the autopilot is enabled for the migration. */
+    boolean drives(String name) {
+        return options.containsKey(name);
+    }
+
+    /** Whether the autopilot rolled the migration back and no one moved it since. */
+    boolean halted(String name) {
+        return dualWrite.auditTrail(name, 20).stream()
+                .filter(e -> e.event() != AuditEntry.Event.REFUSED)
+                .findFirst()
+                .map(e -> e.event() == AuditEntry.Event.ROLLED_BACK && AutopilotOptions.ACTOR.equals(e.actor()))
+                .orElse(false);
+    }
+
+    private void step(String name, AutopilotOptions settings) {
+        if (halted(name)) {
+            return;
+        }
+        PhaseState state = dualWrite.state(name);
+        Optional<String> alarm = alarm(name, state, settings);
+        if (alarm.isPresent() && state.phase().previous().isPresent()) {
+            log.warn("Autopilot of migration '{}' rolls back from {}: {}", name, state.phase(), alarm.get());
+            dualWrite.rollback(
+                    name,
+                    TransitionRequest.by(
+                            AutopilotOptions.ACTOR,
+                            alarm.get() + "; the autopilot stops here until an operator moves the migration"));
+            return;
+        }
+        if (state.phase().order() >= settings.finalPhase().order()) {
+            return;
+        }
+        MigrationPhase next = state.phase().next().orElseThrow();
+        prepare(name, state);
+        List<GateResult> gates = dualWrite.gates(name, next);
+        if (!gates.stream().allMatch(GateResult::passed)) {
+            passing.remove(name);
+            return;
+        }
+        Instant now = clock.instant();
+        Passing since = passing.compute(
+                name, (n, p) -> p != null && p.version() == state.version() ? p : new Passing(state.version(), now));
+        if (Duration.between(since.since(), now).compareTo(settings.soak()) < 0) {
+            return;
+        }
+        passing.remove(name);
+        dualWrite.transition(
+                name,
+                next,
+                TransitionRequest.by(
+                        AutopilotOptions.ACTOR,
+                        "every gate held for " + settings.soak() + ": "
+                                + gates.stream().map(GateResult::name).collect(Collectors.joining(", "))));
+    }
+
+    /** What the next move waits for and the autopilot can do: verify once the copy is done, repair the ledger. */
+    private void prepare(String name, PhaseState state) {
+        if (state.phase().writeOrder().size() == 2 && dualWrite.ledgerSize(name) > 0) {
+            dualWrite.repair(name, 1_000);
+        }
+        if (state.phase() != MigrationPhase.BACKFILL
+                || !dualWrite.hasBackfill(name)
+                || !dualWrite.hasVerification()
+                || dualWrite.backfill(name).progress().state() != BackfillState.COMPLETED) {
+            return;
+        }
+        var verification = dualWrite.verification(name);
+        Instant copied = dualWrite.backfill(name).progress().completedAt();
+        boolean current = verification.state() == VerificationState.COMPLETED
+                && verification.completedAt() != null
+                && !verification.completedAt().isBefore(state.changedAt())
+                && (copied == null || !verification.completedAt().isBefore(copied))
+                && verification.divergences() == 0;
+        Future<?> running = verifications.get(name);
+        if (!current && (running == null || running.isDone())) {
+            log.info("Autopilot of migration '{}' starts a full verification: the copy is complete", name);
+            verifications.put(name, maintenance.submit(() -> dualWrite.verify(name)));
+        }
+    }
+
+    /** A reason to roll back now, if a rate in the current phase crossed its threshold. */
+    private Optional<String> alarm(String name, PhaseState state, AutopilotOptions settings) {
+        ShadowReadStats shadow = dualWrite.shadowReads(name).phaseStats(state.version());
+        if (shadow.compared() >= settings.minSamples() && shadow.mismatchRate() > settings.rollbackMismatchRate()) {
+            return Optional.of("shadow-read mismatch rate " + shadow.mismatchRate() + " (" + shadow.mismatches()
+                    + " of " + shadow.compared() + " comparisons in " + state.phase() + ") is above "
+                    + settings.rollbackMismatchRate());
+        }
+        DualRepository<?, ?, ?> repository = dualWrite.repository(name);
+        Baseline baseline = baselines.compute(
+                name,
+                (n, b) -> b != null && b.version() == state.version()
+                        ? b
+                        : new Baseline(
+                                state.version(),
+                                repository.secondaryWriteAttempts(),
+                                repository.secondaryWriteFailures()));
+        long attempts = repository.secondaryWriteAttempts() - baseline.attempts();
+        long failures = repository.secondaryWriteFailures() - baseline.failures();
+        if (attempts >= settings.minSamples() && (double) failures / attempts > settings.rollbackWriteErrorRate()) {
+            return Optional.of("error rate of writes to the other database " + ((double) failures / attempts) + " ("
+                    + failures + " of " + attempts + " in " + state.phase() + ") is above "
+                    + settings.rollbackWriteErrorRate());
+        }
+        return Optional.empty();
+    }
+
+    private record Passing(long version, Instant since) {}
+
+    private record Baseline(long version, long attempts, long failures) {}
+}
