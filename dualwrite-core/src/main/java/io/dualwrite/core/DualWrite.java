@@ -114,6 +114,7 @@ public final class DualWrite implements AutoCloseable {
     private final InFlightWrites inFlight = new InFlightWrites();
     private final EvidenceGates evidence;
     private final ExecutorService maintenance;
+    private final boolean copies;
     private final @Nullable Autopilot autopilot;
     private final Duration autopilotInterval;
     private @Nullable ScheduledExecutorService autopilotScheduler;
@@ -202,6 +203,7 @@ public final class DualWrite implements AutoCloseable {
         });
         this.autopilot = piloted.isEmpty() ? null : new Autopilot(this, piloted, maintenance, clock);
         this.autopilotInterval = builder.autopilotInterval;
+        this.copies = builder.copies;
         this.instanceRegistry = builder.instanceRegistry;
         this.heartbeatInterval = builder.heartbeatInterval;
         this.instanceTimeout = builder.instanceTimeout;
@@ -490,7 +492,7 @@ public final class DualWrite implements AutoCloseable {
      * Starts this instance's background work: copying rows for every migration in BACKFILL. Idempotent.
      */
     public synchronized DualWrite startBackgroundWork() {
-        if (backfillWorker == null && !backfills.isEmpty()) {
+        if (backfillWorker == null && copies && !backfills.isEmpty()) {
             backfillWorker = new BackfillWorker(List.copyOf(backfills.values()), this::phase, backfillOptions).start();
         }
         if (repairWorker == null && repairInterval != null) {
@@ -601,6 +603,12 @@ public final class DualWrite implements AutoCloseable {
                 .map(AuditEntry::from)
                 .findFirst()
                 .orElse(MigrationPhase.OLD_ONLY);
+    }
+
+    /** Whether the autopilot is enabled for the migration. */
+    public boolean autopilotEnabled(String name) {
+        migration(name);
+        return autopilot != null && autopilot.drives(name);
     }
 
     /**
@@ -725,6 +733,7 @@ public final class DualWrite implements AutoCloseable {
         private @Nullable TimeLimiterConfig timeLimiter;
         private @Nullable InstanceRegistry instanceRegistry;
         private GateOptions gateOptions = GateOptions.off();
+        private boolean copies = true;
         private final Map<String, AutopilotOptions> autopilots = new LinkedHashMap<>();
         private Duration autopilotInterval = DEFAULT_AUTOPILOT_INTERVAL;
         private final Map<String, GateOptions> migrationGateOptions = new LinkedHashMap<>();
@@ -777,6 +786,15 @@ public final class DualWrite implements AutoCloseable {
         /** Where backfill progress and leases are kept; without one, this instance runs no backfill. */
         public Builder backfillStore(BackfillStore backfillStore) {
             this.backfillStore = Objects.requireNonNull(backfillStore, "backfillStore");
+            return this;
+        }
+
+        /**
+         * Whether {@link DualWrite#startBackgroundWork()} makes this instance take part in copying. Default true; an
+         * instance that does not copy still shows the copy's progress and can pause or resume it.
+         */
+        public Builder copies(boolean copies) {
+            this.copies = copies;
             return this;
         }
 

@@ -114,7 +114,9 @@ public class DualWriteAutoConfiguration {
                 .verificationStore(verificationStore)
                 .shadowReads(properties.getShadowReads().toOptions())
                 .backfillOptions(properties.getBackfill().toOptions())
-                .gates(properties.getGates().toOptions());
+                .gates(properties.getGates().toOptions())
+                .copies(properties.getBackfill().isEnabled())
+                .autopilotInterval(properties.getAutopilotInterval());
         migrations.orderedStream().forEach(migration -> builder.migration(withSettings(migration, properties)));
         guards.orderedStream().forEach(builder::guard);
         properties.getMigrations().forEach((name, settings) -> {
@@ -123,6 +125,7 @@ public class DualWriteAutoConfiguration {
             builder.backfillOptions(
                     name, settings.backfill(properties.getBackfill().toOptions(), name));
             builder.gates(name, settings.gates(properties.getGates().toOptions(), name));
+            builder.autopilot(name, settings.getAutopilot().toOptions(name));
         });
         if (properties.getCircuitBreaker().isEnabled()) {
             builder.circuitBreakers(properties.getCircuitBreaker().toConfig());
@@ -147,9 +150,7 @@ public class DualWriteAutoConfiguration {
         }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         DualWrite dualWrite = builder.build();
-        return properties.getBackfill().isEnabled() || properties.getRepairInterval() != null
-                ? dualWrite.startBackgroundWork()
-                : dualWrite;
+        return dualWrite.startBackgroundWork();
     }
 
     private static Migration<?, ?, ?> withSettings(Migration<?, ?, ?> migration, DualWriteProperties properties) {

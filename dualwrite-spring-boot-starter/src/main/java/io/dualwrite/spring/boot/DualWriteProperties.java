@@ -1,8 +1,10 @@
 package io.dualwrite.spring.boot;
 
+import io.dualwrite.core.AutopilotOptions;
 import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.GateOptions;
 import io.dualwrite.core.Migration;
+import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.SecondaryFailurePolicy;
 import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.shadow.ShadowReadOptions;
@@ -35,6 +37,9 @@ public class DualWriteProperties {
     private final Instances instances = new Instances();
 
     private final Gates gates = new Gates();
+
+    /** How often the autopilot looks at the migrations it drives (see {@code migrations.<name>.autopilot}). */
+    private Duration autopilotInterval = DualWrite.DEFAULT_AUTOPILOT_INTERVAL;
 
     /** Settings of single migrations, by migration name, overriding the settings above for that migration. */
     private final java.util.Map<String, MigrationSettings> migrations = new java.util.LinkedHashMap<>();
@@ -88,6 +93,97 @@ public class DualWriteProperties {
 
     public Gates getGates() {
         return gates;
+    }
+
+    public Duration getAutopilotInterval() {
+        return autopilotInterval;
+    }
+
+    public void setAutopilotInterval(Duration autopilotInterval) {
+        this.autopilotInterval = autopilotInterval;
+    }
+
+    /**
+     * The autopilot of one migration, under {@code dualwrite.migrations.<name>.autopilot}: off unless enabled; see
+     * docs/gates.md.
+     */
+    public static class Autopilot {
+
+        /** Whether the autopilot drives this migration. */
+        private boolean enabled;
+
+        /** The last phase the autopilot moves to; DROP_OLD only when chosen here. */
+        private MigrationPhase finalPhase = MigrationPhase.READ_NEW;
+
+        /** How long every gate of the next move must hold before the autopilot takes it. */
+        private Duration soak = AutopilotOptions.DEFAULT_SOAK;
+
+        /** The shadow-read mismatch rate in the current phase that makes the autopilot roll back and stop. */
+        private double rollbackMismatchRate = AutopilotOptions.DEFAULT_ROLLBACK_MISMATCH_RATE;
+
+        /** The error rate of writes to the other database that makes the autopilot roll back and stop. */
+        private double rollbackWriteErrorRate = AutopilotOptions.DEFAULT_ROLLBACK_WRITE_ERROR_RATE;
+
+        /** Comparisons or writes needed before a rate can trigger a rollback. */
+        private long minSamples = AutopilotOptions.DEFAULT_MIN_SAMPLES;
+
+        AutopilotOptions toOptions(String name) {
+            try {
+                return new AutopilotOptions(
+                        enabled, finalPhase, soak, rollbackMismatchRate, rollbackWriteErrorRate, minSamples);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Invalid dualwrite.migrations." + name + ".autopilot.* configuration: " + e.getMessage(), e);
+            }
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public MigrationPhase getFinalPhase() {
+            return finalPhase;
+        }
+
+        public void setFinalPhase(MigrationPhase finalPhase) {
+            this.finalPhase = finalPhase;
+        }
+
+        public Duration getSoak() {
+            return soak;
+        }
+
+        public void setSoak(Duration soak) {
+            this.soak = soak;
+        }
+
+        public double getRollbackMismatchRate() {
+            return rollbackMismatchRate;
+        }
+
+        public void setRollbackMismatchRate(double rollbackMismatchRate) {
+            this.rollbackMismatchRate = rollbackMismatchRate;
+        }
+
+        public double getRollbackWriteErrorRate() {
+            return rollbackWriteErrorRate;
+        }
+
+        public void setRollbackWriteErrorRate(double rollbackWriteErrorRate) {
+            this.rollbackWriteErrorRate = rollbackWriteErrorRate;
+        }
+
+        public long getMinSamples() {
+            return minSamples;
+        }
+
+        public void setMinSamples(long minSamples) {
+            this.minSamples = minSamples;
+        }
     }
 
     /** The evidence gates of every migration (see docs/gates.md); per migration under {@code migrations.<name>}. */
@@ -351,6 +447,13 @@ public class DualWriteProperties {
 
         /** Whether this migration's moves require their evidence. */
         private Boolean gatesEnabled;
+
+        /** The autopilot of this migration. */
+        private final Autopilot autopilot = new Autopilot();
+
+        public Autopilot getAutopilot() {
+            return autopilot;
+        }
 
         /** The highest shadow-read mismatch rate this migration's moves accept. */
         private Double maxMismatchRate;

@@ -369,6 +369,32 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void theAutopilotIsOffUnlessEnabledPerMigration() {
+        assertThat(new DualWriteProperties.Autopilot().toOptions("names"))
+                .isEqualTo(io.dualwrite.core.AutopilotOptions.off());
+        assertThat(new DualWriteProperties().getAutopilotInterval()).isEqualTo(DualWrite.DEFAULT_AUTOPILOT_INTERVAL);
+        runner.withUserConfiguration(NamesMigration.class)
+                .run(context -> assertThat(context.getBean(DualWrite.class).autopilotEnabled("names"))
+                        .isFalse());
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.migrations.names.autopilot.enabled=true")
+                .run(context -> {
+                    DualWrite dualWrite = context.getBean(DualWrite.class);
+                    assertThat(dualWrite.autopilotEnabled("names")).isTrue();
+                    assertThat(dualWrite.autopilotActive("names")).isTrue();
+                });
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues(
+                        "dualwrite.migrations.names.autopilot.enabled=true",
+                        "dualwrite.migrations.names.autopilot.final-phase=OLD_ONLY")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .hasStackTraceContaining("Invalid dualwrite.migrations.names.autopilot.* configuration")
+                        .hasStackTraceContaining("finalPhase must be after OLD_ONLY"));
+    }
+
+    @Test
     void theFailurePolicyCanBeOverriddenPerMigration() {
         runner.withUserConfiguration(NamesMigration.class)
                 .withPropertyValues("dualwrite.migrations.names.failure-policy=record-for-repair")

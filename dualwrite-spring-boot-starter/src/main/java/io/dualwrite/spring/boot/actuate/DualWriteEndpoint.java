@@ -186,6 +186,7 @@ public class DualWriteEndpoint implements DisposableBean {
                 dualWrite.hasVerification() ? verification(dualWrite.verification(name)) : null,
                 ledger(name),
                 breakers(name),
+                new MigrationStatus.Autopilot(dualWrite.autopilotEnabled(name), dualWrite.autopilotActive(name)),
                 instances(name),
                 dualWrite.auditTrail(name, AUDIT_ENTRIES).stream()
                         .map(DualWriteEndpoint::audit)

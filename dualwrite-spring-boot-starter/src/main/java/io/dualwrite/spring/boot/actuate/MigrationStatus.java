@@ -23,6 +23,7 @@ public record MigrationStatus(
         @Nullable Verification verification,
         Ledger ledger,
         Map<String, String> breakers,
+        Autopilot autopilot,
         List<Instance> instances,
         List<Audit> audit) {
 
@@ -56,6 +57,12 @@ public record MigrationStatus(
      * (the other side's outage is exactly when keys are recorded).
      */
     public record Ledger(@Nullable Long size, @Nullable String error) {}
+
+    /**
+     * The autopilot: {@code enabled} by configuration, {@code active} unless it stopped after a rollback of its own
+     * (an operator's move re-arms it).
+     */
+    public record Autopilot(boolean enabled, boolean active) {}
 
     /** An instance and the phase it applies. */
     public record Instance(String id, String phase, Instant lastSeen) {}
