@@ -12,6 +12,7 @@ import io.dualwrite.core.phase.InFlightWrites;
 import io.dualwrite.core.phase.InstanceRegistry;
 import io.dualwrite.core.phase.InstanceState;
 import io.dualwrite.core.phase.PhaseCache;
+import io.dualwrite.core.phase.PhaseNotifications;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.shadow.ShadowReadOptions;
@@ -115,6 +116,7 @@ public final class DualWrite implements AutoCloseable {
     private final EvidenceGates evidence;
     private final ExecutorService maintenance;
     private final boolean copies;
+    private final @Nullable PhaseNotifications notifications;
     private final @Nullable Autopilot autopilot;
     private final Duration autopilotInterval;
     private @Nullable ScheduledExecutorService autopilotScheduler;
@@ -204,6 +206,7 @@ public final class DualWrite implements AutoCloseable {
         this.autopilot = piloted.isEmpty() ? null : new Autopilot(this, piloted, maintenance, clock);
         this.autopilotInterval = builder.autopilotInterval;
         this.copies = builder.copies;
+        this.notifications = builder.notifications;
         this.instanceRegistry = builder.instanceRegistry;
         this.heartbeatInterval = builder.heartbeatInterval;
         this.instanceTimeout = builder.instanceTimeout;
@@ -214,6 +217,9 @@ public final class DualWrite implements AutoCloseable {
                     this::heartbeat, heartbeatInterval.toMillis(), heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
         } else {
             this.heartbeats = null;
+        }
+        if (notifications != null) {
+            notifications.start(this::phaseChanged);
         }
     }
 
@@ -522,6 +528,9 @@ public final class DualWrite implements AutoCloseable {
         shadowScheduler.shutdownNow();
         shadowExecutor.shutdownNow();
         maintenance.shutdownNow();
+        if (notifications != null) {
+            notifications.close();
+        }
         if (autopilotScheduler != null) {
             autopilotScheduler.shutdownNow();
             autopilotScheduler = null;
@@ -576,6 +585,22 @@ public final class DualWrite implements AutoCloseable {
                                         + ", seen " + i.lastSeen() + ")")
                                 .collect(java.util.stream.Collectors.joining(", "))
                         + "; an instance silent for " + instanceTimeout + " is no longer waited for");
+    }
+
+    /** Applies a transition committed elsewhere at once (null: re-read every migration). */
+    private void phaseChanged(@Nullable String name) {
+        try {
+            if (name == null) {
+                migrations.keySet().forEach(phases::refresh);
+            } else if (migrations.containsKey(name)) {
+                phases.refresh(name);
+            } else {
+                return;
+            }
+            heartbeat();
+        } catch (RuntimeException e) {
+            log.warn("Applying a phase change notification for '{}' failed: {}", name, e.toString());
+        }
     }
 
     /** Reports the phase this instance applies to every migration; failures are logged and retried next beat. */
@@ -734,6 +759,7 @@ public final class DualWrite implements AutoCloseable {
         private @Nullable InstanceRegistry instanceRegistry;
         private GateOptions gateOptions = GateOptions.off();
         private boolean copies = true;
+        private @Nullable PhaseNotifications notifications;
         private final Map<String, AutopilotOptions> autopilots = new LinkedHashMap<>();
         private Duration autopilotInterval = DEFAULT_AUTOPILOT_INTERVAL;
         private final Map<String, GateOptions> migrationGateOptions = new LinkedHashMap<>();
@@ -786,6 +812,16 @@ public final class DualWrite implements AutoCloseable {
         /** Where backfill progress and leases are kept; without one, this instance runs no backfill. */
         public Builder backfillStore(BackfillStore backfillStore) {
             this.backfillStore = Objects.requireNonNull(backfillStore, "backfillStore");
+            return this;
+        }
+
+        /**
+         * Hears of transitions committed by other instances at once (on PostgreSQL:
+         * {@link io.dualwrite.core.jdbc.PostgresPhaseNotifications}); the refresh interval stays the bound when a
+         * notification is lost. Default: none, propagation within the refresh interval.
+         */
+        public Builder phaseNotifications(PhaseNotifications notifications) {
+            this.notifications = Objects.requireNonNull(notifications, "notifications");
             return this;
         }
 

@@ -84,6 +84,14 @@ public final class JdbcPhaseStore implements PhaseStore {
                 }
             }
             insertAudit(c, entry);
+            if (transactions.dialect() == SqlDialect.POSTGRESQL) {
+                // Delivered to every listener when this transaction commits (see PostgresPhaseNotifications).
+                try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                    notify.setString(1, PostgresPhaseNotifications.CHANNEL);
+                    notify.setString(2, expected.migration());
+                    notify.execute();
+                }
+            }
             return read(c, expected.migration()).orElseThrow();
         }));
     }

@@ -10,7 +10,10 @@ import io.dualwrite.core.jdbc.JdbcInstanceRegistry;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
+import io.dualwrite.core.jdbc.PostgresPhaseNotifications;
+import io.dualwrite.core.jdbc.SqlDialect;
 import io.dualwrite.core.phase.InstanceRegistry;
+import io.dualwrite.core.phase.PhaseNotifications;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.verify.VerificationStore;
 import javax.sql.DataSource;
@@ -107,6 +110,9 @@ public class DualWriteAutoConfiguration {
             ObjectProvider<Migration<?, ?, ?>> migrations,
             ObjectProvider<TransitionGuard> guards,
             ObjectProvider<InstanceRegistry> instanceRegistry,
+            ObjectProvider<PhaseNotifications> notifications,
+            JdbcTransactions transactions,
+            DataSource dataSource,
             ObjectProvider<DualWriteBuilderCustomizer> customizers) {
         DualWrite.Builder builder = DualWrite.builder(phaseStore)
                 .refreshInterval(properties.getRefreshInterval())
@@ -129,6 +135,15 @@ public class DualWriteAutoConfiguration {
         });
         if (properties.getCircuitBreaker().isEnabled()) {
             builder.circuitBreakers(properties.getCircuitBreaker().toConfig());
+        }
+        PhaseNotifications listening = notifications.getIfAvailable();
+        if (listening == null
+                && properties.getNotifications().isEnabled()
+                && transactions.dialect() == SqlDialect.POSTGRESQL) {
+            listening = new PostgresPhaseNotifications(dataSource);
+        }
+        if (listening != null) {
+            builder.phaseNotifications(listening);
         }
         instanceRegistry.ifAvailable(registry -> {
             try {

@@ -38,6 +38,8 @@ public class DualWriteProperties {
 
     private final Gates gates = new Gates();
 
+    private final Notifications notifications = new Notifications();
+
     /** How often the autopilot looks at the migrations it drives (see {@code migrations.<name>.autopilot}). */
     private Duration autopilotInterval = DualWrite.DEFAULT_AUTOPILOT_INTERVAL;
 
@@ -93,6 +95,28 @@ public class DualWriteProperties {
 
     public Gates getGates() {
         return gates;
+    }
+
+    public Notifications getNotifications() {
+        return notifications;
+    }
+
+    /** Phase-change notifications, so that instances apply a transition within milliseconds (PostgreSQL). */
+    public static class Notifications {
+
+        /**
+         * Whether, on PostgreSQL, instances LISTEN for transitions (holding one pooled connection each); elsewhere,
+         * or when off, {@code refresh-interval} bounds propagation.
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
     public Duration getAutopilotInterval() {
