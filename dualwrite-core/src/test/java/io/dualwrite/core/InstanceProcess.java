@@ -1,0 +1,49 @@
+package io.dualwrite.core;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.core.People.Person;
+import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.jdbc.JdbcInstanceRegistry;
+import io.dualwrite.core.jdbc.JdbcPhaseStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import java.time.Duration;
+
+/**
+ * An application instance in a JVM of its own, for the multi-instance tests: {@code InstanceProcess <jdbcUrl>
+ * <user> <tablePrefix> <migration> <instanceId> <refreshMillis>}. Registers with the instance registry, applies
+ * phases by polling only, and runs until it is killed.
+ */
+public final class InstanceProcess {
+
+    /** The heartbeat interval and instance timeout the tests expect. */
+    public static final Duration HEARTBEAT = Duration.ofMillis(100);
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private InstanceProcess() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(args[0]);
+        if (!args[1].isEmpty()) {
+            dataSource.setUsername(args[1]);
+        }
+        dataSource.setMaximumPoolSize(2);
+        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
+        Migration<Long, Person, PersonName> migration = Migration.builder(
+                        args[3],
+                        Long.class,
+                        People.oldStore(transactions, args[2]),
+                        People.newStore(transactions, args[2]))
+                .toNew(People::split)
+                .build();
+        DualWrite.builder(new JdbcPhaseStore(transactions))
+                .migration(migration)
+                .instanceId(args[4])
+                .refreshInterval(Duration.ofMillis(Long.parseLong(args[5])))
+                .instanceRegistry(new JdbcInstanceRegistry(transactions), HEARTBEAT, TIMEOUT)
+                .build();
+        System.out.println("instance " + args[4] + " ready");
+        Thread.sleep(Long.MAX_VALUE);
+    }
+}
