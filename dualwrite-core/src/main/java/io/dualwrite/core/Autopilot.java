@@ -61,7 +61,7 @@ final class Autopilot {
     /** Whether the autopilot rolled the migration back and no one moved it since. */
     boolean halted(String name) {
         return dualWrite.auditTrail(name, 20).stream()
-                .filter(e -> e.event() != AuditEntry.Event.REFUSED)
+                .filter(e -> e.event().movesPhase())
                 .findFirst()
                 .map(e -> e.event() == AuditEntry.Event.ROLLED_BACK && AutopilotOptions.ACTOR.equals(e.actor()))
                 .orElse(false);

@@ -113,6 +113,7 @@ public final class DualWrite implements AutoCloseable {
     private final @Nullable ThreadPoolExecutor secondaryWriteExecutor;
     private final @Nullable InstanceRegistry instanceRegistry;
     private final InFlightWrites inFlight = new InFlightWrites();
+    private final Map<String, PhaseState> awaitingCompletion = new java.util.concurrent.ConcurrentHashMap<>();
     private final EvidenceGates evidence;
     private final ExecutorService maintenance;
     private final boolean copies;
@@ -338,6 +339,9 @@ public final class DualWrite implements AutoCloseable {
         PhaseState next =
                 store.transition(current, entry(current, target, event, current.version() + 1, request, evidence));
         phases.accept(next);
+        if (instanceRegistry != null) {
+            awaitingCompletion.put(name, next);
+        }
         heartbeat();
         afterTransition(migration, transition);
         log.info(
@@ -619,12 +623,45 @@ public final class DualWrite implements AutoCloseable {
                 log.warn("Heartbeat of instance {} for migration '{}' failed: {}", instanceId, name, e.toString());
             }
         }
+        awaitingCompletion.forEach(this::recordIfComplete);
+    }
+
+    /** Audits a move this instance made as COMPLETED once every live instance applies it. */
+    private void recordIfComplete(String name, PhaseState moved) {
+        try {
+            if (phases.current(name).version() != moved.version()) {
+                awaitingCompletion.remove(name, moved); // overtaken by another move
+                return;
+            }
+            List<InstanceState> live = liveInstances(name);
+            if (live.stream().allMatch(i -> i.version() == moved.version())) {
+                awaitingCompletion.remove(name, moved);
+                store.audit(new AuditEntry(
+                        name,
+                        AuditEntry.Event.COMPLETED,
+                        moved.phase(),
+                        moved.phase(),
+                        moved.version(),
+                        SYSTEM_ACTOR,
+                        "every live instance applies " + moved.phase(),
+                        List.of(GateResult.pass(
+                                BARRIER_GATE,
+                                live.size() + " of " + live.size() + " live instances apply " + moved.phase()
+                                        + " (version " + moved.version() + "): "
+                                        + live.stream()
+                                                .map(InstanceState::instanceId)
+                                                .collect(java.util.stream.Collectors.joining(", ")))),
+                        clock.instant()));
+            }
+        } catch (RuntimeException e) {
+            log.debug("Could not check whether the move of '{}' completed", name, e);
+        }
     }
 
     /** The phase a migration had at an older version, from its audit trail. */
     private MigrationPhase olderPhase(String name, long version) {
         return store.auditTrail(name, 50).stream()
-                .filter(e -> e.version() == version + 1 && e.event() != AuditEntry.Event.REFUSED)
+                .filter(e -> e.version() == version + 1 && e.event().movesPhase())
                 .map(AuditEntry::from)
                 .findFirst()
                 .orElse(MigrationPhase.OLD_ONLY);

@@ -93,6 +93,14 @@ class PostgresInstanceBarrierTest {
                 .singleElement()
                 .extracting(GateResult::passed)
                 .isEqualTo(true));
+        // a moved DUAL_WRITE, so a records the move as complete once the last instance applies it
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> a.auditTrail(name, 10).stream()
+                .anyMatch(e -> e.event() == AuditEntry.Event.COMPLETED && e.to() == MigrationPhase.DUAL_WRITE));
+        assertThat(a.auditTrail(name, 10))
+                .filteredOn(e -> e.event() == AuditEntry.Event.COMPLETED)
+                .singleElement()
+                .satisfies(e -> assertThat(e.evidence().get(0).detail())
+                        .contains("3 of 3 live instances apply DUAL_WRITE (version 1): a, b, c"));
         assertThat(b.advance(name, TransitionRequest.by("bob", "backfill")).phase())
                 .isEqualTo(MigrationPhase.BACKFILL);
     }

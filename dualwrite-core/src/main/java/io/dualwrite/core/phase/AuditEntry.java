@@ -43,6 +43,16 @@ public record AuditEntry(
         /** A move committed although a gate failed, on an operator's stated reason. */
         FORCED,
         /** A move refused because a gate failed; the phase did not change. */
-        REFUSED
+        REFUSED,
+        /**
+         * Every live instance applies the move recorded before it (the barrier passed): the move is complete. The
+         * phase did not change.
+         */
+        COMPLETED;
+
+        /** Whether an entry of this kind changed the phase. */
+        public boolean movesPhase() {
+            return this == ADVANCED || this == ROLLED_BACK || this == FORCED;
+        }
     }
 }
