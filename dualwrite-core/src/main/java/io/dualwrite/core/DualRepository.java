@@ -43,6 +43,8 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     private final SecondaryWrites secondaryWrites;
     private final InFlightWrites inFlight;
     private final java.util.concurrent.atomic.LongAdder secondaryAttempts = new java.util.concurrent.atomic.LongAdder();
+    private final Map<Side, java.util.concurrent.atomic.LongAdder> written = counters();
+    private final Map<Side, java.util.concurrent.atomic.LongAdder> failed = counters();
     private final java.util.concurrent.atomic.LongAdder secondaryFailures = new java.util.concurrent.atomic.LongAdder();
 
     DualRepository(
@@ -62,6 +64,22 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
 
     public Migration<K, O, N> migration() {
         return migration;
+    }
+
+    /**
+     * Writes and deletes of one side that succeeded ({@code true}) or failed since this instance started; a write
+     * of the other database recorded for repair counts as failed for that side.
+     */
+    public long writes(Side side, boolean succeeded) {
+        return (succeeded ? written : failed).get(side).sum();
+    }
+
+    private static Map<Side, java.util.concurrent.atomic.LongAdder> counters() {
+        Map<Side, java.util.concurrent.atomic.LongAdder> counters = new java.util.EnumMap<>(Side.class);
+        for (Side side : Side.values()) {
+            counters.put(side, new java.util.concurrent.atomic.LongAdder());
+        }
+        return Map.copyOf(counters);
     }
 
     /** Writes to the second database of a cross-database dual write since this instance started. */
@@ -126,8 +144,16 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     private void onEachSide(K key, Consumer<Side> operation) {
         PhaseState state = phases.current(migration.name());
         inFlight.enter(migration.name(), state.version());
+        List<Side> sides = state.phase().writeOrder();
+        // The other side's outcome is counted apart when it lives in another database (see routeWrite).
+        List<Side> inOneTransaction =
+                sides.size() == 2 && !migration.sidesShareTransactions() ? sides.subList(0, 1) : sides;
         try {
             routeWrite(key, state.phase(), operation);
+            inOneTransaction.forEach(side -> written.get(side).increment());
+        } catch (RuntimeException e) {
+            inOneTransaction.forEach(side -> failed.get(side).increment());
+            throw e;
         } finally {
             inFlight.exit(migration.name(), state.version());
         }
@@ -157,8 +183,10 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
                         migration.store(secondary).transactions(),
                         () -> operation.accept(secondary),
                         breakers.get(secondary));
+                written.get(secondary).increment();
             } catch (RuntimeException e) {
                 secondaryFailures.increment();
+                failed.get(secondary).increment();
                 handleSecondaryFailure(key, primary, secondary, e);
             }
         });

@@ -2,6 +2,7 @@ package io.dualwrite.core.metrics;
 
 import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.Migration;
+import io.dualwrite.core.Side;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.internal.CachedSupplier;
@@ -50,6 +51,8 @@ import java.util.function.ToDoubleFunction;
  *       <td>keys compared by the latest full verification</td></tr>
  *   <tr><td>{@code dualwrite.verification.divergences}</td><td>gauge</td><td>migration</td>
  *       <td>divergent keys the latest full verification found</td></tr>
+ *   <tr><td>{@code dualwrite.writes}</td><td>counter</td><td>migration, side, outcome</td>
+ *       <td>writes and deletes of each side, {@code success} or {@code failure}</td></tr>
  *   <tr><td>{@code dualwrite.ledger.size}</td><td>gauge</td><td>migration</td>
  *       <td>keys waiting in the divergence ledger for repair</td></tr>
  *   <tr><td>{@code dualwrite.breaker.state}</td><td>gauge</td><td>migration, side, state</td>
@@ -97,6 +100,20 @@ public final class DualWriteMetrics implements MeterBinder {
                     .tags(tags)
                     .register(registry);
             bindShadowReads(registry, name, tags);
+            for (Side side : Side.values()) {
+                for (boolean succeeded : new boolean[] {true, false}) {
+                    FunctionCounter.builder("dualwrite.writes", dualWrite, d -> d.repository(name)
+                                    .writes(side, succeeded))
+                            .description("Writes and deletes of one side, by outcome; failed writes of another"
+                                    + " database that were recorded for repair count as failed")
+                            .tags(tags.and(
+                                    "side",
+                                    side.name().toLowerCase(java.util.Locale.ROOT),
+                                    "outcome",
+                                    succeeded ? "success" : "failure"))
+                            .register(registry);
+                }
+            }
             Gauge.builder("dualwrite.ledger.size", ledgerSize, Supplier::get)
                     .description("Keys waiting in the divergence ledger for repair")
                     .tags(tags)

@@ -77,6 +77,47 @@ class DualWriteMetricsTest {
                 .isZero();
     }
 
+    @Test
+    void writeOutcomesAreCountedPerSide() {
+        DataSource dataSource = TestDatabases.h2().dataSource();
+        People.createTables(dataSource, "metrics_writes");
+        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
+        Migration<Long, Person, PersonName> migration = Migration.builder(
+                        "names",
+                        Long.class,
+                        People.oldStore(transactions, "metrics_writes"),
+                        People.newStore(transactions, "metrics_writes"))
+                .toNew(People::split)
+                .build();
+        DualWrite dualWrite =
+                DualWrite.builder(new InMemoryPhaseStore()).migration(migration).build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new DualWriteMetrics(dualWrite, clock).bindTo(registry);
+        var people = dualWrite.repository(migration);
+
+        people.write(new Person(1, "Ada Lovelace")); // OLD_ONLY
+        dualWrite.advance("names", TransitionRequest.by("ops", null));
+        people.write(new Person(2, "Alan Turing"));
+        people.delete(1L);
+        People.execute(dataSource, "DROP TABLE metrics_writes_new");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> people.write(new Person(3, "Grace Hopper")))
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(writes(registry, "old", "success")).isEqualTo(3);
+        assertThat(writes(registry, "new", "success")).isEqualTo(2);
+        assertThat(writes(registry, "old", "failure")).isEqualTo(1);
+        assertThat(writes(registry, "new", "failure")).isEqualTo(1);
+    }
+
+    private static double writes(SimpleMeterRegistry registry, String side, String outcome) {
+        return registry.get("dualwrite.writes")
+                .tag("migration", "names")
+                .tag("side", side)
+                .tag("outcome", outcome)
+                .functionCounter()
+                .count();
+    }
+
     private static double gauge(SimpleMeterRegistry registry, String name) {
         return registry.get(name).tag("migration", "names").gauge().value();
     }
