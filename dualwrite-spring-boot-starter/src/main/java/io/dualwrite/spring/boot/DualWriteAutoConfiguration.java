@@ -4,46 +4,27 @@ import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.TransitionGuard;
 import io.dualwrite.core.backfill.BackfillStore;
-import io.dualwrite.core.jdbc.DualWriteSchema;
-import io.dualwrite.core.jdbc.JdbcBackfillStore;
-import io.dualwrite.core.jdbc.JdbcInstanceRegistry;
-import io.dualwrite.core.jdbc.JdbcPhaseStore;
-import io.dualwrite.core.jdbc.JdbcTransactions;
-import io.dualwrite.core.jdbc.JdbcVerificationStore;
-import io.dualwrite.core.jdbc.PostgresPhaseNotifications;
-import io.dualwrite.core.jdbc.SqlDialect;
 import io.dualwrite.core.phase.InstanceRegistry;
-import io.dualwrite.core.phase.PhaseNotifications;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.verify.VerificationStore;
-import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
-import org.springframework.boot.sql.init.DatabaseInitializationMode;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Auto-configures dualwrite on the application's {@link DataSource}: Spring-aware JDBC transactions, dualwrite's
- * tables, the JDBC phase store, and one {@link DualWrite} holding every {@link Migration} bean.
+ * The core: one {@link DualWrite} holding every {@link Migration} bean, on the stores of
+ * {@link DualWriteJdbcAutoConfiguration} (or the application's own), configured by {@code dualwrite.*}, by
+ * {@link TransitionGuard} beans and by {@link DualWriteBuilderCustomizer} beans; and one injectable
+ * {@code DualRepository} bean per migration.
  */
-@AutoConfiguration(
-        after = {
-            DataSourceAutoConfiguration.class,
-            DataSourceTransactionManagerAutoConfiguration.class,
-            TransactionAutoConfiguration.class
-        })
-@ConditionalOnClass({DualWrite.class, DataSource.class})
-@ConditionalOnSingleCandidate(DataSource.class)
+@AutoConfiguration(after = DualWriteJdbcAutoConfiguration.class)
+@ConditionalOnClass(DualWrite.class)
+@ConditionalOnBean(PhaseStore.class)
 @ConditionalOnProperty(prefix = "dualwrite", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(DualWriteProperties.class)
 public class DualWriteAutoConfiguration {
@@ -56,73 +37,26 @@ public class DualWriteAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    JdbcTransactions dualWriteJdbcTransactions(
-            DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager) {
-        PlatformTransactionManager manager = transactionManager.getIfUnique();
-        return manager != null ? new SpringJdbcTransactions(dataSource, manager) : JdbcTransactions.of(dataSource);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    DualWriteSchemaInitializer dualWriteSchemaInitializer(
-            JdbcTransactions transactions, DataSource dataSource, DualWriteProperties properties) {
-        return new DualWriteSchemaInitializer(
-                transactions, dataSource, properties.getJdbc().getInitializeSchema());
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    PhaseStore dualWritePhaseStore(JdbcTransactions transactions, DualWriteSchemaInitializer schema) {
-        return new JdbcPhaseStore(transactions);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    BackfillStore dualWriteBackfillStore(JdbcTransactions transactions, DualWriteSchemaInitializer schema) {
-        return new JdbcBackfillStore(transactions);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    VerificationStore dualWriteVerificationStore(JdbcTransactions transactions, DualWriteSchemaInitializer schema) {
-        return new JdbcVerificationStore(transactions);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnProperty(
-            prefix = "dualwrite.instances",
-            name = "enabled",
-            havingValue = "true",
-            matchIfMissing = true)
-    InstanceRegistry dualWriteInstanceRegistry(JdbcTransactions transactions, DualWriteSchemaInitializer schema) {
-        return new JdbcInstanceRegistry(transactions);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
     DualWrite dualWrite(
             PhaseStore phaseStore,
-            BackfillStore backfillStore,
-            VerificationStore verificationStore,
-            DualWriteSchemaInitializer schema,
+            ObjectProvider<BackfillStore> backfillStore,
+            ObjectProvider<VerificationStore> verificationStore,
+            ObjectProvider<DualWriteSchemaInitializer> schema,
             DualWriteProperties properties,
             ObjectProvider<Migration<?, ?, ?>> migrations,
             ObjectProvider<TransitionGuard> guards,
             ObjectProvider<InstanceRegistry> instanceRegistry,
-            ObjectProvider<PhaseNotifications> notifications,
-            JdbcTransactions transactions,
-            DataSource dataSource,
             ObjectProvider<DualWriteBuilderCustomizer> customizers) {
+        schema.ifAvailable(tables -> {}); // dualwrite's tables exist before any store is used
         DualWrite.Builder builder = DualWrite.builder(phaseStore)
                 .refreshInterval(properties.getRefreshInterval())
-                .backfillStore(backfillStore)
-                .verificationStore(verificationStore)
                 .shadowReads(properties.getShadowReads().toOptions())
                 .backfillOptions(properties.getBackfill().toOptions())
                 .gates(properties.getGates().toOptions())
                 .copies(properties.getBackfill().isEnabled())
                 .autopilotInterval(properties.getAutopilotInterval());
+        backfillStore.ifAvailable(builder::backfillStore);
+        verificationStore.ifAvailable(builder::verificationStore);
         migrations.orderedStream().forEach(migration -> builder.migration(withSettings(migration, properties)));
         guards.orderedStream().forEach(builder::guard);
         properties.getMigrations().forEach((name, settings) -> {
@@ -133,18 +67,6 @@ public class DualWriteAutoConfiguration {
             builder.gates(name, settings.gates(properties.getGates().toOptions(), name));
             builder.autopilot(name, settings.getAutopilot().toOptions(name));
         });
-        if (properties.getCircuitBreaker().isEnabled()) {
-            builder.circuitBreakers(properties.getCircuitBreaker().toConfig());
-        }
-        PhaseNotifications listening = notifications.getIfAvailable();
-        if (listening == null
-                && properties.getNotifications().isEnabled()
-                && transactions.dialect() == SqlDialect.POSTGRESQL) {
-            listening = new PostgresPhaseNotifications(dataSource);
-        }
-        if (listening != null) {
-            builder.phaseNotifications(listening);
-        }
         instanceRegistry.ifAvailable(registry -> {
             try {
                 builder.instanceRegistry(
@@ -155,44 +77,16 @@ public class DualWriteAutoConfiguration {
                 throw new IllegalArgumentException("Invalid dualwrite.instances.* configuration: " + e.getMessage(), e);
             }
         });
-        if (properties.getTimeLimiter().isEnabled()) {
-            builder.timeLimiter(
-                    properties.getTimeLimiter().toConfig(),
-                    properties.getTimeLimiter().getThreads());
-        }
         if (properties.getRepairInterval() != null) {
             builder.continuousRepair(properties.getRepairInterval());
         }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-        DualWrite dualWrite = builder.build();
-        return dualWrite.startBackgroundWork();
+        return builder.build().startBackgroundWork();
     }
 
     private static Migration<?, ?, ?> withSettings(Migration<?, ?, ?> migration, DualWriteProperties properties) {
         DualWriteProperties.MigrationSettings settings =
                 properties.getMigrations().get(migration.name());
         return settings == null ? migration : settings.apply(migration);
-    }
-
-    /** Creates dualwrite's tables at startup, according to {@code dualwrite.jdbc.initialize-schema}. */
-    public static final class DualWriteSchemaInitializer {
-
-        private final boolean initialized;
-
-        DualWriteSchemaInitializer(
-                JdbcTransactions transactions, DataSource dataSource, DatabaseInitializationMode mode) {
-            boolean create = mode == DatabaseInitializationMode.ALWAYS
-                    || (mode == DatabaseInitializationMode.EMBEDDED
-                            && EmbeddedDatabaseConnection.isEmbedded(dataSource));
-            if (create) {
-                DualWriteSchema.create(transactions);
-            }
-            this.initialized = create;
-        }
-
-        /** Whether the tables were created (or found) at startup. */
-        public boolean initialized() {
-            return initialized;
-        }
     }
 }

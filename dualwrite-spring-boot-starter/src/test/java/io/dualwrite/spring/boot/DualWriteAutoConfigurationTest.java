@@ -34,6 +34,8 @@ class DualWriteAutoConfigurationTest {
                     DataSourceAutoConfiguration.class,
                     DataSourceTransactionManagerAutoConfiguration.class,
                     TransactionAutoConfiguration.class,
+                    DualWriteJdbcAutoConfiguration.class,
+                    DualWriteResilienceAutoConfiguration.class,
                     DualWriteAutoConfiguration.class))
             .withPropertyValues("spring.datasource.url=jdbc:h2:mem:autoconfig-" + java.util.UUID.randomUUID()
                     + ";DB_CLOSE_DELAY=-1");
@@ -64,8 +66,13 @@ class DualWriteAutoConfigurationTest {
     @Test
     void backsOffWithoutADataSource() {
         new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(DualWriteAutoConfiguration.class))
-                .run(context -> assertThat(context).doesNotHaveBean(DualWrite.class));
+                .withConfiguration(AutoConfigurations.of(
+                        DualWriteJdbcAutoConfiguration.class,
+                        DualWriteResilienceAutoConfiguration.class,
+                        DualWriteAutoConfiguration.class))
+                .run(context -> assertThat(context)
+                        .doesNotHaveBean(DualWrite.class)
+                        .doesNotHaveBean(io.dualwrite.core.phase.PhaseStore.class));
     }
 
     @Test
@@ -392,6 +399,33 @@ class DualWriteAutoConfigurationTest {
                         .getFailure()
                         .hasStackTraceContaining("Invalid dualwrite.migrations.names.autopilot.* configuration")
                         .hasStackTraceContaining("finalPhase must be after OLD_ONLY"));
+    }
+
+    @Test
+    void theResilienceCustomizersFollowTheirSwitches() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .run(context ->
+                        assertThat(context).hasBean("dualWriteCircuitBreakers").hasBean("dualWriteTimeLimiter"));
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.circuit-breaker.enabled=false", "dualwrite.time-limiter.enabled=false")
+                .run(context -> assertThat(context)
+                        .hasSingleBean(DualWrite.class)
+                        .doesNotHaveBean("dualWriteCircuitBreakers")
+                        .doesNotHaveBean("dualWriteTimeLimiter"));
+    }
+
+    @Test
+    void anApplicationsOwnStoresReplaceTheJdbcOnes() {
+        runner.withUserConfiguration(NamesMigration.class)
+                .withBean(
+                        io.dualwrite.core.backfill.BackfillStore.class,
+                        io.dualwrite.core.backfill.InMemoryBackfillStore::new)
+                .run(context -> {
+                    assertThat(context.getBean(io.dualwrite.core.backfill.BackfillStore.class))
+                            .isInstanceOf(io.dualwrite.core.backfill.InMemoryBackfillStore.class);
+                    assertThat(context.getBean(DualWrite.class).hasBackfill("names"))
+                            .isTrue();
+                });
     }
 
     @Test

@@ -8,7 +8,9 @@ import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.TransitionRequest;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.spring.boot.DualWriteAutoConfiguration;
+import io.dualwrite.spring.boot.DualWriteJdbcAutoConfiguration;
 import io.dualwrite.spring.boot.DualWriteJpaAutoConfiguration;
+import io.dualwrite.spring.boot.DualWriteResilienceAutoConfiguration;
 import io.dualwrite.testsupport.TestDatabase;
 import java.time.Duration;
 import java.util.Map;
@@ -63,6 +65,8 @@ abstract class AbstractJpaMigrationTest {
                         DataJpaRepositoriesAutoConfiguration.class,
                         TransactionAutoConfiguration.class,
                         DualWriteJpaAutoConfiguration.class,
+                        DualWriteJdbcAutoConfiguration.class,
+                        DualWriteResilienceAutoConfiguration.class,
                         DualWriteAutoConfiguration.class))
                 .withUserConfiguration(JpaTestApplication.class)
                 .withPropertyValues(
