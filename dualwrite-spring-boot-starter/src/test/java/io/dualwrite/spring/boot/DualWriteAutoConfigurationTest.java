@@ -412,6 +412,11 @@ class DualWriteAutoConfigurationTest {
                         .hasSingleBean(DualWrite.class)
                         .doesNotHaveBean("dualWriteCircuitBreakers")
                         .doesNotHaveBean("dualWriteTimeLimiter"));
+        runner.withUserConfiguration(NamesMigration.class)
+                .run(context -> assertThat(context).hasBean("dualWritePhaseNotifications"));
+        runner.withUserConfiguration(NamesMigration.class)
+                .withPropertyValues("dualwrite.notifications.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean("dualWritePhaseNotifications"));
     }
 
     @Test
