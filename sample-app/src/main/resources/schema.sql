@@ -1,11 +1,28 @@
+-- The sample's tables. Idempotent: applied at every start (spring.sql.init.mode=always).
+-- Before: a customer with its name in one column and a single subscription in three more.
 CREATE TABLE IF NOT EXISTS customer (
     id        BIGINT       NOT NULL PRIMARY KEY,
     full_name VARCHAR(200) NOT NULL,
     email     VARCHAR(200)
 );
+ALTER TABLE customer ADD COLUMN IF NOT EXISTS plan VARCHAR(40) DEFAULT 'free' NOT NULL;
+ALTER TABLE customer ADD COLUMN IF NOT EXISTS status VARCHAR(20) DEFAULT 'active' NOT NULL;
+ALTER TABLE customer ADD COLUMN IF NOT EXISTS renewal_date DATE;
 
+-- After, migration customer-name-split: the name in two columns of its own table.
 CREATE TABLE IF NOT EXISTS customer_name (
     customer_id BIGINT       NOT NULL PRIMARY KEY,
     first_name  VARCHAR(100) NOT NULL,
     last_name   VARCHAR(100) NOT NULL
 );
+
+-- After, migration subscriptions: subscriptions in their own table, several per customer allowed. A customer's
+-- legacy subscription keeps the customer's id as its own.
+CREATE TABLE IF NOT EXISTS subscription (
+    id           BIGINT      NOT NULL PRIMARY KEY,
+    customer_id  BIGINT      NOT NULL,
+    plan         VARCHAR(40) NOT NULL,
+    status       VARCHAR(20) NOT NULL,
+    renewal_date DATE
+);
+CREATE INDEX IF NOT EXISTS subscription_customer ON subscription (customer_id);

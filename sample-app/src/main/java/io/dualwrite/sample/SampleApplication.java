@@ -3,7 +3,10 @@ package io.dualwrite.sample;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
-/** A customer service that splits its customers' full names into first and last names with dualwrite. */
+/**
+ * A customer service that runs two migrations with dualwrite: customers' single subscription moves from columns of
+ * the customer row to a subscription table, and their full names are split into first and last names.
+ */
 @SpringBootApplication
 public class SampleApplication {
 

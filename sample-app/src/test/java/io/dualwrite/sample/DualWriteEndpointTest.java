@@ -89,7 +89,7 @@ class DualWriteEndpointTest {
                 .isEqualTo(404);
         HttpResponse<String> post = http().post("/actuator/dualwrite/no-such-migration", "{\"action\":\"advance\"}");
         assertThat(post.statusCode()).isEqualTo(404);
-        assertThat(post.body()).contains("registered migrations are [customer-name-split]");
+        assertThat(post.body()).contains("registered migrations are [customer-name-split, subscriptions]");
     }
 
     @Test

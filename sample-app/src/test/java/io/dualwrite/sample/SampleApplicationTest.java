@@ -38,42 +38,44 @@ class SampleApplicationTest {
     @Test
     void customersFollowTheMigrationThroughItsPhases() throws Exception {
         HttpResponse<String> created =
-                http().put("/customers/1", "{\"fullName\":\"Ada Lovelace\",\"email\":\"ada@example.com\"}");
+                http().put("/customers/900001", "{\"fullName\":\"Ada Lovelace\",\"email\":\"ada@example.com\"}");
         assertThat(created.statusCode()).isEqualTo(200);
         assertThat(created.body()).contains("\"firstName\":\"Ada\"", "\"lastName\":\"Lovelace\"");
-        assertThat(count("customer_name")).isZero();
+        assertThat(count("customer_name", "customer_id")).isZero();
 
         dualWrite.advance(NameSplitMigration.NAME, TransitionRequest.by("test", "start dual writes"));
-        http().put("/customers/2", "{\"fullName\":\"Alan Mathison Turing\",\"email\":null}");
+        http().put("/customers/900002", "{\"fullName\":\"Alan Mathison Turing\",\"email\":null}");
 
-        assertThat(jdbc.queryForObject("SELECT last_name FROM customer_name WHERE customer_id = 2", String.class))
+        assertThat(jdbc.queryForObject("SELECT last_name FROM customer_name WHERE customer_id = 900002", String.class))
                 .isEqualTo("Mathison Turing");
-        assertThat(count("customer")).isEqualTo(2);
-        assertThat(http().get("/customers/2/name").body()).contains("\"firstName\":\"Alan\"");
+        assertThat(count("customer", "id")).isEqualTo(2);
+        assertThat(http().get("/customers/900002/name").body()).contains("\"firstName\":\"Alan\"");
 
-        http().delete("/customers/2");
-        assertThat(http().get("/customers/2/name").statusCode()).isEqualTo(404);
-        assertThat(count("customer_name")).isZero();
+        http().delete("/customers/900002");
+        assertThat(http().get("/customers/900002/name").statusCode()).isEqualTo(404);
+        assertThat(count("customer_name", "customer_id")).isZero();
 
-        // Customer 1 was written before dual writes began: the backfill copies it.
+        // Customer 900001 was written before dual writes began: the backfill copies it.
         dualWrite.advance(NameSplitMigration.NAME, TransitionRequest.by("test", "copy the history"));
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(30))
                 .until(() ->
                         dualWrite.backfill(NameSplitMigration.NAME).progress().state()
                                 == io.dualwrite.core.backfill.BackfillState.COMPLETED);
-        assertThat(jdbc.queryForObject("SELECT first_name FROM customer_name WHERE customer_id = 1", String.class))
+        assertThat(jdbc.queryForObject("SELECT first_name FROM customer_name WHERE customer_id = 900001", String.class))
                 .isEqualTo("Ada");
 
         // The READ_NEW gates want a clean full verification since the backfill.
         assertThat(dualWrite.verify(NameSplitMigration.NAME).divergences()).isZero();
         dualWrite.advance(NameSplitMigration.NAME, TransitionRequest.by("test", "read the new table"));
-        jdbc.update("UPDATE customer SET full_name = 'Only Old' WHERE id = 1");
-        assertThat(http().get("/customers/1/name").body()).contains("\"firstName\":\"Ada\"");
+        jdbc.update("UPDATE customer SET full_name = 'Only Old' WHERE id = 900001");
+        assertThat(http().get("/customers/900001/name").body()).contains("\"firstName\":\"Ada\"");
     }
 
-    private int count(String table) {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM " + table, Integer.class);
+    /** Rows of this test's two customers; other tests of the shared application write other ids. */
+    private int count(String table, String idColumn) {
+        return jdbc.queryForObject(
+                "SELECT COUNT(*) FROM " + table + " WHERE " + idColumn + " IN (900001, 900002)", Integer.class);
     }
 
     private SampleHttp http() {
