@@ -22,7 +22,6 @@ import org.springframework.context.annotation.Bean;
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-            "management.endpoints.web.exposure.include=health,dualwrite",
             "spring.datasource.url=jdbc:h2:mem:endpoint-test;DB_CLOSE_DELAY=-1",
             "dualwrite.backfill.poll-interval=50ms"
         })
@@ -119,7 +118,7 @@ class DualWriteEndpointTest {
                 .contains(
                         "\"phase\":\"DUAL_WRITE\"",
                         "\"event\":\"ADVANCED\"",
-                        "\"actor\":\"anonymous\"",
+                        "\"actor\":\"operator\"",
                         "\"reason\":\"start dual writes\"");
     }
 
@@ -175,6 +174,6 @@ class DualWriteEndpointTest {
     }
 
     private SampleHttp http() {
-        return new SampleHttp(port);
+        return new SampleHttp(port).asOperator();
     }
 }

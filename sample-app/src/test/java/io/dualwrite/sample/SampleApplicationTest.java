@@ -31,8 +31,11 @@ class SampleApplicationTest {
     }
 
     @Test
-    void theAdminEndpointIsNotExposedUnlessConfigured() throws Exception {
-        assertThat(http().get("/actuator/dualwrite").statusCode()).isEqualTo(404);
+    void theAdminEndpointNeedsTheDemoOperator() throws Exception {
+        assertThat(http().get("/actuator/dualwrite").statusCode()).isEqualTo(401);
+        HttpResponse<String> asOperator = http().asOperator().get("/actuator/dualwrite");
+        assertThat(asOperator.statusCode()).isEqualTo(200);
+        assertThat(asOperator.body()).contains("\"name\":\"subscriptions\"", "\"name\":\"customer-name-split\"");
     }
 
     @Test

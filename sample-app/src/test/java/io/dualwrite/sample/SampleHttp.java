@@ -10,9 +10,24 @@ final class SampleHttp {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final int port;
+    private final String authorization;
 
     SampleHttp(int port) {
+        this(port, null);
+    }
+
+    private SampleHttp(int port, String authorization) {
         this.port = port;
+        this.authorization = authorization;
+    }
+
+    /** The same calls, as the sample's demo operator (HTTP Basic). */
+    SampleHttp asOperator() {
+        return new SampleHttp(
+                port,
+                "Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString("operator:operator".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     HttpResponse<String> get(String path) throws Exception {
@@ -36,6 +51,9 @@ final class SampleHttp {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
