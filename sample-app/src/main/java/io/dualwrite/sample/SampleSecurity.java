@@ -12,7 +12,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * The sample's security, as docs/admin-api.md recommends: Actuator needs an authenticated user (health excepted)
+ * The sample's security, as docs/admin-api.md recommends: Actuator needs an authenticated user (health and, for
+ * the demo's Prometheus, prometheus excepted)
  * and the dualwrite endpoint the role {@code DUALWRITE_ADMIN}; one demo operator has it. The demo's own API stays
  * open. A real application keeps its own users and never ships a default password.
  */
@@ -23,7 +24,7 @@ class SampleSecurity {
     @Order(1)
     SecurityFilterChain actuator(HttpSecurity http) throws Exception {
         return http.securityMatcher(EndpointRequest.toAnyEndpoint())
-                .authorizeHttpRequests(auth -> auth.requestMatchers(EndpointRequest.to("health"))
+                .authorizeHttpRequests(auth -> auth.requestMatchers(EndpointRequest.to("health", "prometheus"))
                         .permitAll()
                         .anyRequest()
                         .authenticated())

@@ -109,6 +109,45 @@ class DualWriteMetricsTest {
         assertThat(writes(registry, "new", "failure")).isEqualTo(1);
     }
 
+    @Test
+    void aMigrationAcrossTwoDatabasesPublishesItsBreakerStates() {
+        DataSource first = TestDatabases.h2().dataSource();
+        DataSource second = new org.h2.jdbcx.JdbcDataSource();
+        ((org.h2.jdbcx.JdbcDataSource) second).setURL("jdbc:h2:mem:metrics-second;DB_CLOSE_DELAY=-1");
+        People.createTables(first, "metrics_cross");
+        People.createTables(second, "metrics_cross");
+        io.dualwrite.core.jdbc.DualWriteSchema.create(first);
+        io.dualwrite.core.jdbc.DualWriteSchema.create(second);
+        Migration<Long, Person, PersonName> migration = Migration.builder(
+                        "names",
+                        Long.class,
+                        People.oldStore(JdbcTransactions.of(first), "metrics_cross"),
+                        People.newStore(JdbcTransactions.of(second), "metrics_cross"))
+                .toNew(People::split)
+                .build();
+        DualWrite dualWrite = DualWrite.builder(new InMemoryPhaseStore())
+                .migration(migration)
+                .circuitBreakers(io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults())
+                .build();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new DualWriteMetrics(dualWrite, clock).bindTo(registry);
+
+        assertThat(registry.get("dualwrite.breaker.state")
+                        .tag("migration", "names")
+                        .tag("side", "new")
+                        .tag("state", "closed")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
+        dualWrite.circuitBreakers("names").get(io.dualwrite.core.Side.NEW).transitionToOpenState();
+        assertThat(registry.get("dualwrite.breaker.state")
+                        .tag("side", "new")
+                        .tag("state", "open")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
+    }
+
     private static double writes(SimpleMeterRegistry registry, String side, String outcome) {
         return registry.get("dualwrite.writes")
                 .tag("migration", "names")
