@@ -197,6 +197,26 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void theConsoleExistsOnlyWhenItAndTheEndpointAreExposed() {
+        ApplicationContextRunner withConsole = runner.withConfiguration(AutoConfigurations.of(
+                        org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration.class,
+                        DualWriteEndpointAutoConfiguration.class,
+                        DualWriteConsoleAutoConfiguration.class))
+                .withUserConfiguration(NamesMigration.class);
+        Class<?> console = io.dualwrite.spring.boot.actuate.DualWriteConsoleEndpoint.class;
+        withConsole.run(context -> assertThat(context).doesNotHaveBean(console));
+        withConsole
+                .withPropertyValues("management.endpoints.web.exposure.include=dualwrite")
+                .run(context -> assertThat(context).doesNotHaveBean(console));
+        withConsole
+                .withPropertyValues("management.endpoints.web.exposure.include=dualwriteconsole")
+                .run(context -> assertThat(context).doesNotHaveBean(console));
+        withConsole
+                .withPropertyValues("management.endpoints.web.exposure.include=dualwrite,dualwriteconsole")
+                .run(context -> assertThat(context).hasSingleBean(console));
+    }
+
+    @Test
     void healthReportsPhasesAndStaysUpWhenTheSidesDiverge() {
         runner.withConfiguration(AutoConfigurations.of(DualWriteHealthAutoConfiguration.class))
                 .withUserConfiguration(NamesMigration.class)

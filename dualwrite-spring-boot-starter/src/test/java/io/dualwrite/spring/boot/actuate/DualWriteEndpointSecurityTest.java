@@ -60,6 +60,16 @@ class DualWriteEndpointSecurityTest {
         assertThat(dualWrite.auditTrail("m", 1)).extracting(AuditEntry::actor).containsExactly("anonymous");
     }
 
+    @Test
+    void theConsoleHasTheSameAccessRuleAndServesThePage() {
+        DualWriteConsoleEndpoint console = new DualWriteConsoleEndpoint("DUALWRITE_ADMIN");
+        assertThat(console.console(user(null)).getStatus()).isEqualTo(401);
+        assertThat(console.console(user("bob", "VIEWER")).getStatus()).isEqualTo(403);
+        var page = console.console(user("alice", "DUALWRITE_ADMIN"));
+        assertThat(page.getStatus()).isEqualTo(200);
+        assertThat(page.getBody()).contains("<title>dualwrite console</title>", "new URL(\"dualwrite\"");
+    }
+
     private static SecurityContext user(String name, String... roles) {
         Set<String> granted = Set.of(roles);
         return new SecurityContext() {
