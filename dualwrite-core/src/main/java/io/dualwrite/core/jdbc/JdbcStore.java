@@ -47,6 +47,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     private final RowMapper<V> mapper;
     private final RowBinder<V> binder;
     private final String selectColumns;
+    private final boolean sharedRows;
 
     private JdbcStore(Builder<K, V> builder) {
         this.transactions = builder.transactions;
@@ -63,6 +64,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         }
         this.columnIndexes = Map.copyOf(indexes);
         this.selectColumns = SqlDialect.columnList(keyColumn, columns);
+        this.sharedRows = builder.sharedRows;
     }
 
     /** Starts a store on a data source; dualwrite keeps the transactions. */
@@ -106,6 +108,9 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
 
     @Override
     public void upsert(V value) {
+        if (sharedRows && !columns.isEmpty() && updateColumns(value) > 0) {
+            return;
+        }
         String sql = transactions.dialect().upsert(table, keyColumn, columns);
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
@@ -363,6 +368,25 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         return columns;
     }
 
+    /** Updates this store's columns of the row under the value's key; the number of rows updated. */
+    private int updateColumns(V value) {
+        String sql = "UPDATE " + table + " SET "
+                + columns.stream().map(c -> c + " = ?").collect(java.util.stream.Collectors.joining(", "))
+                + " WHERE " + keyColumn + " = ?";
+        return transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                RowValues row = new RowValues(table, columns, columnIndexes);
+                binder.bind(value, row);
+                Object[] values = row.values();
+                for (int i = 0; i < values.length; i++) {
+                    statement.setObject(i + 1, values[i]);
+                }
+                statement.setObject(values.length + 1, keyOf.apply(value));
+                return statement.executeUpdate();
+            }
+        });
+    }
+
     private void bind(PreparedStatement statement, V value) throws SQLException {
         K key = keyOf.apply(value);
         if (key == null) {
@@ -387,6 +411,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         private List<String> columns = List.of();
         private RowMapper<V> mapper;
         private RowBinder<V> binder;
+        private boolean sharedRows;
 
         private Builder(JdbcTransactions transactions, Class<K> keyType) {
             this.transactions = Objects.requireNonNull(transactions, "transactions");
@@ -425,6 +450,17 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         /** Sets the non-key columns from a value. */
         public Builder<K, V> binder(RowBinder<V> binder) {
             this.binder = Objects.requireNonNull(binder, "binder");
+            return this;
+        }
+
+        /**
+         * Declares that this store owns only some columns of rows that another writer creates (the subscription
+         * columns of a customer row, say): an upsert updates those columns of the existing row and inserts only when
+         * there is none. A plain upsert would not do on PostgreSQL, whose {@code INSERT ... ON CONFLICT} checks the
+         * other columns' NOT NULL constraints on the row it proposes before it finds the conflict.
+         */
+        public Builder<K, V> sharedRows() {
+            this.sharedRows = true;
             return this;
         }
 

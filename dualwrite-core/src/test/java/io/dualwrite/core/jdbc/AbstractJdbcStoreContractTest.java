@@ -36,6 +36,41 @@ abstract class AbstractJdbcStoreContractTest {
     }
 
     @Test
+    void aStoreOfSomeColumnsUpdatesTheRowAnotherStoreCreated() {
+        People.execute(
+                database.dataSource(),
+                "DROP TABLE IF EXISTS " + PREFIX + "_shared",
+                "CREATE TABLE " + PREFIX + "_shared (id BIGINT PRIMARY KEY, full_name VARCHAR(100) NOT NULL,"
+                        + " plan VARCHAR(20) DEFAULT 'free' NOT NULL)");
+        JdbcStore<Long, io.dualwrite.core.People.Person> owner = JdbcStore.builder(
+                        transactions, Long.class, io.dualwrite.core.People.Person.class)
+                .table(PREFIX + "_shared")
+                .key("id", io.dualwrite.core.People.Person::id)
+                .columns("full_name")
+                .mapper(rs -> new io.dualwrite.core.People.Person(rs.getLong("id"), rs.getString("full_name")))
+                .binder((p, row) -> row.set("full_name", p.fullName()))
+                .build();
+        record Plan(long id, String plan) {}
+        JdbcStore<Long, Plan> plans = JdbcStore.builder(transactions, Long.class, Plan.class)
+                .table(PREFIX + "_shared")
+                .key("id", Plan::id)
+                .columns("plan")
+                .mapper(rs -> new Plan(rs.getLong("id"), rs.getString("plan")))
+                .binder((p, row) -> row.set("plan", p.plan()))
+                .sharedRows()
+                .build();
+
+        transactions.inTransaction(() -> {
+            owner.upsert(new io.dualwrite.core.People.Person(1, "Ada Lovelace"));
+            plans.upsert(new Plan(1, "pro"));
+        });
+        plans.upsert(new Plan(1, "enterprise"));
+
+        assertThat(plans.read(1L)).contains(new Plan(1, "enterprise"));
+        assertThat(owner.read(1L)).contains(new io.dualwrite.core.People.Person(1, "Ada Lovelace"));
+    }
+
+    @Test
     void detectsTheDialectFromTheConnection() {
         assertThat(transactions.dialect().name()).isEqualTo(database.kind().name());
     }

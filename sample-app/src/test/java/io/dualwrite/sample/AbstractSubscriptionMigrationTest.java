@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -22,8 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * generator creates, updates, reads and deletes customers: no operation fails, and at the end the verifier and a
  * plain SQL comparison find the customer columns and the subscription table equal.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SubscriptionMigrationTest {
+abstract class AbstractSubscriptionMigrationTest {
 
     @LocalServerPort
     private int port;

@@ -1,0 +1,42 @@
+package io.dualwrite.sample;
+
+import io.dualwrite.testsupport.TestDatabase;
+import io.dualwrite.testsupport.TestDatabases;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The subscription migration under traffic on PostgreSQL, the sample's {@code postgres} profile's database: starts
+ * from OLD_ONLY and empty tables, whatever an earlier run left.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class PostgresSubscriptionMigrationTest extends AbstractSubscriptionMigrationTest {
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        TestDatabase database = TestDatabases.postgres();
+        JdbcTemplate jdbc = new JdbcTemplate(database.dataSource());
+        for (String table : new String[] {"customer_name", "subscription", "customer"}) {
+            jdbc.execute("DROP TABLE IF EXISTS " + table);
+        }
+        for (String table : new String[] {
+            "dualwrite_phase",
+            "dualwrite_audit",
+            "dualwrite_backfill",
+            "dualwrite_verification",
+            "dualwrite_divergence",
+            "dualwrite_instance"
+        }) {
+            try {
+                jdbc.update("DELETE FROM " + table + " WHERE migration IN ('subscriptions', 'customer-name-split')");
+            } catch (org.springframework.dao.DataAccessException e) {
+                // The table does not exist yet: the application creates it.
+            }
+        }
+        registry.add("spring.datasource.url", database::jdbcUrl);
+        registry.add("spring.datasource.username", database::user);
+        registry.add("spring.datasource.password", database::password);
+    }
+}
