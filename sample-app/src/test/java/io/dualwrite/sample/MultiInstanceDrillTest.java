@@ -146,16 +146,7 @@ class MultiInstanceDrillTest {
             jdbc.execute("DROP TABLE IF EXISTS " + table);
         }
         DualWriteSchema.create(database.dataSource());
-        for (String table : new String[] {
-            "dualwrite_phase",
-            "dualwrite_audit",
-            "dualwrite_backfill",
-            "dualwrite_verification",
-            "dualwrite_divergence",
-            "dualwrite_instance"
-        }) {
-            jdbc.update("DELETE FROM " + table + " WHERE migration IN ('subscriptions', 'customer-name-split')");
-        }
+        io.dualwrite.testsupport.DualWriteTables.forget(database.dataSource(), "subscriptions", "customer-name-split");
         for (String statement :
                 Files.readString(Path.of("src/main/resources/schema.sql")).split(";")) {
             String sql = statement.replaceAll("(?m)^--.*$", "").strip();

@@ -21,20 +21,7 @@ class PostgresSubscriptionMigrationTest extends AbstractSubscriptionMigrationTes
         for (String table : new String[] {"customer_name", "subscription", "customer"}) {
             jdbc.execute("DROP TABLE IF EXISTS " + table);
         }
-        for (String table : new String[] {
-            "dualwrite_phase",
-            "dualwrite_audit",
-            "dualwrite_backfill",
-            "dualwrite_verification",
-            "dualwrite_divergence",
-            "dualwrite_instance"
-        }) {
-            try {
-                jdbc.update("DELETE FROM " + table + " WHERE migration IN ('subscriptions', 'customer-name-split')");
-            } catch (org.springframework.dao.DataAccessException e) {
-                // The table does not exist yet: the application creates it.
-            }
-        }
+        io.dualwrite.testsupport.DualWriteTables.forget(database.dataSource(), "subscriptions", "customer-name-split");
         registry.add("spring.datasource.url", database::jdbcUrl);
         registry.add("spring.datasource.username", database::user);
         registry.add("spring.datasource.password", database::password);

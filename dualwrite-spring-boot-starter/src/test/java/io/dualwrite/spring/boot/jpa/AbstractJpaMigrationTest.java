@@ -39,10 +39,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 abstract class AbstractJpaMigrationTest {
 
-    private static final String[] DUALWRITE_TABLES = {
-        "dualwrite_phase", "dualwrite_audit", "dualwrite_backfill", "dualwrite_verification", "dualwrite_divergence"
-    };
-
     protected abstract TestDatabase database();
 
     private ApplicationContextRunner runner;
@@ -50,14 +46,7 @@ abstract class AbstractJpaMigrationTest {
     @BeforeEach
     void forgetEarlierRuns() {
         TestDatabase db = database();
-        JdbcTemplate jdbc = new JdbcTemplate(db.dataSource());
-        for (String table : DUALWRITE_TABLES) {
-            try {
-                jdbc.update("DELETE FROM " + table + " WHERE migration = ?", JpaTestApplication.MIGRATION);
-            } catch (org.springframework.dao.DataAccessException e) {
-                // The table does not exist yet: the first run creates it.
-            }
-        }
+        io.dualwrite.testsupport.DualWriteTables.forget(db.dataSource(), JpaTestApplication.MIGRATION);
         runner = new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(
                         DataSourceAutoConfiguration.class,

@@ -71,16 +71,7 @@ class PostgresJpaOutageTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        JdbcTemplate jdbc = new JdbcTemplate(DATABASE.dataSource());
-        for (String table : new String[] {
-            "dualwrite_phase", "dualwrite_audit", "dualwrite_backfill", "dualwrite_verification", "dualwrite_divergence"
-        }) {
-            try {
-                jdbc.update("DELETE FROM " + table + " WHERE migration = ?", MIGRATION);
-            } catch (org.springframework.dao.DataAccessException e) {
-                // The table does not exist yet: the first run creates it.
-            }
-        }
+        io.dualwrite.testsupport.DualWriteTables.forget(DATABASE.dataSource(), MIGRATION);
         registry.add("dualwrite.refresh-interval", () -> "0s");
         registry.add("dualwrite.repair-interval", () -> "200ms");
         registry.add("dualwrite.circuit-breaker.minimum-number-of-calls", () -> "5");
