@@ -4,6 +4,7 @@ import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -12,6 +13,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * from OLD_ONLY and empty tables, whatever an earlier run left.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Closed after the class: a cached context would stay a live instance of the shared database's migrations.
+@DirtiesContext
 class PostgresSubscriptionMigrationTest extends AbstractSubscriptionMigrationTest {
 
     @DynamicPropertySource
