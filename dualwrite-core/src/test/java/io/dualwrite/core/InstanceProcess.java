@@ -1,6 +1,5 @@
 package io.dualwrite.core;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
 import io.dualwrite.core.jdbc.JdbcInstanceRegistry;
@@ -23,20 +22,8 @@ public final class InstanceProcess {
     private InstanceProcess() {}
 
     public static void main(String[] args) throws InterruptedException {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(args[0]);
-        if (!args[1].isEmpty()) {
-            dataSource.setUsername(args[1]);
-        }
-        dataSource.setMaximumPoolSize(2);
-        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
-        Migration<Long, Person, PersonName> migration = Migration.builder(
-                        args[3],
-                        Long.class,
-                        People.oldStore(transactions, args[2]),
-                        People.newStore(transactions, args[2]))
-                .toNew(People::split)
-                .build();
+        Migration<Long, Person, PersonName> migration = People.migrationInChildJvm(args[0], args[1], args[2], args[3]);
+        JdbcTransactions transactions = (JdbcTransactions) migration.oldStore().transactions();
         DualWrite.builder(new JdbcPhaseStore(transactions))
                 .migration(migration)
                 .instanceId(args[4])

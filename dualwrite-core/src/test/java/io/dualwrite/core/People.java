@@ -40,6 +40,24 @@ public final class People {
                 name.id(), name.lastName().isEmpty() ? name.firstName() : name.firstName() + " " + name.lastName());
     }
 
+    /**
+     * The people migration of a JVM started by a test ({@code BackfillProcess}, {@code InstanceProcess}): its own
+     * small pool on {@code jdbcUrl}, the tables {@code <prefix>_old} and {@code <prefix>_new}.
+     */
+    public static Migration<Long, Person, PersonName> migrationInChildJvm(
+            String jdbcUrl, String user, String prefix, String name) {
+        com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource();
+        dataSource.setJdbcUrl(jdbcUrl);
+        if (!user.isEmpty()) {
+            dataSource.setUsername(user);
+        }
+        dataSource.setMaximumPoolSize(2);
+        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
+        return Migration.builder(name, Long.class, oldStore(transactions, prefix), newStore(transactions, prefix))
+                .toNew(People::split)
+                .build();
+    }
+
     /** Drops and creates {@code <prefix>_old} and {@code <prefix>_new}. */
     public static void createTables(DataSource dataSource, String prefix) {
         execute(

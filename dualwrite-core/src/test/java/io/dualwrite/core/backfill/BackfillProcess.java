@@ -1,6 +1,5 @@
 package io.dualwrite.core.backfill;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.People;
 import io.dualwrite.core.People.Person;
@@ -19,20 +18,8 @@ public final class BackfillProcess {
     private BackfillProcess() {}
 
     public static void main(String[] args) {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(args[0]);
-        if (!args[1].isEmpty()) {
-            dataSource.setUsername(args[1]);
-        }
-        dataSource.setMaximumPoolSize(2);
-        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
-        Migration<Long, Person, PersonName> migration = Migration.builder(
-                        args[3],
-                        Long.class,
-                        People.oldStore(transactions, args[2]),
-                        People.newStore(transactions, args[2]))
-                .toNew(People::split)
-                .build();
+        Migration<Long, Person, PersonName> migration = People.migrationInChildJvm(args[0], args[1], args[2], args[3]);
+        JdbcTransactions transactions = (JdbcTransactions) migration.oldStore().transactions();
         BackfillOptions options = BackfillOptions.defaults()
                 .withChunkSizes(200, 50, 500)
                 .withMaxRowsPerSecond(4000)
@@ -48,7 +35,6 @@ public final class BackfillProcess {
             }
         } while (outcome == Backfill.Outcome.LEASE_HELD_ELSEWHERE);
         System.out.println("backfill outcome: " + outcome);
-        dataSource.close();
         System.exit(outcome == Backfill.Outcome.COMPLETED ? 0 : 1);
     }
 
