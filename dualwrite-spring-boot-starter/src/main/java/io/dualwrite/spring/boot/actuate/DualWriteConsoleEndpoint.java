@@ -21,27 +21,22 @@ public class DualWriteConsoleEndpoint {
 
     private static final String PAGE = "/io/dualwrite/spring/boot/console/console.html";
 
-    private final @Nullable String requiredRole;
+    private final AccessRule access;
     private final String page;
 
     /** A console for users with {@code requiredRole}, or for anyone when it is null (no Spring Security). */
     public DualWriteConsoleEndpoint(@Nullable String requiredRole) {
-        this.requiredRole = requiredRole;
+        this.access = new AccessRule(requiredRole);
         this.page = load();
     }
 
     /** The console page; 401 without a user and 403 without the role, as the endpoint it drives. */
     @ReadOperation(produces = "text/html")
     public WebEndpointResponse<String> console(SecurityContext security) {
-        if (requiredRole != null && security.getPrincipal() == null) {
+        var refusal = access.check(security, "the dualwrite console");
+        if (refusal.isPresent()) {
             return new WebEndpointResponse<>(
-                    "The dualwrite console needs an authenticated user with role " + requiredRole, 401);
-        }
-        if (requiredRole != null && !security.isUserInRole(requiredRole)) {
-            return new WebEndpointResponse<>(
-                    "User '" + security.getPrincipal().getName() + "' lacks role " + requiredRole
-                            + ", which the dualwrite console needs (dualwrite.endpoint.role)",
-                    403);
+                    refusal.get().message(), refusal.get().status());
         }
         return new WebEndpointResponse<>(page, WebEndpointResponse.STATUS_OK);
     }

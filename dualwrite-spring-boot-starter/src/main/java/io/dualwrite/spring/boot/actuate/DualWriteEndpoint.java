@@ -47,7 +47,7 @@ public class DualWriteEndpoint implements DisposableBean {
 
     private final DualWrite dualWrite;
     private final Clock clock;
-    private final @Nullable String requiredRole;
+    private final AccessRule access;
     private final ExecutorService verifications = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "dualwrite-endpoint-verify");
         thread.setDaemon(true);
@@ -64,7 +64,7 @@ public class DualWriteEndpoint implements DisposableBean {
 
     DualWriteEndpoint(DualWrite dualWrite, @Nullable String requiredRole, Clock clock) {
         this.dualWrite = dualWrite;
-        this.requiredRole = requiredRole;
+        this.access = new AccessRule(requiredRole);
         this.clock = clock;
     }
 
@@ -277,23 +277,9 @@ public class DualWriteEndpoint implements DisposableBean {
 
     /** 401 without a principal, 403 without the role, null when admitted. */
     private @Nullable WebEndpointResponse<Object> denied(SecurityContext security) {
-        if (requiredRole == null) {
-            return null;
-        }
-        if (security.getPrincipal() == null) {
-            return error(
-                    401,
-                    "unauthorized",
-                    "The dualwrite endpoint needs an authenticated user with role " + requiredRole);
-        }
-        if (!security.isUserInRole(requiredRole)) {
-            return error(
-                    403,
-                    "forbidden",
-                    "User '" + security.getPrincipal().getName() + "' lacks role " + requiredRole
-                            + ", which the dualwrite endpoint needs (dualwrite.endpoint.role)");
-        }
-        return null;
+        return access.check(security, "the dualwrite endpoint")
+                .map(refusal -> error(refusal.status(), refusal.error(), refusal.message()))
+                .orElse(null);
     }
 
     private static WebEndpointResponse<Object> badRequest(String message) {
