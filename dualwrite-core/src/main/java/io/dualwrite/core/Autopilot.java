@@ -1,10 +1,8 @@
 package io.dualwrite.core;
 
-import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.shadow.ShadowReadStats;
-import io.dualwrite.core.verify.VerificationState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,8 +84,11 @@ final class Autopilot {
             return;
         }
         MigrationPhase next = state.phase().next().orElseThrow();
-        prepare(name, state);
+        if (state.phase().writeOrder().size() == 2 && dualWrite.ledgerSize(name) > 0) {
+            dualWrite.repair(name, 1_000);
+        }
         List<GateResult> gates = dualWrite.gates(name, next);
+        verifyIfTheGateWaitsForIt(name, gates);
         if (!gates.stream().allMatch(GateResult::passed)) {
             passing.remove(name);
             return;
@@ -108,26 +109,15 @@ final class Autopilot {
                                 + gates.stream().map(GateResult::name).collect(Collectors.joining(", "))));
     }
 
-    /** What the next move waits for and the autopilot can do: verify once the copy is done, repair the ledger. */
-    private void prepare(String name, PhaseState state) {
-        if (state.phase().writeOrder().size() == 2 && dualWrite.ledgerSize(name) > 0) {
-            dualWrite.repair(name, 1_000);
-        }
-        if (state.phase() != MigrationPhase.BACKFILL
-                || !dualWrite.hasBackfill(name)
-                || !dualWrite.hasVerification()
-                || dualWrite.backfill(name).progress().state() != BackfillState.COMPLETED) {
-            return;
-        }
-        var verification = dualWrite.verification(name);
-        Instant copied = dualWrite.backfill(name).progress().completedAt();
-        boolean current = verification.state() == VerificationState.COMPLETED
-                && verification.completedAt() != null
-                && !verification.completedAt().isBefore(state.changedAt())
-                && (copied == null || !verification.completedAt().isBefore(copied))
-                && verification.divergences() == 0;
+    /**
+     * Starts a full verification when the move's gates wait for one once the copy is complete (the verification
+     * gate, evaluated by the gates themselves, fails while the backfill gate passes), unless one is running.
+     */
+    private void verifyIfTheGateWaitsForIt(String name, List<GateResult> gates) {
+        boolean copied = gates.stream().anyMatch(g -> g.name().equals(EvidenceGates.BACKFILL_COMPLETED) && g.passed());
+        boolean unverified = gates.stream().anyMatch(g -> g.name().equals(EvidenceGates.VERIFIED) && !g.passed());
         Future<?> running = verifications.get(name);
-        if (!current && (running == null || running.isDone())) {
+        if (copied && unverified && dualWrite.hasVerification() && (running == null || running.isDone())) {
             log.info("Autopilot of migration '{}' starts a full verification: the copy is complete", name);
             verifications.put(name, maintenance.submit(() -> dualWrite.verify(name)));
         }
