@@ -375,13 +375,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
                 + " WHERE " + keyColumn + " = ?";
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
-                RowValues row = new RowValues(table, columns, columnIndexes);
-                binder.bind(value, row);
-                Object[] values = row.values();
-                for (int i = 0; i < values.length; i++) {
-                    statement.setObject(i + 1, values[i]);
-                }
-                statement.setObject(values.length + 1, keyOf.apply(value));
+                statement.setObject(bindColumns(statement, value, 1), keyOf.apply(value));
                 return statement.executeUpdate();
             }
         });
@@ -393,12 +387,18 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
             throw new StoreException("Table " + table + ": the value " + value + " has a null key", null);
         }
         statement.setObject(1, key);
+        bindColumns(statement, value, 2);
+    }
+
+    /** Binds the value's columns from parameter {@code first} on; the index of the next parameter. */
+    private int bindColumns(PreparedStatement statement, V value, int first) throws SQLException {
         RowValues row = new RowValues(table, columns, columnIndexes);
         binder.bind(value, row);
         Object[] values = row.values();
         for (int i = 0; i < values.length; i++) {
-            statement.setObject(i + 2, values[i]);
+            statement.setObject(first + i, values[i]);
         }
+        return first + values.length;
     }
 
     /** Builds a {@link JdbcStore}; every part is required, {@link #columns} may be empty. */
