@@ -299,10 +299,10 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
                     }
                 }
             }
-            if (failurePolicy == SecondaryFailurePolicy.RECORD_FOR_REPAIR && !sameDatabase && ledgers.size() < 2) {
-                throw new InvalidMigrationException("Migration '" + name + "' uses RECORD_FOR_REPAIR across two"
-                        + " databases but has no divergence ledger for "
-                        + (ledgers.containsKey(Side.OLD) ? "NEW" : "OLD")
+            if (!sameDatabase && ledgers.size() < 2) {
+                // A write across two databases records its intent on the side written first, whichever it is.
+                throw new InvalidMigrationException("Migration '" + name + "' spans two databases but has no"
+                        + " divergence ledger for " + (ledgers.containsKey(Side.OLD) ? "NEW" : "OLD")
                         + "; declare one with ledger(side, ledger) or use JDBC stores");
             }
             if (sqlMapping != null) {

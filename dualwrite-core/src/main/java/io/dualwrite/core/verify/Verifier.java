@@ -2,9 +2,9 @@ package io.dualwrite.core.verify;
 
 import io.dualwrite.core.Equivalence;
 import io.dualwrite.core.Migration;
-import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.Side;
 import io.dualwrite.core.internal.RowRateLimiter;
-import io.dualwrite.core.store.DivergenceLedger;
+import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.KeyCodec;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -27,8 +27,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A key that differs is looked at again after {@link VerifierOptions#recheckDelay()}; it is reported only if it
  * differs the same way both times. A key that changed in between was being written (a dual write in flight) and is
- * counted apart. Reported keys are recorded in the divergence ledger of the current source of truth's database,
- * for the {@link Repairer}. Progress is checkpointed after every chunk, so an interrupted run resumes.
+ * counted apart. Reported keys are recorded, for the {@link Repairer}, in the divergence ledger of the database of
+ * the source of truth of the phase the verification started in, with that side as the side ahead.
+ *
+ * <p>Progress is checkpointed after every chunk. A verification belongs to the phase version it started in: it
+ * resumes from its checkpoint only in that version, stops (FAILED) as soon as the phase moves, and stops when it is
+ * cancelled; a verification from an older version is discarded and a new one starts from the beginning, so that
+ * evidence from before a move never counts after it.
  */
 public final class Verifier<K extends Comparable<? super K>, O, N> {
 
@@ -37,7 +42,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
     private final Migration<K, O, N> migration;
     private final VerificationStore store;
     private final VerifierOptions options;
-    private final Supplier<MigrationPhase> phase;
+    private final Supplier<PhaseState> phase;
     private final Clock clock;
     private final @Nullable RateLimiter rateLimiter;
     private final List<Divergence<K, N>> reported = new ArrayList<>();
@@ -51,7 +56,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
             Migration<K, O, N> migration,
             VerificationStore store,
             VerifierOptions options,
-            Supplier<MigrationPhase> phase,
+            Supplier<PhaseState> phase,
             Clock clock) {
         this.migration = migration;
         this.store = store;
@@ -89,19 +94,44 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
     }
 
     /**
-     * Verifies every key: resumes a RUNNING verification from its checkpoint, or starts a new one. Returns when done,
-     * or when {@code mayContinue} says no (the verification stays RUNNING and resumes next time).
+     * Verifies every key: resumes a RUNNING verification from its checkpoint if it started in the current phase
+     * version, or starts a new one from the first key. Returns when done, when {@code mayContinue} says no (the
+     * verification stays RUNNING and resumes next time in the same phase version), when it is cancelled, or when
+     * the phase moves (it is marked FAILED, its findings no evidence for the new phase).
      */
     public VerificationProgress verify(BooleanSupplier mayContinue) {
+        PhaseState started = phase.get();
         VerificationProgress progress = progress();
-        if (progress.state() != VerificationState.RUNNING) {
-            progress = store.start(migration.name(), clock.instant());
+        if (progress.state() != VerificationState.RUNNING
+                || progress.phaseVersion() == null
+                || progress.phaseVersion() != started.version()) {
+            if (progress.state() == VerificationState.RUNNING) {
+                log.info(
+                        "Verification of '{}' started in phase version {} is discarded; a new one starts in {}"
+                                + " (version {})",
+                        migration.name(),
+                        progress.phaseVersion(),
+                        started.phase(),
+                        started.version());
+            }
+            progress = store.start(migration.name(), started.version(), clock.instant());
         }
+        Side ahead = started.phase().sourceOfTruth();
         KeyCodec<K> codec = migration.keyCodec();
         K after = progress.lastKey() == null ? null : codec.decode(progress.lastKey());
         try {
             while (mayContinue.getAsBoolean()) {
-                Chunk<K> chunk = verifyChunk(after);
+                PhaseState now = phase.get();
+                if (now.version() != started.version()) {
+                    store.fail(
+                            migration.name(),
+                            "the phase moved from " + started.phase() + " (version " + started.version() + ") to "
+                                    + now.phase() + " (version " + now.version() + ") during the verification; its"
+                                    + " findings are no evidence for the new phase: start a new one",
+                            clock.instant());
+                    return progress();
+                }
+                Chunk<K> chunk = verifyChunk(after, ahead);
                 if (chunk == null) {
                     store.complete(migration.name(), clock.instant());
                     VerificationProgress done = progress();
@@ -114,13 +144,17 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                     return done;
                 }
                 after = chunk.lastKey();
-                store.checkpoint(
+                boolean running = store.checkpoint(
                         migration.name(),
                         codec.encode(after),
                         chunk.keys(),
                         chunk.divergences(),
                         chunk.inFlight(),
                         clock.instant());
+                if (!running) {
+                    log.info("Verification of '{}' was cancelled after key {}", migration.name(), after);
+                    return progress();
+                }
             }
         } catch (RuntimeException e) {
             log.error("Verification of '{}' failed after key {}", migration.name(), after, e);
@@ -132,7 +166,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
     private record Chunk<K>(K lastKey, int keys, int divergences, int inFlight) {}
 
     /** Compares the next chunk after {@code after}; null when both sides are exhausted. */
-    private @Nullable Chunk<K> verifyChunk(@Nullable K after) {
+    private @Nullable Chunk<K> verifyChunk(@Nullable K after, Side ahead) {
         int size = options.chunkSize();
         if (rateLimiter != null) {
             rateLimiter.acquirePermission(Math.min(size, options.maxRowsPerSecond()));
@@ -150,7 +184,8 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                         migration.oldStore().scan(after, end, Integer.MAX_VALUE),
                         migration.newStore().scan(after, end, Integer.MAX_VALUE),
                         end,
-                        end);
+                        end,
+                        ahead);
             }
         }
         List<O> olds = migration.oldStore().scan(after, null, size);
@@ -159,14 +194,14 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
             return null;
         }
         chunksComparedByRow.incrementAndGet();
-        return compareRows(olds, news, boundary(olds, news, size), null);
+        return compareRows(olds, news, boundary(olds, news, size), null, ahead);
     }
 
     /**
      * Compares the rows with keys up to {@code boundary} (all when null); the chunk ends at {@code end}, or at the
      * greatest key compared when null.
      */
-    private Chunk<K> compareRows(List<O> olds, List<N> news, @Nullable K boundary, @Nullable K end) {
+    private Chunk<K> compareRows(List<O> olds, List<N> news, @Nullable K boundary, @Nullable K end, Side ahead) {
         Map<K, N> expected = new TreeMap<>();
         for (O old : olds) {
             K key = migration.oldStore().keyOf(old);
@@ -191,7 +226,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                 suspects.add(divergence);
             }
         }
-        int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
+        int confirmed = suspects.isEmpty() ? 0 : recheck(suspects, ahead);
         K last = end != null ? end : keys.last();
         return new Chunk<>(last, keys.size(), confirmed, suspects.size() - confirmed);
     }
@@ -207,7 +242,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
     }
 
     /** Looks at the suspects again after the re-check delay; reports and records those that did not change. */
-    private int recheck(List<Divergence<K, N>> suspects) {
+    private int recheck(List<Divergence<K, N>> suspects, Side ahead) {
         sleep(options.recheckDelay());
         int confirmed = 0;
         Equivalence<N> equivalence = migration.equivalence();
@@ -218,25 +253,24 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
             Divergence<K, N> second = Divergence.of(key, expected, actual, equivalence);
             if (second != null && sameDivergence(first, second, equivalence)) {
                 confirmed++;
-                report(second);
+                report(second, ahead);
             }
         }
         return confirmed;
     }
 
-    private synchronized void report(Divergence<K, N> divergence) {
+    private synchronized void report(Divergence<K, N> divergence, Side ahead) {
         reported.add(divergence);
         String key = migration.keyCodec().encode(divergence.key());
         log.warn("Migration '{}': key {} diverges ({})", migration.name(), key, divergence.kind());
-        ledger().ifPresent(ledger -> ledger.record(
-                migration.name(),
-                key,
-                DivergenceCause.VERIFICATION,
-                divergence.kind().name()));
-    }
-
-    private java.util.Optional<DivergenceLedger> ledger() {
-        return migration.ledger(phase.get().sourceOfTruth());
+        migration
+                .ledger(ahead)
+                .ifPresent(ledger -> ledger.record(
+                        migration.name(),
+                        key,
+                        ahead,
+                        DivergenceCause.VERIFICATION,
+                        divergence.kind().name()));
     }
 
     private static <N> boolean sameDivergence(Divergence<?, N> a, Divergence<?, N> b, Equivalence<N> equivalence) {
