@@ -58,6 +58,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     private final RowBinder<V> binder;
     private final String selectColumns;
     private final boolean sharedRows;
+    private volatile @Nullable KeyCollation keyCollation;
 
     private JdbcStore(Builder<K, V> builder) {
         this.transactions = builder.transactions;
@@ -430,6 +431,21 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
 
     public List<String> columns() {
         return columns;
+    }
+
+    /**
+     * How the database compares values of the key column, read from its catalog on first use; empty while the
+     * catalog does not list the column (the table does not exist yet).
+     *
+     * @throws io.dualwrite.core.StoreException if the catalog cannot be read
+     */
+    public Optional<KeyCollation> keyCollation() {
+        KeyCollation known = keyCollation;
+        if (known == null) {
+            known = KeyColumns.read(transactions, table, keyColumn).orElse(null);
+            keyCollation = known;
+        }
+        return Optional.ofNullable(known);
     }
 
     /** Updates this store's columns of the row under the value's key; the number of rows updated. */
