@@ -2,7 +2,10 @@ package io.dualwrite.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
 
+import io.dualwrite.core.backfill.BackfillOptions;
+import io.dualwrite.core.backfill.InMemoryBackfillStore;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcStore;
@@ -10,6 +13,9 @@ import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
 import io.dualwrite.core.jdbc.SqlDialect;
 import io.dualwrite.core.jdbc.SqlMapping;
+import io.dualwrite.core.shadow.ShadowReadOptions;
+import io.dualwrite.core.shadow.ShadowReadStats;
+import io.dualwrite.core.shadow.ShadowResult;
 import io.dualwrite.core.verify.Divergence;
 import io.dualwrite.core.verify.VerificationProgress;
 import io.dualwrite.core.verify.VerificationState;
@@ -17,6 +23,7 @@ import io.dualwrite.core.verify.Verifier;
 import io.dualwrite.core.verify.VerifierOptions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +46,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * MariaDB swaps the segments, H2 compares unsigned halves; Java compares signed halves) and strings with mixed case,
  * accents and trailing spaces under a linguistic or case-insensitive collation. Verification walks both sides in
  * the database's own order, so it terminates, checks every key once and finds every difference planted behind the
- * library's back. One subclass per database (or pair of databases).
+ * library's back; the shadow reader tells keys the backfill has not reached from missing ones by the same order.
+ * One subclass per database (or pair of databases).
  */
 abstract class AbstractKeyOrderTest {
 
@@ -159,6 +167,72 @@ abstract class AbstractKeyOrderTest {
 
         scenario.plantCaseVariant();
         scenario.verify(seed, 0);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("io.dualwrite.core.backfill.Seeds#seeds")
+    void notYetBackfilledFollowsTheDatabasesOrderOfStringKeys(long seed) {
+        Random random = new Random(seed);
+        DataSource dataSource = database();
+        DataSource newDataSource = newDatabase(dataSource);
+        String oldTable = prefix() + "_shadow_old";
+        String newTable = prefix() + "_shadow_new";
+        createTable(dataSource, stringColumn(), oldTable);
+        createTable(newDataSource, newStringColumn(), newTable);
+        List<String> keys = stringKeys(random, 120, distinguishesCaseAndAccents());
+        insert(dataSource, oldTable, keys, "p");
+        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
+        JdbcTransactions newTransactions =
+                newDataSource == dataSource ? transactions : JdbcTransactions.of(newDataSource);
+        Migration<String, Item<String>, Item<String>> migration = Migration.builder(
+                        "key-order-shadow-" + UUID.randomUUID(),
+                        String.class,
+                        store(transactions, String.class, oldTable),
+                        store(newTransactions, String.class, newTable))
+                .toNew(item -> item)
+                .build();
+        dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .migration(migration)
+                .backfillStore(new InMemoryBackfillStore())
+                .backfillOptions(BackfillOptions.defaults().withChunkSizes(40, 40, 40))
+                .shadowReads(ShadowReadOptions.defaults().withSampleRate(1).withRecheckDelay(Duration.ofMillis(20)))
+                .shadowReadExecutor(2, 1024)
+                .build();
+        dualWrite.advance(migration.name(), TransitionRequest.by("test", "dual writes"));
+        dualWrite.advance(migration.name(), TransitionRequest.by("test", "backfill"));
+        AtomicInteger chunks = new AtomicInteger();
+        dualWrite.backfill(migration.name()).run(() -> chunks.getAndIncrement() < 1);
+        List<String> databaseOrder = keysInOrder(dataSource, oldTable);
+        List<String> copied = databaseOrder.subList(0, 40);
+        assertThat(dualWrite.backfill(migration.name()).progress().lastKey())
+                .as("seed " + seed)
+                .isEqualTo(copied.get(39));
+        List<String> lost = new ArrayList<>(copied);
+        Collections.shuffle(lost, random);
+        lost = lost.subList(0, 5);
+        for (String key : lost) {
+            execute(newDataSource, "DELETE FROM " + newTable + " WHERE id = ?", key);
+        }
+        DualRepository<String, Item<String>, Item<String>> items = dualWrite.repository(migration);
+
+        for (String key : keys) {
+            assertThat(items.read(key)).isPresent();
+        }
+
+        ShadowReadStats[] stats = new ShadowReadStats[1];
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            stats[0] = dualWrite.shadowReads(migration.name()).stats();
+            assertThat(stats[0].count(ShadowResult.MATCH)
+                            + stats[0].count(ShadowResult.NOT_YET_BACKFILLED)
+                            + stats[0].count(ShadowResult.MISSING_IN_CANDIDATE))
+                    .isEqualTo(keys.size());
+        });
+        assertThat(List.of(
+                        stats[0].count(ShadowResult.NOT_YET_BACKFILLED),
+                        stats[0].count(ShadowResult.MISSING_IN_CANDIDATE),
+                        stats[0].count(ShadowResult.MATCH)))
+                .as("seed %d (-Ddualwrite.seed=%d): not yet backfilled, missing, match; %s", seed, seed, stats[0])
+                .containsExactly(80L, 5L, 35L);
     }
 
     /** A migration of keys of one type with differences planted by plain SQL, and the expected findings. */
@@ -405,5 +479,19 @@ abstract class AbstractKeyOrderTest {
         } catch (SQLException e) {
             throw new IllegalStateException(sql + " with " + key, e);
         }
+    }
+
+    private static List<String> keysInOrder(DataSource dataSource, String table) {
+        List<String> keys = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT id FROM " + table + " ORDER BY id");
+                ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return keys;
     }
 }
