@@ -1129,10 +1129,13 @@ public final class DualWrite implements AutoCloseable {
         /**
          * Stores every migration not stored yet (in OLD_ONLY) and builds the instance.
          *
-         * @throws InvalidMigrationException if per-migration settings name a migration that is not registered
+         * @throws InvalidMigrationException if per-migration settings name a migration that is not registered, or
+         *     a migration's key columns hold different string keys equal (their collations differ in case, accent
+         *     or trailing-space sensitivity; see {@link Migration.Builder#acceptKeyCollations})
          */
         public DualWrite build() {
             checkSettingsNames();
+            migrations.values().forEach(KeyEqualityCheck::check);
             return new DualWrite(this);
         }
     }

@@ -71,6 +71,23 @@ abstract class AbstractJdbcStoreContractTest {
     }
 
     @Test
+    void readAllFindsPresentKeysInBatchesUnderTheKeysAskedFor() {
+        List<Person> stored = new ArrayList<>();
+        for (long id = 1; id <= 1200; id += 2) {
+            stored.add(new Person(id, "Person " + id));
+        }
+        people.insertAbsent(stored);
+        List<Long> asked = LongStream.rangeClosed(1, 1201).boxed().toList();
+
+        java.util.Map<Long, Person> found = people.readAll(asked);
+
+        assertThat(found).hasSize(600);
+        assertThat(found.keySet()).allMatch(id -> id % 2 == 1);
+        assertThat(found).containsEntry(1199L, new Person(1199, "Person 1199"));
+        assertThat(people.readAll(List.of())).isEmpty();
+    }
+
+    @Test
     void detectsTheDialectFromTheConnection() {
         assertThat(transactions.dialect().name()).isEqualTo(database.kind().name());
     }
