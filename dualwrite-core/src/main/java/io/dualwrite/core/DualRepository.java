@@ -48,6 +48,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     private final SecondaryWrites secondaryWrites;
     private final InFlightWrites inFlight;
     private final Repairer<K, O, N> repairer;
+    private final WriteFence fence;
     private final java.util.concurrent.atomic.LongAdder secondaryAttempts = new java.util.concurrent.atomic.LongAdder();
     private final Map<Side, java.util.concurrent.atomic.LongAdder> written = counters();
     private final Map<Side, java.util.concurrent.atomic.LongAdder> failed = counters();
@@ -60,7 +61,8 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
             Map<Side, CircuitBreaker> breakers,
             SecondaryWrites secondaryWrites,
             InFlightWrites inFlight,
-            Repairer<K, O, N> repairer) {
+            Repairer<K, O, N> repairer,
+            WriteFence fence) {
         this.migration = migration;
         this.phases = phases;
         this.shadow = shadow;
@@ -68,6 +70,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         this.secondaryWrites = secondaryWrites;
         this.inFlight = inFlight;
         this.repairer = repairer;
+        this.fence = fence;
     }
 
     public Migration<K, O, N> migration() {
@@ -150,8 +153,8 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     }
 
     private void onEachSide(K key, Consumer<Side> operation) {
-        PhaseState state = phases.current(migration.name());
-        inFlight.enter(migration.name(), state.version());
+        fence.check(migration.name());
+        PhaseState state = inFlight.enter(migration.name(), () -> phases.current(migration.name()));
         List<Side> sides = state.phase().writeOrder();
         // The other side's outcome is counted apart when it lives in another database (see routeWrite).
         List<Side> inOneTransaction =

@@ -128,6 +128,7 @@ public final class DualWrite implements AutoCloseable {
     private final SecondaryWrites secondaryWrites;
     private final ScheduledExecutorService shadowScheduler;
     private final Handover handover;
+    private final WriteFence fence;
     private final OldSideResync resync;
     private @Nullable ScheduledExecutorService resyncChecks;
 
@@ -136,6 +137,9 @@ public final class DualWrite implements AutoCloseable {
         this.store = builder.store;
         this.clock = builder.clock;
         this.phases = new PhaseCache(store, builder.refreshInterval, clock);
+        this.fence = builder.instanceRegistry != null && builder.fencing
+                ? WriteFence.beforeTimeout(builder.heartbeatInterval, builder.instanceTimeout, clock)
+                : WriteFence.none(clock);
         this.guards = List.copyOf(builder.guards);
         this.instanceId = builder.instanceId;
         this.backfillOptions = builder.backfillOptions;
@@ -694,11 +698,15 @@ public final class DualWrite implements AutoCloseable {
         }
         for (String name : migrations.keySet()) {
             try {
-                PhaseState current = phases.current(name);
-                long applied = inFlight.appliedVersion(name, current.version());
+                phases.current(name); // refreshes when due, outside the in-flight lock: it may wait on the store
+                PhaseState[] current = new PhaseState[1];
+                long applied = inFlight.appliedVersion(name, () -> current[0] = phases.cached(name));
                 // A write routed by an older phase may still commit: report that phase until it ends.
-                MigrationPhase phase = applied == current.version() ? current.phase() : olderPhase(name, applied);
-                instanceRegistry.heartbeat(new InstanceState(instanceId, name, phase, applied, clock.instant()));
+                MigrationPhase phase = applied == current[0].version() ? current[0].phase() : olderPhase(name, applied);
+                java.time.Instant reportedAt = clock.instant();
+                instanceRegistry.heartbeat(new InstanceState(instanceId, name, phase, applied, reportedAt));
+                // Reported: the others wait for this instance (and its older-phase writes) at the barrier.
+                fence.confirmed(name, reportedAt);
             } catch (RuntimeException e) {
                 log.warn("Heartbeat of instance {} for migration '{}' failed: {}", instanceId, name, e.toString());
             }
@@ -815,7 +823,8 @@ public final class DualWrite implements AutoCloseable {
         shadowReaders.put(m.name(), shadow);
         @SuppressWarnings("unchecked")
         Repairer<K, O, N> repairer = (Repairer<K, O, N>) repairers.get(m.name());
-        return new DualRepository<>(m, phases, shadow, breakers.get(m.name()), secondaryWrites, inFlight, repairer);
+        return new DualRepository<>(
+                m, phases, shadow, breakers.get(m.name()), secondaryWrites, inFlight, repairer, fence);
     }
 
     /** One breaker per side when the sides live in two databases; none in one database (one transaction). */
@@ -874,7 +883,9 @@ public final class DualWrite implements AutoCloseable {
         private final Map<String, ShadowReadOptions> shadowReadOptions = new LinkedHashMap<>();
         private Duration repairInterval;
         private CircuitBreakerRegistry circuitBreakers;
-        private @Nullable TimeLimiterConfig timeLimiter;
+        private @Nullable TimeLimiterConfig timeLimiter = TimeLimiterConfig.custom()
+                .timeoutDuration(DEFAULT_SECONDARY_WRITE_TIMEOUT)
+                .build();
         private @Nullable InstanceRegistry instanceRegistry;
         private GateOptions gateOptions = GateOptions.off();
         private boolean copies = true;
@@ -885,6 +896,7 @@ public final class DualWrite implements AutoCloseable {
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration instanceTimeout = DEFAULT_INSTANCE_TIMEOUT;
         private int secondaryWriteThreads = DEFAULT_SECONDARY_WRITE_THREADS;
+        private boolean fencing = true;
         private int shadowReadThreads = 2;
         private int shadowReadQueueCapacity = 256;
 
@@ -1011,8 +1023,9 @@ public final class DualWrite implements AutoCloseable {
          * Bounds how long a dual write across two databases waits for its second side: that write then runs on a
          * pool of {@code threads} threads, and one that outlasts the limiter's timeout is given up (and rolled back
          * if it has not committed yet), so that the migration's {@link SecondaryFailurePolicy} applies. A full pool
-         * counts as a failure too. Default: off, the second write runs on the caller's thread, bounded only by the
-         * database driver's timeouts.
+         * counts as a failure too. The bound also ends the wait of two instances a move apart that write one key in
+         * opposite orders across the two databases (a deadlock neither database can see). Default
+         * {@link #DEFAULT_SECONDARY_WRITE_TIMEOUT} on {@link #DEFAULT_SECONDARY_WRITE_THREADS} threads.
          */
         public Builder timeLimiter(TimeLimiterConfig config, int threads) {
             if (threads < 1) {
@@ -1020,6 +1033,24 @@ public final class DualWrite implements AutoCloseable {
             }
             this.timeLimiter = Objects.requireNonNull(config, "config");
             this.secondaryWriteThreads = threads;
+            return this;
+        }
+
+        /**
+         * Lifts the bound of {@link #timeLimiter}: the second side's write runs on the caller's thread, bounded only
+         * by the database drivers' and servers' own timeouts. Not recommended across two databases.
+         */
+        public Builder withoutTimeLimiter() {
+            this.timeLimiter = null;
+            return this;
+        }
+
+        /**
+         * Whether an instance with an {@link #instanceRegistry} refuses writes (with {@link WriteFenceException})
+         * once it has not reported to the registry for the instance timeout less two heartbeats. Default true.
+         */
+        public Builder fencing(boolean enabled) {
+            this.fencing = enabled;
             return this;
         }
 

@@ -58,7 +58,8 @@ final class SecondaryWrites {
 
     private void runLimited(Transactions transactions, Runnable write) {
         if (timeLimiter == null || executor == null) {
-            transactions.inTransaction(write);
+            // Its own transaction, never one the caller has open on that database.
+            transactions.inNewTransaction(write);
             return;
         }
         AtomicBoolean abandoned = new AtomicBoolean();

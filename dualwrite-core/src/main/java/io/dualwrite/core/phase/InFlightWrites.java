@@ -3,23 +3,41 @@ package io.dualwrite.core.phase;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The writes under way on this instance, by migration and the phase version they were routed by. An instance
  * applies a version only once no write routed by an older one is still under way: a heartbeat reports the oldest
  * version in flight, so that the barrier does not pass while an old-phase write can still commit.
+ *
+ * <p>A write takes its phase and registers under it in one step ({@link #enter}), and a heartbeat reads the current
+ * phase and the writes under way in one step ({@link #appliedVersion}): without that, a write could read the old
+ * phase, a heartbeat then report the new version, and the write register under the old one too late.
  */
 public final class InFlightWrites {
 
     private final Map<String, Map<Long, AtomicInteger>> writes = new ConcurrentHashMap<>();
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
-    /** Records a write routed by {@code version}; call {@link #exit} when it ends, in a {@code finally}. */
-    public void enter(String migration, long version) {
-        writes.computeIfAbsent(migration, m -> new ConcurrentHashMap<>()).compute(version, (v, count) -> {
-            AtomicInteger counted = count == null ? new AtomicInteger() : count;
-            counted.incrementAndGet();
-            return counted;
-        });
+    /**
+     * Takes the phase a write is routed by and records the write under it, atomically with respect to
+     * {@link #appliedVersion}; call {@link #exit} when the write ends, in a {@code finally}.
+     */
+    public PhaseState enter(String migration, Supplier<PhaseState> phase) {
+        lock.readLock().lock();
+        try {
+            PhaseState state = phase.get();
+            writes.computeIfAbsent(migration, m -> new ConcurrentHashMap<>()).compute(state.version(), (v, count) -> {
+                AtomicInteger counted = count == null ? new AtomicInteger() : count;
+                counted.incrementAndGet();
+                return counted;
+            });
+            return state;
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** Records the end of a write recorded by {@link #enter}. */
@@ -28,12 +46,22 @@ public final class InFlightWrites {
         byVersion.computeIfPresent(version, (v, count) -> count.decrementAndGet() == 0 ? null : count);
     }
 
-    /** The oldest version a write under way was routed by, or {@code current} when none is older. */
-    public long appliedVersion(String migration, long current) {
-        Map<Long, AtomicInteger> byVersion = writes.get(migration);
-        if (byVersion == null) {
-            return current;
+    /**
+     * The phase version this instance applies: {@code current}'s, or, while a write routed by an older version is
+     * still under way, that older version. {@code current} should not read from the store: it runs while new writes
+     * wait.
+     */
+    public long appliedVersion(String migration, Supplier<PhaseState> current) {
+        lock.writeLock().lock();
+        try {
+            long version = current.get().version();
+            Map<Long, AtomicInteger> byVersion = writes.get(migration);
+            if (byVersion == null) {
+                return version;
+            }
+            return byVersion.keySet().stream().mapToLong(Long::longValue).reduce(version, Math::min);
+        } finally {
+            lock.writeLock().unlock();
         }
-        return byVersion.keySet().stream().mapToLong(Long::longValue).reduce(current, Math::min);
     }
 }

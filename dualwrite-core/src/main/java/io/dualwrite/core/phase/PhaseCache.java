@@ -53,7 +53,20 @@ public final class PhaseCache {
 
     /** Takes a state this instance just committed, so that it applies it at once. */
     public void accept(PhaseState state) {
-        cache.put(state.migration(), new Cached(state, clock.instant()));
+        Instant now = clock.instant();
+        put(state.migration(), new Cached(state, now, now));
+    }
+
+    /** The cached state, read from the store only if nothing is cached yet. */
+    public PhaseState cached(String migration) {
+        Cached cached = cache.get(migration);
+        return cached != null ? cached.state() : current(migration);
+    }
+
+    /** When the state was last read from the store successfully (or committed here); null if never. */
+    public @org.jspecify.annotations.Nullable Instant confirmedAt(String migration) {
+        Cached cached = cache.get(migration);
+        return cached == null ? null : cached.confirmedAt();
     }
 
     public Duration refreshInterval() {
@@ -72,8 +85,7 @@ public final class PhaseCache {
                         state.version(),
                         previous.state().phase());
             }
-            cache.put(migration, new Cached(state, now));
-            return state;
+            return put(migration, new Cached(state, now, now)).state();
         } catch (StoreException e) {
             if (previous == null) {
                 throw e;
@@ -84,10 +96,30 @@ public final class PhaseCache {
                     previous.state().phase(),
                     refreshInterval,
                     e.getMessage());
-            cache.put(migration, new Cached(previous.state(), now));
-            return previous.state();
+            return put(migration, new Cached(previous.state(), now, previous.confirmedAt()))
+                    .state();
         }
     }
 
-    private record Cached(PhaseState state, Instant loadedAt) {}
+    /** Stores the entry unless a newer version is cached already (two loads may finish out of order). */
+    private Cached put(String migration, Cached fresh) {
+        return cache.merge(
+                migration,
+                fresh,
+                (old, candidate) -> old.state().version() > candidate.state().version()
+                        ? new Cached(
+                                old.state(), candidate.loadedAt(), latest(old.confirmedAt(), candidate.confirmedAt()))
+                        : candidate);
+    }
+
+    private static @org.jspecify.annotations.Nullable Instant latest(
+            @org.jspecify.annotations.Nullable Instant a, @org.jspecify.annotations.Nullable Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
+    /**
+     * @param loadedAt when the entry was last loaded or a load was last tried (the refresh interval runs from it)
+     * @param confirmedAt when the state was last read from the store successfully
+     */
+    private record Cached(PhaseState state, Instant loadedAt, @org.jspecify.annotations.Nullable Instant confirmedAt) {}
 }

@@ -1,0 +1,137 @@
+package io.dualwrite.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.core.People.Person;
+import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.jdbc.DualWriteSchema;
+import io.dualwrite.core.jdbc.JdbcPhaseStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.testsupport.TestDatabases;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two instances a move apart writing the same keys across MariaDB (OLD) and PostgreSQL (NEW), with the core's
+ * defaults (no Spring Boot starter).
+ */
+class CrossDatabaseSkewTest {
+
+    private static final String PREFIX = "cross_skew";
+
+    private DataSource mariadb;
+    private DataSource postgres;
+    private final List<DualWrite> instances = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        mariadb = TestDatabases.mariadb().dataSource();
+        postgres = TestDatabases.postgres().dataSource();
+        DualWriteSchema.create(mariadb);
+        DualWriteSchema.create(postgres);
+        People.createTables(mariadb, PREFIX);
+        People.createTables(postgres, PREFIX);
+    }
+
+    @AfterEach
+    void close() {
+        instances.forEach(DualWrite::close);
+    }
+
+    /*
+     * Interleaving: A applies READ_NEW (writes NEW, then OLD); B still applies BACKFILL (writes OLD, then NEW), as an
+     * instance does for up to its refresh interval after a move. Both write the same three keys at once.
+     * Old code: A held NEW's row lock and waited for OLD's, B held OLD's and waited for NEW's: a deadlock across two
+     * databases that neither database sees, which stalled both requests until MariaDB's lock wait timeout (50 s).
+     * Now the copy to the second database is bounded by the core's default time limit (1 s), so no request waits
+     * much longer; a copy given up on stays in the ledger and the sides agree after repair.
+     */
+    @Test
+    void instancesAMoveApartWritingOneKeyNeverStallARequestBeyondTheTimeLimit() throws InterruptedException {
+        String name = "skew-" + UUID.randomUUID();
+        DualWrite lagging = instance(name, Duration.ofHours(1));
+        DualWrite current = instance(name, Duration.ZERO);
+        while (current.phase(name) != MigrationPhase.BACKFILL) {
+            current.advance(name, TransitionRequest.by("test", "forward"));
+        }
+        lagging.state(name); // B applies BACKFILL, and keeps it for its hour-long refresh interval
+        current.advance(name, TransitionRequest.by("test", "read new"));
+        assertThat(lagging.phase(name)).isEqualTo(MigrationPhase.BACKFILL);
+        assertThat(current.phase(name)).isEqualTo(MigrationPhase.READ_NEW);
+
+        AtomicLong slowest = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+        List<Thread> writers = new ArrayList<>();
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        for (DualWrite instance : List.of(lagging, current, lagging, current)) {
+            @SuppressWarnings("unchecked")
+            DualRepository<Long, Person, PersonName> people =
+                    (DualRepository<Long, Person, PersonName>) instance.repository(name);
+            Thread writer = new Thread(() -> {
+                int n = 0;
+                try {
+                    while (System.nanoTime() < until) {
+                        long id = 1 + (n % 3);
+                        String full = Thread.currentThread().getName() + " Write" + n++;
+                        long started = System.nanoTime();
+                        people.write(new Person(id, full));
+                        slowest.accumulateAndGet(System.nanoTime() - started, Math::max);
+                        acknowledged.add(id + "=" + full);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            });
+            writers.add(writer);
+            writer.start();
+        }
+        for (Thread writer : writers) {
+            writer.join(120_000);
+        }
+
+        assertThat(failure.get()).isNull();
+        assertThat(acknowledged).isNotEmpty();
+        assertThat(Duration.ofNanos(slowest.get())).isLessThan(Duration.ofSeconds(5));
+        current.repair(name, 100);
+        Map<Long, String> old = new TreeMap<>(People.rows(mariadb, PREFIX + "_old"));
+        Map<Long, String> fresh = new TreeMap<>(People.rows(postgres, PREFIX + "_new"));
+        assertThat(old).containsOnlyKeys(1L, 2L, 3L);
+        Map<Long, String> expected = new TreeMap<>();
+        old.forEach((id, full) -> {
+            PersonName split = People.split(new Person(id, full));
+            expected.put(id, split.firstName() + "|" + split.lastName());
+        });
+        assertThat(fresh).isEqualTo(expected);
+        assertThat(old.entrySet()).allSatisfy(e -> assertThat(acknowledged).contains(e.getKey() + "=" + e.getValue()));
+    }
+
+    private DualWrite instance(String name, Duration refreshInterval) {
+        Migration<Long, Person, PersonName> migration = Migration.builder(
+                        name,
+                        Long.class,
+                        People.oldStore(JdbcTransactions.of(mariadb), PREFIX),
+                        People.newStore(JdbcTransactions.of(postgres), PREFIX))
+                .toNew(People::split)
+                .toOld(People::join)
+                .failurePolicy(SecondaryFailurePolicy.RECORD_FOR_REPAIR)
+                .build();
+        DualWrite instance = DualWrite.builder(new JdbcPhaseStore(postgres))
+                .migration(migration)
+                .refreshInterval(refreshInterval)
+                .build();
+        instances.add(instance);
+        return instance;
+    }
+}
