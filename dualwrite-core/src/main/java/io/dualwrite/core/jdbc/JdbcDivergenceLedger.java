@@ -61,15 +61,28 @@ public final class JdbcDivergenceLedger implements DivergenceLedger {
         return select(migration, ahead, limit);
     }
 
+    @Override
+    public java.util.Optional<Entry> find(String migration, String key) {
+        return select(migration, null, key, 1).stream().findFirst();
+    }
+
     private List<Entry> select(String migration, @Nullable Side ahead, int limit) {
+        return select(migration, ahead, null, limit);
+    }
+
+    private List<Entry> select(String migration, @Nullable Side ahead, @Nullable String key, int limit) {
         String sql = "SELECT " + COLUMNS + " FROM dualwrite_divergence WHERE migration = ?"
-                + (ahead == null ? "" : " AND ahead_side = ?") + " ORDER BY recorded_at, entity_key LIMIT "
-                + Math.max(0, limit);
+                + (ahead == null ? "" : " AND ahead_side = ?") + (key == null ? "" : " AND entity_key = ?")
+                + " ORDER BY recorded_at, entity_key LIMIT " + Math.max(0, limit);
         return transactions.withConnection(c -> {
             try (PreparedStatement select = c.prepareStatement(sql)) {
-                select.setString(1, migration);
+                int index = 1;
+                select.setString(index++, migration);
                 if (ahead != null) {
-                    select.setString(2, ahead.name());
+                    select.setString(index++, ahead.name());
+                }
+                if (key != null) {
+                    select.setString(index, key);
                 }
                 List<Entry> entries = new ArrayList<>();
                 try (ResultSet rs = select.executeQuery()) {

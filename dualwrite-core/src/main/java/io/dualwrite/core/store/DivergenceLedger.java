@@ -26,6 +26,9 @@ public interface DivergenceLedger {
     /** Up to {@code limit} entries of a migration whose side ahead is {@code ahead}, oldest first. */
     List<Entry> entries(String migration, Side ahead, int limit);
 
+    /** The entry of one key of a migration, if recorded. */
+    java.util.Optional<Entry> find(String migration, String key);
+
     /** How many keys of the migration are recorded. */
     long size(String migration);
 

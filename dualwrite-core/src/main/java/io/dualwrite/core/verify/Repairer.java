@@ -96,6 +96,15 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
             }
             examined++;
             try {
+                if (supersededByTheOtherSide(entry)) {
+                    // A later write made the other side ahead; that entry wins and is repaired on its own.
+                    migration
+                            .ledger(entry.ahead())
+                            .ifPresent(l -> l.resolve(migration.name(), entry.key(), entry.ahead()));
+                    repaired++;
+                    failedInARow = 0;
+                    continue;
+                }
                 if (copy(migration.keyCodec().decode(entry.key()), entry.ahead(), DIRECT)) {
                     repaired++;
                 } else {
@@ -209,6 +218,23 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
                 .ledger(side)
                 .map(l -> l.resolve(migration.name(), encodedKey, side))
                 .orElse(false);
+    }
+
+    /**
+     * Whether the other side's ledger holds a later entry for the key with the other side ahead: two sides in two
+     * databases can each record a key (writes through instances a move apart, each failing to reach the other side),
+     * and the later write wins.
+     */
+    private boolean supersededByTheOtherSide(DivergenceLedger.Entry entry) {
+        if (migration.sidesShareTransactions()) {
+            return false; // one ledger, one entry per key
+        }
+        Side other = entry.ahead().other();
+        return migration
+                .ledger(other)
+                .flatMap(l -> l.find(migration.name(), entry.key()))
+                .filter(e -> e.ahead() == other && e.recordedAt().isAfter(entry.recordedAt()))
+                .isPresent();
     }
 
     private Set<DivergenceLedger> ledgers() {

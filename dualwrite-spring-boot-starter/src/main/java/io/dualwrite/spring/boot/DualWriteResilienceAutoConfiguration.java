@@ -45,4 +45,11 @@ public class DualWriteResilienceAutoConfiguration {
         int threads = properties.getTimeLimiter().getThreads();
         return builder -> builder.timeLimiter(config, threads);
     }
+
+    /** {@code dualwrite.time-limiter.enabled=false} lifts the bound the core otherwise sets by default. */
+    @Bean
+    @ConditionalOnProperty(prefix = "dualwrite.time-limiter", name = "enabled", havingValue = "false")
+    DualWriteBuilderCustomizer dualWriteWithoutTimeLimiter() {
+        return DualWrite.Builder::withoutTimeLimiter;
+    }
 }

@@ -1,0 +1,377 @@
+package io.dualwrite.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.core.People.Person;
+import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.backfill.BackfillOptions;
+import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.jdbc.DualWriteSchema;
+import io.dualwrite.core.jdbc.JdbcBackfillStore;
+import io.dualwrite.core.jdbc.JdbcInstanceRegistry;
+import io.dualwrite.core.jdbc.JdbcPhaseStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.jdbc.JdbcVerificationStore;
+import io.dualwrite.core.phase.Resync;
+import io.dualwrite.core.store.Transactions;
+import io.dualwrite.core.verify.VerifierOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Randomized, seed-reproducible walks over every allowed move, forward and back, on real databases: two in-process
+ * instances with different refresh intervals (one lags behind every move), writes and deletes through either,
+ * callers that roll back after the write, and, across two databases, outages of either side. A model records every
+ * acknowledged write and delete; after each walk the migration is brought to READ_NEW and both sides must equal the
+ * model, compared with plain SQL. Then divergences are planted behind the library's back and the verifier must find
+ * each one.
+ *
+ * <p>{@code -Ddualwrite.seed=N} replays one walk; {@code -Ddualwrite.walk.seeds=N} sets how many walks each subclass
+ * runs (the long form).
+ */
+abstract class AbstractPhaseWalkTest {
+
+    private static final int KEYS = 30;
+    private static final int MOVES = 14;
+    private static final Duration HEARTBEAT = Duration.ofMillis(20);
+
+    /** The OLD side's database, possibly behind a switch that a walk cuts. */
+    protected abstract DataSource oldDatabase();
+
+    /** The NEW side's database. */
+    protected abstract DataSource newDatabase();
+
+    /** Whether the sides live in two databases, so that a walk cuts either of them at times. */
+    protected abstract boolean twoDatabases();
+
+    /** A prefix for this subclass's tables. */
+    protected abstract String prefix();
+
+    @Test
+    void randomWalksOverEveryMoveLoseNoAcknowledgedWrite() {
+        Long fixed = Long.getLong("dualwrite.seed");
+        int walks = fixed != null ? 1 : Integer.getInteger("dualwrite.walk.seeds", 34);
+        long base = fixed != null ? fixed : new Random().nextLong();
+        for (int i = 0; i < walks; i++) {
+            long seed = base + i;
+            try {
+                new Walk(seed).run();
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(
+                        getClass().getSimpleName() + " walk failed; reproduce with -Ddualwrite.seed=" + seed, e);
+            }
+        }
+    }
+
+    /** One walk: its databases, instances, model and random choices. */
+    private final class Walk {
+        private final Random random;
+        private final String name = "walk-" + UUID.randomUUID();
+        private final SwitchableDataSource oldSwitch = new SwitchableDataSource(oldDatabase());
+        private final SwitchableDataSource newSwitch = new SwitchableDataSource(newDatabase());
+        private final Map<Long, String> model = new TreeMap<>();
+        private final List<String> trail = new ArrayList<>();
+        private DualWrite leader;
+        private DualWrite lagging;
+        private JdbcTransactions oldTransactions;
+        private JdbcTransactions newTransactions;
+        private int written;
+
+        Walk(long seed) {
+            this.random = new Random(seed);
+        }
+
+        void run() {
+            DualWriteSchema.create(oldDatabase());
+            DualWriteSchema.create(newDatabase());
+            People.createTables(oldDatabase(), prefix());
+            if (twoDatabases()) {
+                People.createTables(newDatabase(), prefix());
+            }
+            oldTransactions = JdbcTransactions.of(oldSwitch);
+            newTransactions = twoDatabases() ? JdbcTransactions.of(newSwitch) : oldTransactions;
+            leader = instance("leader", Duration.ZERO, true);
+            lagging = instance("lagging", Duration.ofMillis(40), false);
+            try {
+                leader.startBackgroundWork();
+                for (int i = 0; i < KEYS / 2; i++) {
+                    write(leader, 1 + random.nextInt(KEYS));
+                }
+                for (int move = 0; move < MOVES; move++) {
+                    boolean outage = twoDatabases() && random.nextInt(4) == 0;
+                    SwitchableDataSource cut = random.nextBoolean() ? oldSwitch : newSwitch;
+                    if (outage) {
+                        cut.cut();
+                        trail.add("cut " + (cut == oldSwitch ? "OLD" : "NEW"));
+                    }
+                    operations(3 + random.nextInt(8));
+                    randomMove();
+                    operations(random.nextInt(4));
+                    if (outage) {
+                        cut.restore();
+                        trail.add("restore");
+                    }
+                }
+                settleInReadNew();
+                assertSidesEqualTheModel();
+                plantedDivergencesAreAllFound();
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("walk trail: " + trail, e);
+            } finally {
+                oldSwitch.restore();
+                newSwitch.restore();
+                lagging.close();
+                leader.close();
+            }
+        }
+
+        private DualWrite instance(String id, Duration refresh, boolean copies) {
+            JdbcTransactions tables = JdbcTransactions.of(newDatabase());
+            Migration<Long, Person, PersonName> migration = Migration.builder(
+                            name,
+                            Long.class,
+                            People.oldStore(oldTransactions, prefix()),
+                            People.newStore(newTransactions, prefix()))
+                    .toNew(People::split)
+                    .toOld(People::join)
+                    .failurePolicy(SecondaryFailurePolicy.RECORD_FOR_REPAIR)
+                    .build();
+            return DualWrite.builder(new JdbcPhaseStore(tables))
+                    .migration(migration)
+                    .instanceId(id + "-" + name)
+                    .refreshInterval(refresh)
+                    .instanceRegistry(new JdbcInstanceRegistry(tables), HEARTBEAT, Duration.ofSeconds(2))
+                    .backfillStore(new JdbcBackfillStore(tables))
+                    .backfillOptions(
+                            BackfillOptions.defaults().withChunkSizes(8, 4, 16).withPollInterval(Duration.ofMillis(10)))
+                    .verificationStore(new JdbcVerificationStore(tables))
+                    .verifierOptions(new VerifierOptions(10, Duration.ofMillis(5), 0))
+                    .gates(GateOptions.defaults()
+                            .withMaxMismatchRate(1)
+                            .withMinShadowSamples(0)
+                            .withMinShadowTime(Duration.ZERO)
+                            .withReadNewSoak(Duration.ZERO))
+                    .copies(copies)
+                    .build();
+        }
+
+        private void operations(int count) {
+            for (int i = 0; i < count; i++) {
+                DualWrite through = random.nextBoolean() ? leader : lagging;
+                long key = 1 + random.nextInt(KEYS);
+                int kind = random.nextInt(10);
+                if (kind < 2) {
+                    delete(through, key);
+                } else if (kind < 3) {
+                    rolledBack(key);
+                } else {
+                    write(through, key);
+                }
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private DualRepository<Long, Person, PersonName> people(DualWrite through) {
+            return (DualRepository<Long, Person, PersonName>) through.repository(name);
+        }
+
+        private void write(DualWrite through, long key) {
+            String full = "First" + key + " W" + written++;
+            try {
+                people(through).write(new Person(key, full));
+                model.put(key, full);
+            } catch (DualWriteException e) {
+                trail.add("write " + key + " failed: " + e.getClass().getSimpleName());
+            }
+        }
+
+        private void delete(DualWrite through, long key) {
+            try {
+                people(through).delete(key);
+                model.remove(key);
+            } catch (DualWriteException e) {
+                trail.add("delete " + key + " failed: " + e.getClass().getSimpleName());
+            }
+        }
+
+        /** A caller's transaction on the leader's source of truth that writes, then throws: nothing may remain. */
+        private void rolledBack(long key) {
+            Side truth = leader.phase(name).sourceOfTruth();
+            Transactions callers = truth == Side.OLD ? oldTransactions : newTransactions;
+            try {
+                callers.inTransaction(() -> {
+                    people(leader).write(new Person(key, "Rolled Back" + written++));
+                    throw new CallerRollback();
+                });
+            } catch (CallerRollback expected) {
+                trail.add("rolled back " + key);
+            } catch (DualWriteException e) {
+                trail.add("rolled back " + key + " failed: " + e.getClass().getSimpleName());
+            }
+        }
+
+        private void randomMove() {
+            MigrationPhase from = leader.state(name).phase();
+            List<PhaseTransition> moves = new ArrayList<>();
+            for (PhaseTransition t : PhaseTransition.values()) {
+                if (t.from() == from) {
+                    moves.add(t);
+                }
+            }
+            move(moves.get(random.nextInt(moves.size())).to());
+        }
+
+        /** Tries a move, waiting a little for the barrier and for what the gates wait for; refusals are fine. */
+        private boolean move(MigrationPhase target) {
+            MigrationPhase from = leader.state(name).phase();
+            if (from == MigrationPhase.BACKFILL && target == MigrationPhase.READ_NEW) {
+                awaitQuietly(() -> backfillDone());
+                verifyAndRepair();
+            }
+            for (int attempt = 0; attempt < 60; attempt++) {
+                try {
+                    leader.transition(name, target, TransitionRequest.by("walk", "to " + target));
+                    trail.add(from + "->" + target);
+                    return true;
+                } catch (TransitionRefusedException refused) {
+                    boolean waitable = refused.failedGates().stream()
+                            .allMatch(g -> g.name().equals(DualWrite.BARRIER_GATE)
+                                    || g.name().equals(Handover.RESYNCED));
+                    if (!waitable) {
+                        trail.add(from + "->" + target + " refused: "
+                                + refused.failedGates().stream()
+                                        .map(GateResult::name)
+                                        .toList());
+                        return false;
+                    }
+                    pause(25);
+                } catch (DualWriteException e) {
+                    trail.add(from + "->" + target + " failed: " + e.getClass().getSimpleName());
+                    return false;
+                }
+            }
+            trail.add(from + "->" + target + " gave up waiting");
+            return false;
+        }
+
+        private boolean backfillDone() {
+            return leader.backfill(name).progress().state() == BackfillState.COMPLETED;
+        }
+
+        private void verifyAndRepair() {
+            for (int round = 0; round < 5; round++) {
+                try {
+                    if (leader.ledgerSize(name) > 0) {
+                        leader.repair(name, 10_000);
+                    }
+                    var verification = leader.verify(name);
+                    if (verification.divergences() == 0 && leader.ledgerSize(name) == 0) {
+                        return;
+                    }
+                } catch (DualWriteException | IllegalStateException e) {
+                    trail.add("verify/repair failed: " + e.getClass().getSimpleName());
+                    return;
+                }
+            }
+        }
+
+        /** Every side up, the migration walked to READ_NEW by the way the gates ask, every ledger drained. */
+        private void settleInReadNew() {
+            oldSwitch.restore();
+            newSwitch.restore();
+            trail.add("settle");
+            for (int step = 0; step < 12 && leader.state(name).phase() != MigrationPhase.READ_NEW; step++) {
+                MigrationPhase phase = leader.state(name).phase();
+                MigrationPhase target = phase == MigrationPhase.DROP_OLD
+                        ? MigrationPhase.READ_NEW
+                        : phase.next().orElseThrow();
+                if (phase.writeOrder().size() == 2 && leader.ledgerSize(name) > 0) {
+                    leader.repair(name, 10_000);
+                }
+                move(target);
+            }
+            assertThat(leader.state(name).phase()).as("settled phase").isEqualTo(MigrationPhase.READ_NEW);
+            awaitQuietly(() -> leader.resync(name)
+                    .filter(r -> r.phaseVersion() == leader.state(name).version())
+                    .map(r -> r.state() == Resync.State.COMPLETED)
+                    .orElse(true));
+            verifyAndRepair();
+            assertThat(leader.ledgerSize(name)).as("ledger after settling").isZero();
+        }
+
+        private void assertSidesEqualTheModel() {
+            assertThat(People.rows(oldDatabase(), prefix() + "_old"))
+                    .as("OLD, by plain SQL")
+                    .isEqualTo(model);
+            Map<Long, String> split = new TreeMap<>();
+            model.forEach((id, full) -> {
+                PersonName name = People.split(new Person(id, full));
+                split.put(id, name.firstName() + "|" + name.lastName());
+            });
+            assertThat(People.rows(newDatabase(), prefix() + "_new"))
+                    .as("NEW, by plain SQL")
+                    .isEqualTo(split);
+        }
+
+        /** Changes, deletes and extra rows planted in NEW with plain SQL: the verifier must report each of them. */
+        private void plantedDivergencesAreAllFound() {
+            List<Long> present = new ArrayList<>(model.keySet());
+            int planted = 0;
+            if (present.size() >= 2) {
+                long changed = present.get(random.nextInt(present.size()));
+                People.execute(
+                        newDatabase(), "UPDATE " + prefix() + "_new SET last_name = 'Planted' WHERE id = " + changed);
+                planted++;
+                long removed =
+                        present.stream().filter(k -> k != changed).findFirst().orElseThrow();
+                People.execute(newDatabase(), "DELETE FROM " + prefix() + "_new WHERE id = " + removed);
+                planted++;
+            }
+            People.execute(
+                    newDatabase(),
+                    "INSERT INTO " + prefix() + "_new (id, first_name, last_name) VALUES (" + (KEYS + 1)
+                            + ", 'Extra', 'Row')");
+            planted++;
+            var verification = leader.verify(name);
+            assertThat(verification.divergences())
+                    .as("planted divergences found")
+                    .isEqualTo(planted);
+            assertThat(verification.rowsChecked()).isGreaterThanOrEqualTo(model.size());
+        }
+
+        private void awaitQuietly(BooleanSupplier condition) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    trail.add("condition not met in 20 s");
+                    return;
+                }
+                pause(10);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a caller throws to roll its transaction back. */
+    private static final class CallerRollback extends RuntimeException {
+        CallerRollback() {
+            super("the caller rolls back", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.dualwrite.core;
+
+import io.dualwrite.testsupport.TestDatabases;
+import javax.sql.DataSource;
+
+/** The randomized phase walks (see {@link AbstractPhaseWalkTest}) on MariaDB (OLD) to PostgreSQL (NEW), with outages of either. */
+class CrossDatabasePhaseWalkTest extends AbstractPhaseWalkTest {
+
+    @Override
+    protected DataSource oldDatabase() {
+        return TestDatabases.mariadb().dataSource();
+    }
+
+    @Override
+    protected DataSource newDatabase() {
+        return TestDatabases.postgres().dataSource();
+    }
+
+    @Override
+    protected boolean twoDatabases() {
+        return true;
+    }
+
+    @Override
+    protected String prefix() {
+        return "walk_cross";
+    }
+}
