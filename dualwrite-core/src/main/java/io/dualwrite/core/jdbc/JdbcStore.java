@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
 public final class JdbcStore<K extends Comparable<? super K>, V> implements MigrationStore<K, V> {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+    private static final int READ_ALL_BATCH = 1000;
 
     private final JdbcTransactions transactions;
     private final Class<K> keyType;
@@ -104,6 +105,35 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
                 }
             }
         });
+    }
+
+    /**
+     * The values stored under these keys, in no particular order; absent keys are left out. Reads up to 1,000 keys
+     * per statement.
+     */
+    public List<V> readAll(java.util.Collection<K> keys) {
+        List<K> remaining = List.copyOf(keys);
+        List<V> values = new ArrayList<>(remaining.size());
+        for (int from = 0; from < remaining.size(); from += READ_ALL_BATCH) {
+            List<K> batch = remaining.subList(from, Math.min(remaining.size(), from + READ_ALL_BATCH));
+            String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " IN ("
+                    + String.join(", ", java.util.Collections.nCopies(batch.size(), "?")) + ")";
+            values.addAll(transactions.withConnection(c -> {
+                try (PreparedStatement statement = c.prepareStatement(sql)) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        statement.setObject(i + 1, batch.get(i));
+                    }
+                    List<V> found = new ArrayList<>(batch.size());
+                    try (ResultSet rs = statement.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(mapper.map(rs));
+                        }
+                    }
+                    return found;
+                }
+            }));
+        }
+        return values;
     }
 
     @Override

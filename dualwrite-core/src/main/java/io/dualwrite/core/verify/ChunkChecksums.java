@@ -26,6 +26,10 @@ import org.jspecify.annotations.Nullable;
  * PostgreSQL and the first 64 bits of {@code MD5} on MariaDB; the sums are exact (numeric and DECIMAL). Two
  * different sets of rows of one count get the same sum with a probability of about 2^-64 (see
  * {@code docs/verification.md}).
+ *
+ * <p>The checksums prove that NEW holds what the SQL mapping computes, not what the Java mapping computes for live
+ * writes: every chunk that passes is also compared on a sample of its rows through the Java mapping
+ * ({@link MappingSample}).
  */
 final class ChunkChecksums<K extends Comparable<? super K>> {
 
@@ -33,18 +37,22 @@ final class ChunkChecksums<K extends Comparable<? super K>> {
     private final JdbcStore<K, ?> oldStore;
     private final JdbcStore<K, ?> newStore;
     private final SqlMapping mapping;
+    private final MappingSample<K> sample;
     private volatile @Nullable Statements statements;
 
-    private ChunkChecksums(JdbcStore<K, ?> oldStore, JdbcStore<K, ?> newStore, SqlMapping mapping) {
+    private ChunkChecksums(
+            JdbcStore<K, ?> oldStore, JdbcStore<K, ?> newStore, SqlMapping mapping, VerifierOptions options) {
         this.transactions = oldStore.transactions();
         this.oldStore = oldStore;
         this.newStore = newStore;
         this.mapping = mapping;
+        this.sample = new MappingSample<>(oldStore, options.mappingSampleRows(), options.mappingSampleSeed());
     }
 
     /** Checksums for the migration, if it qualifies. */
     @SuppressWarnings("unchecked")
-    static <K extends Comparable<? super K>> Optional<ChunkChecksums<K>> of(Migration<K, ?, ?> migration) {
+    static <K extends Comparable<? super K>> Optional<ChunkChecksums<K>> of(
+            Migration<K, ?, ?> migration, VerifierOptions options) {
         if (migration.sqlMapping().isEmpty()
                 || !(migration.oldStore() instanceof JdbcStore<?, ?> oldJdbc)
                 || !(migration.newStore() instanceof JdbcStore<?, ?> newJdbc)
@@ -58,7 +66,8 @@ final class ChunkChecksums<K extends Comparable<? super K>> {
         return Optional.of(new ChunkChecksums<>(
                 (JdbcStore<K, ?>) oldJdbc,
                 (JdbcStore<K, ?>) newJdbc,
-                migration.sqlMapping().get()));
+                migration.sqlMapping().get(),
+                options));
     }
 
     /** The key ending a chunk of {@code size} OLD keys after {@code after}, or null when fewer remain. */
@@ -92,6 +101,15 @@ final class ChunkChecksums<K extends Comparable<? super K>> {
     }
 
     record Comparison(long oldRows, boolean agree) {}
+
+    /**
+     * For a chunk whose checksums agree: the suspects among a sample of its rows compared through the Java mapping
+     * (see {@link MappingSample}), to re-check and report as any other.
+     */
+    <O, N> List<Divergence<K, N>> sampleThroughJavaMapping(
+            Migration<K, O, N> migration, @Nullable K after, K end, long oldRows) {
+        return sample.suspects(migration, after, end, oldRows);
+    }
 
     /** The statements, built on first use: they need the NEW table's column types from the catalog. */
     private Statements statements() {

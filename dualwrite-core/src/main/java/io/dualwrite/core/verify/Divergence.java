@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param expected the OLD value mapped to the new representation, null when OLD has no value
  * @param actual the NEW value, null when NEW has no value
+ * @param foundBy which comparison found it
  */
-public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable N actual) {
+public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable N actual, FoundBy foundBy) {
 
     /** How the sides disagree. */
     public enum Kind {
@@ -18,6 +19,42 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
         EXTRA_IN_NEW,
         /** Both have a value, and they are not equivalent. */
         DIFFERENT
+    }
+
+    /** Which comparison found a divergence. */
+    public enum FoundBy {
+        /** The rows of a chunk, compared one by one. */
+        ROW_COMPARISON,
+        /**
+         * The sample of a chunk whose checksums agree, compared through the Java mapping: NEW holds what the
+         * migration's SQL mapping computes from OLD, and the Java mapping computes something else.
+         */
+        MAPPING_SAMPLE
+    }
+
+    /** A divergence found by comparing rows. */
+    public Divergence(K key, Kind kind, @Nullable N expected, @Nullable N actual) {
+        this(key, kind, expected, actual, FoundBy.ROW_COMPARISON);
+    }
+
+    /** This divergence, as found by {@code comparison}. */
+    public Divergence<K, N> foundBy(FoundBy comparison) {
+        return comparison == foundBy ? this : new Divergence<>(key, kind, expected, actual, comparison);
+    }
+
+    /**
+     * What differs, in one line for logs and the divergence ledger (the kind, and for a mapping sample that the two
+     * mappings disagree); never the values.
+     */
+    public String describe() {
+        String description = kind.name();
+        if (foundBy == FoundBy.MAPPING_SAMPLE) {
+            description += "; the SQL mapping and the Java mapping disagree for key " + key + ": its chunk's"
+                    + " checksums agree (NEW holds what the SqlMapping computes from OLD), but toNew(...) of the"
+                    + " OLD value differs from NEW. Correct whichever mapping is wrong and copy again: keys the"
+                    + " sample did not reach are likely affected too";
+        }
+        return description;
     }
 
     /** The disagreement between an expected and an actual value, or null when they agree. */

@@ -59,7 +59,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
         this.phase = phase;
         this.clock = clock;
         this.rateLimiter = RowRateLimiter.perSecond("dualwrite-verify-" + migration.name(), options.maxRowsPerSecond());
-        this.checksums = ChunkChecksums.of(migration).orElse(null);
+        this.checksums = ChunkChecksums.of(migration, options).orElse(null);
     }
 
     /** Whether chunks are first compared by checksums computed in the database (see {@link ChunkChecksums}). */
@@ -143,7 +143,10 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                 ChunkChecksums.Comparison comparison = checksums.compare(after, end);
                 if (comparison.agree()) {
                     chunksMatchedByChecksum.incrementAndGet();
-                    return new Chunk<>(end, (int) comparison.oldRows(), 0, 0);
+                    List<Divergence<K, N>> suspects =
+                            checksums.sampleThroughJavaMapping(migration, after, end, comparison.oldRows());
+                    int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
+                    return new Chunk<>(end, (int) comparison.oldRows(), confirmed, suspects.size() - confirmed);
                 }
                 chunksComparedByRow.incrementAndGet();
                 return compareRows(
@@ -218,7 +221,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
             Divergence<K, N> second = Divergence.of(key, expected, actual, equivalence);
             if (second != null && sameDivergence(first, second, equivalence)) {
                 confirmed++;
-                report(second);
+                report(second.foundBy(first.foundBy()));
             }
         }
         return confirmed;
@@ -227,12 +230,9 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
     private synchronized void report(Divergence<K, N> divergence) {
         reported.add(divergence);
         String key = migration.keyCodec().encode(divergence.key());
-        log.warn("Migration '{}': key {} diverges ({})", migration.name(), key, divergence.kind());
-        ledger().ifPresent(ledger -> ledger.record(
-                migration.name(),
-                key,
-                DivergenceCause.VERIFICATION,
-                divergence.kind().name()));
+        log.warn("Migration '{}': key {} diverges ({})", migration.name(), key, divergence.describe());
+        ledger().ifPresent(ledger ->
+                ledger.record(migration.name(), key, DivergenceCause.VERIFICATION, divergence.describe()));
     }
 
     private java.util.Optional<DivergenceLedger> ledger() {

@@ -71,6 +71,26 @@ abstract class AbstractJdbcStoreContractTest {
     }
 
     @Test
+    void readAllReturnsTheValuesOfThePresentKeysInBatches() {
+        List<Person> written = new ArrayList<>();
+        for (long id = 1; id <= 2_500; id++) {
+            written.add(new Person(id, "Person " + id));
+        }
+        people.insertAbsent(written);
+        List<Long> keys = new ArrayList<>(LongStream.rangeClosed(2, 2_500)
+                .filter(id -> id % 2 == 0)
+                .boxed()
+                .toList());
+        keys.add(9_999L);
+
+        assertThat(people.readAll(keys))
+                .hasSize(1_250)
+                .containsExactlyInAnyOrderElementsOf(
+                        written.stream().filter(p -> p.id() % 2 == 0).toList());
+        assertThat(people.readAll(List.of())).isEmpty();
+    }
+
+    @Test
     void detectsTheDialectFromTheConnection() {
         assertThat(transactions.dialect().name()).isEqualTo(database.kind().name());
     }
