@@ -1,5 +1,7 @@
 package io.dualwrite.core.verify;
 
+import io.dualwrite.core.internal.FieldDiffer;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,11 +45,31 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
     }
 
     /**
-     * What differs, in one line for logs and the divergence ledger (the kind, and for a mapping sample that the two
-     * mappings disagree); never the values.
+     * The fields in which the values differ, for {@link Kind#DIFFERENT}: record components, or the fields of a class
+     * without {@code equals} (as {@link io.dualwrite.core.Equivalence#byFields()} compares them, before any
+     * normalization); empty for the other kinds, or when the values have no fields to tell apart.
+     */
+    public List<String> differingFields() {
+        if (kind != Kind.DIFFERENT) {
+            return List.of();
+        }
+        try {
+            List<String> fields = FieldDiffer.differences(expected, actual).stream()
+                    .map(FieldDiffer.Difference::field)
+                    .toList();
+            return fields.equals(List.of(FieldDiffer.WHOLE_VALUE)) ? List.of() : fields;
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * What differs, in one line for logs and the divergence ledger: the kind, the differing fields, and for a
+     * mapping sample that the two mappings disagree; never the values.
      */
     public String describe() {
-        String description = kind.name();
+        List<String> fields = differingFields();
+        String description = kind.name() + (fields.isEmpty() ? "" : " in " + String.join(", ", fields));
         if (foundBy == FoundBy.MAPPING_SAMPLE) {
             description += "; the SQL mapping and the Java mapping disagree for key " + key + ": its chunk's"
                     + " checksums agree (NEW holds what the SqlMapping computes from OLD), but toNew(...) of the"
@@ -55,6 +77,41 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
                     + " sample did not reach are likely affected too";
         }
         return description;
+    }
+
+    /**
+     * The key, what differs and both values ({@code Divergence[key=3, DIFFERENT: lastName expected Last3, actual
+     * Changed; found by ROW_COMPARISON]}), readable also for classes without {@code equals} or {@code toString()}.
+     */
+    @Override
+    public String toString() {
+        List<FieldDiffer.Difference> differences = kind == Kind.DIFFERENT
+                ? safeDifferences()
+                : List.of(new FieldDiffer.Difference(FieldDiffer.WHOLE_VALUE, expected, actual));
+        StringBuilder text = new StringBuilder("Divergence[key=")
+                .append(key)
+                .append(", ")
+                .append(kind)
+                .append(": ");
+        for (FieldDiffer.Difference difference : differences) {
+            if (!FieldDiffer.WHOLE_VALUE.equals(difference.field())) {
+                text.append(difference.field()).append(' ');
+            }
+            text.append("expected ")
+                    .append(FieldDiffer.render(difference.expected()))
+                    .append(", actual ")
+                    .append(FieldDiffer.render(difference.actual()))
+                    .append("; ");
+        }
+        return text.append("found by ").append(foundBy).append(']').toString();
+    }
+
+    private List<FieldDiffer.Difference> safeDifferences() {
+        try {
+            return FieldDiffer.differences(expected, actual);
+        } catch (RuntimeException e) {
+            return List.of(new FieldDiffer.Difference(FieldDiffer.WHOLE_VALUE, expected, actual));
+        }
     }
 
     /** The disagreement between an expected and an actual value, or null when they agree. */
