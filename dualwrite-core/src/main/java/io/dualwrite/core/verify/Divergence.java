@@ -70,11 +70,14 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
     public String describe() {
         List<String> fields = differingFields();
         String description = kind.name() + (fields.isEmpty() ? "" : " in " + String.join(", ", fields));
-        if (foundBy == FoundBy.MAPPING_SAMPLE) {
+        if (foundBy == FoundBy.MAPPING_SAMPLE && kind == Kind.DIFFERENT) {
             description += "; the SQL mapping and the Java mapping disagree for key " + key + ": its chunk's"
-                    + " checksums agree (NEW holds what the SqlMapping computes from OLD), but toNew(...) of the"
-                    + " OLD value differs from NEW. Correct whichever mapping is wrong and copy again: keys the"
-                    + " sample did not reach are likely affected too";
+                    + " checksums agree (NEW holds what the SqlMapping computes from OLD), but toNew(...) of the OLD"
+                    + " value differs from NEW. Correct the mapping that is wrong, then verify again and repair: keys"
+                    + " the sample did not reach are likely affected too, and the backfill does not overwrite rows"
+                    + " NEW already has";
+        } else if (foundBy == FoundBy.MAPPING_SAMPLE) {
+            description += " (found comparing a sample of a chunk whose checksums agree through the Java mapping)";
         }
         return description;
     }

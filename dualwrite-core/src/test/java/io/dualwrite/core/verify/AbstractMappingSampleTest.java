@@ -42,6 +42,18 @@ abstract class AbstractMappingSampleTest {
     /** One row in a thousand has a middle name: 10 of 10,000. */
     private static final Set<Long> MIDDLE_NAMES = middleNames();
 
+    /** The Java mapping splits at the first space, this SQL at the last: they disagree on middle names only. */
+    private static final SqlMapping SPLIT_AT_LAST_SPACE = SqlMapping.builder()
+            .column("first_name", "regexp_replace(full_name, ' [^ ]*$', '')")
+            .column("last_name", "regexp_replace(full_name, '^.* ', '')")
+            .build();
+
+    /** What the Java mapping computes, in SQL. */
+    private static final SqlMapping SPLIT_AT_FIRST_SPACE = SqlMapping.builder()
+            .column("first_name", "regexp_replace(full_name, ' .*$', '')")
+            .column("last_name", "regexp_replace(full_name, '^[^ ]* ', '')")
+            .build();
+
     private DataSource dataSource;
 
     protected abstract DataSource database();
@@ -69,12 +81,7 @@ abstract class AbstractMappingSampleTest {
 
     @Test
     void aSqlMappingWrongOnOneRowInAThousandIsCaughtByTheJavaMappingSample() {
-        // The Java mapping splits at the first space, this SQL at the last: they disagree on middle names only.
-        SqlMapping splitAtLastSpace = SqlMapping.builder()
-                .column("first_name", "regexp_replace(full_name, ' [^ ]*$', '')")
-                .column("last_name", "regexp_replace(full_name, '^.* ', '')")
-                .build();
-        Verifier<Long, Person, PersonName> verifier = backfilledWith(splitAtLastSpace);
+        Verifier<Long, Person, PersonName> verifier = backfilledWith(SPLIT_AT_LAST_SPACE);
 
         VerificationProgress progress = verifier.verify(() -> true);
 
@@ -94,12 +101,27 @@ abstract class AbstractMappingSampleTest {
     }
 
     @Test
+    void onceTheMappingsAgreeTheNextVerificationFindsEveryRowCopiedWrongAndTheRepairerFixesThem() {
+        backfilledWith(SPLIT_AT_LAST_SPACE).verify(() -> true);
+        Migration<Long, Person, PersonName> corrected = migration(SPLIT_AT_FIRST_SPACE);
+        DualWrite dualWrite = dualWrite(corrected);
+        Verifier<Long, Person, PersonName> verifier = dualWrite.verifier(corrected);
+
+        VerificationProgress progress = verifier.verify(() -> true);
+
+        assertThat(verifier.reported())
+                .as(progress.toString())
+                .extracting(Divergence::key)
+                .containsExactlyElementsOf(MIDDLE_NAMES);
+        assertThat(verifier.reported()).extracting(Divergence::foundBy).containsOnly(Divergence.FoundBy.ROW_COMPARISON);
+        assertThat(verifier.chunksComparedByRow()).isEqualTo(MIDDLE_NAMES.size());
+        assertThat(dualWrite.repair(corrected.name(), 100).repaired()).isEqualTo(MIDDLE_NAMES.size());
+        assertThat(dualWrite.verify(corrected.name()).divergences()).isZero();
+    }
+
+    @Test
     void aSqlMappingThatAgreesWithTheJavaMappingPassesTheSample() {
-        SqlMapping splitAtFirstSpace = SqlMapping.builder()
-                .column("first_name", "regexp_replace(full_name, ' .*$', '')")
-                .column("last_name", "regexp_replace(full_name, '^[^ ]* ', '')")
-                .build();
-        Verifier<Long, Person, PersonName> verifier = backfilledWith(splitAtFirstSpace);
+        Verifier<Long, Person, PersonName> verifier = backfilledWith(SPLIT_AT_FIRST_SPACE);
 
         VerificationProgress progress = verifier.verify(() -> true);
 
@@ -112,8 +134,20 @@ abstract class AbstractMappingSampleTest {
 
     /** A verifier of a migration whose NEW side the backfill copied with {@code mapping}, in chunks of 500. */
     private Verifier<Long, Person, PersonName> backfilledWith(SqlMapping mapping) {
+        Migration<Long, Person, PersonName> migration = migration(mapping);
+        DualWrite dualWrite = dualWrite(migration);
+        dualWrite.advance(migration.name(), TransitionRequest.by("test", "backfill"));
+        Backfill<?, ?, ?> backfill = dualWrite.backfill(migration.name());
+        backfill.start();
+        assertThat(backfill.copiesInTheDatabase()).isTrue();
+        assertThat(backfill.run(() -> true)).isEqualTo(Backfill.Outcome.COMPLETED);
+        assertThat(backfill.progress().state()).isEqualTo(BackfillState.COMPLETED);
+        return dualWrite.verifier(migration);
+    }
+
+    private Migration<Long, Person, PersonName> migration(SqlMapping mapping) {
         JdbcTransactions transactions = JdbcTransactions.of(dataSource);
-        Migration<Long, Person, PersonName> migration = Migration.builder(
+        return Migration.builder(
                         "sample-" + UUID.randomUUID(),
                         Long.class,
                         People.oldStore(transactions, prefix()),
@@ -121,6 +155,10 @@ abstract class AbstractMappingSampleTest {
                 .toNew(People::split)
                 .sqlMapping(mapping)
                 .build();
+    }
+
+    /** DualWrite for the migration, in DUAL_WRITE. */
+    private DualWrite dualWrite(Migration<Long, Person, PersonName> migration) {
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
                 .migration(migration)
                 .backfillStore(new InMemoryBackfillStore())
@@ -129,13 +167,7 @@ abstract class AbstractMappingSampleTest {
                         .withMappingSample(VerifierOptions.DEFAULT_MAPPING_SAMPLE_ROWS, SEED))
                 .build();
         dualWrite.advance(migration.name(), TransitionRequest.by("test", "dual writes"));
-        dualWrite.advance(migration.name(), TransitionRequest.by("test", "backfill"));
-        Backfill<?, ?, ?> backfill = dualWrite.backfill(migration.name());
-        backfill.start();
-        assertThat(backfill.copiesInTheDatabase()).isTrue();
-        assertThat(backfill.run(() -> true)).isEqualTo(Backfill.Outcome.COMPLETED);
-        assertThat(backfill.progress().state()).isEqualTo(BackfillState.COMPLETED);
-        return dualWrite.verifier(migration);
+        return dualWrite;
     }
 
     private static Set<Long> middleNames() {
