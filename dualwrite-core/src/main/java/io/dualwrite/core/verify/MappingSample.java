@@ -71,7 +71,7 @@ final class MappingSample<K extends Comparable<? super K>> {
             newValues = news.scan(after, end, Integer.MAX_VALUE);
         } else {
             List<K> keys = keysAt(after, end, picked);
-            oldValues = olds.readAll(keys);
+            oldValues = inOrderOf(keys, olds.readAll(keys), olds);
             newValues = news.readAll(keys);
         }
         Map<K, N> actual = new HashMap<>();
@@ -87,8 +87,24 @@ final class MappingSample<K extends Comparable<? super K>> {
                 suspects.add(divergence.foundBy(Divergence.FoundBy.MAPPING_SAMPLE));
             }
         }
-        suspects.sort((a, b) -> a.key().compareTo(b.key()));
         return suspects;
+    }
+
+    /** {@code values} in the order of {@code keys} (the database's key order). */
+    private static <K extends Comparable<? super K>, V> List<V> inOrderOf(
+            List<K> keys, List<V> values, JdbcStore<K, V> store) {
+        Map<K, V> byKey = new HashMap<>();
+        for (V value : values) {
+            byKey.put(store.keyOf(value), value);
+        }
+        List<V> ordered = new ArrayList<>(values.size());
+        for (K key : keys) {
+            V value = byKey.get(key);
+            if (value != null) {
+                ordered.add(value);
+            }
+        }
+        return ordered;
     }
 
     /** The probability with which each row is picked when the table holds {@code total} rows. */
@@ -136,12 +152,13 @@ final class MappingSample<K extends Comparable<? super K>> {
                 chosen);
     }
 
-    /** The OLD keys at these 1-based positions, in key order, of the range ({@code after}, {@code end}]. */
+    /** The OLD keys at these 1-based positions, in the database's key order, of the range ({@code after}, {@code end}]. */
     private List<K> keysAt(@Nullable K after, K end, List<Integer> positions) {
         String key = oldStore.keyColumn();
         String sql = "SELECT k FROM (SELECT " + key + " AS k, ROW_NUMBER() OVER (ORDER BY " + key + ") AS rn FROM "
                 + oldStore.table() + " WHERE " + (after == null ? "" : key + " > ? AND ") + key + " <= ?) r"
-                + " WHERE rn IN (" + positions.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+                + " WHERE rn IN (" + positions.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")"
+                + " ORDER BY rn";
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 int index = 1;
