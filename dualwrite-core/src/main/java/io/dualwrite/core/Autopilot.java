@@ -56,13 +56,24 @@ final class Autopilot {
         return options.containsKey(name);
     }
 
-    /** Whether the autopilot rolled the migration back and no one moved it since. */
+    /**
+     * Whether the autopilot stopped itself (it rolled the migration back, or decided it must not roll back) and no
+     * one moved the migration since.
+     */
     boolean halted(String name) {
         return dualWrite.auditTrail(name, 20).stream()
-                .filter(e -> e.event().movesPhase())
+                .filter(e -> e.event().movesPhase() || stoppedItself(e))
                 .findFirst()
-                .map(e -> e.event() == AuditEntry.Event.ROLLED_BACK && AutopilotOptions.ACTOR.equals(e.actor()))
+                .map(e -> stoppedItself(e)
+                        || (e.event() == AuditEntry.Event.ROLLED_BACK && AutopilotOptions.ACTOR.equals(e.actor())))
                 .orElse(false);
+    }
+
+    /** A rollback the autopilot refused itself, or that the handover rules refused it. */
+    private static boolean stoppedItself(AuditEntry entry) {
+        return entry.event() == AuditEntry.Event.REFUSED
+                && AutopilotOptions.ACTOR.equals(entry.actor())
+                && entry.to().order() < entry.from().order();
     }
 
     private void step(String name, AutopilotOptions settings) {
@@ -70,14 +81,9 @@ final class Autopilot {
             return;
         }
         PhaseState state = dualWrite.state(name);
-        Optional<String> alarm = alarm(name, state, settings);
+        Optional<Alarm> alarm = alarm(name, state, settings);
         if (alarm.isPresent() && state.phase().previous().isPresent()) {
-            log.warn("Autopilot of migration '{}' rolls back from {}: {}", name, state.phase(), alarm.get());
-            dualWrite.rollback(
-                    name,
-                    TransitionRequest.by(
-                            AutopilotOptions.ACTOR,
-                            alarm.get() + "; the autopilot stops here until an operator moves the migration"));
+            rollBackOrStop(name, state, alarm.get());
             return;
         }
         if (state.phase().order() >= settings.finalPhase().order()) {
@@ -110,6 +116,40 @@ final class Autopilot {
     }
 
     /**
+     * Rolls back one phase, unless the rollback would hand the source of truth to the side whose writes are failing
+     * (an outage there is a reason to stop, not to move towards it), or the handover rules refuse it; either way the
+     * autopilot stops until an operator moves the migration.
+     */
+    private void rollBackOrStop(String name, PhaseState state, Alarm alarm) {
+        MigrationPhase target = state.phase().previous().orElseThrow();
+        TransitionRequest request = TransitionRequest.by(
+                AutopilotOptions.ACTOR,
+                alarm.reason() + "; the autopilot stops here until an operator moves the migration");
+        if (alarm.failingSide() != null && target.sourceOfTruth() == alarm.failingSide()) {
+            String why = "a rollback to " + target + " would make the " + alarm.failingSide() + " side the source of"
+                    + " truth, and writes to it are failing: " + alarm.reason()
+                    + "; the autopilot stops instead of rolling back";
+            log.warn("Autopilot of migration '{}' stops in {}: {}", name, state.phase(), why);
+            dualWrite.refuse(
+                    name,
+                    target,
+                    TransitionRequest.by(AutopilotOptions.ACTOR, why),
+                    List.of(GateResult.fail("autopilot-rollback", why)));
+            return;
+        }
+        log.warn("Autopilot of migration '{}' rolls back from {}: {}", name, state.phase(), alarm.reason());
+        try {
+            dualWrite.transition(name, target, request);
+        } catch (TransitionRefusedException refused) {
+            log.warn(
+                    "Autopilot of migration '{}' stops in {}: its rollback was refused: {}",
+                    name,
+                    state.phase(),
+                    refused.getMessage());
+        }
+    }
+
+    /**
      * Starts a full verification when the move's gates wait for one once the copy is complete (the verification
      * gate, evaluated by the gates themselves, fails while the backfill gate passes), unless one is running.
      */
@@ -123,13 +163,18 @@ final class Autopilot {
         }
     }
 
+    /** Why the autopilot wants to roll back, and the side whose writes fail, if that is the reason. */
+    private record Alarm(String reason, @org.jspecify.annotations.Nullable Side failingSide) {}
+
     /** A reason to roll back now, if a rate in the current phase crossed its threshold. */
-    private Optional<String> alarm(String name, PhaseState state, AutopilotOptions settings) {
+    private Optional<Alarm> alarm(String name, PhaseState state, AutopilotOptions settings) {
         ShadowReadStats shadow = dualWrite.shadowReads(name).phaseStats(state.version());
         if (shadow.compared() >= settings.minSamples() && shadow.mismatchRate() > settings.rollbackMismatchRate()) {
-            return Optional.of("shadow-read mismatch rate " + shadow.mismatchRate() + " (" + shadow.mismatches()
-                    + " of " + shadow.compared() + " comparisons in " + state.phase() + ") is above "
-                    + settings.rollbackMismatchRate());
+            return Optional.of(new Alarm(
+                    "shadow-read mismatch rate " + shadow.mismatchRate() + " (" + shadow.mismatches()
+                            + " of " + shadow.compared() + " comparisons in " + state.phase() + ") is above "
+                            + settings.rollbackMismatchRate(),
+                    null));
         }
         DualRepository<?, ?, ?> repository = dualWrite.repository(name);
         Baseline baseline = baselines.compute(
@@ -143,9 +188,11 @@ final class Autopilot {
         long attempts = repository.secondaryWriteAttempts() - baseline.attempts();
         long failures = repository.secondaryWriteFailures() - baseline.failures();
         if (attempts >= settings.minSamples() && (double) failures / attempts > settings.rollbackWriteErrorRate()) {
-            return Optional.of("error rate of writes to the other database " + ((double) failures / attempts) + " ("
-                    + failures + " of " + attempts + " in " + state.phase() + ") is above "
-                    + settings.rollbackWriteErrorRate());
+            return Optional.of(new Alarm(
+                    "error rate of writes to the other database " + ((double) failures / attempts) + " ("
+                            + failures + " of " + attempts + " in " + state.phase() + ") is above "
+                            + settings.rollbackWriteErrorRate(),
+                    state.phase().writeOrder().get(1)));
         }
         return Optional.empty();
     }

@@ -4,8 +4,10 @@ import io.dualwrite.core.phase.InFlightWrites;
 import io.dualwrite.core.phase.PhaseCache;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.shadow.ShadowReader;
+import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.MigrationStore;
+import io.dualwrite.core.verify.Repairer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +25,13 @@ import org.slf4j.LoggerFactory;
  * mapped from the old one while old is the source of truth. The application so needs only the OLD -> NEW mapping.
  *
  * <p>When both sides live in one database, a dual write is one transaction (the caller's, if one is open). When
- * they live in two, the source of truth is written first and its transaction stays open while the other side is
- * written; if that second write fails or outlasts the time limit, the migration's {@link SecondaryFailurePolicy}
- * decides. With circuit breakers configured, an outage of the other database opens its breaker and the policy
- * applies at once, without waiting on the unreachable database for every write.
+ * they live in two, the source of truth is written first, together with an intent entry in its database's
+ * divergence ledger, in one transaction (the caller's, if one is open on that database). Only once that transaction
+ * has committed is the key's committed value copied to the other side (under a shared lock on the source of truth's
+ * row) and the intent cleared; a caller that rolls back leaves nothing on either side, and a process that dies in
+ * between leaves the intent for the repairer. If the copy fails or outlasts the time limit, the migration's
+ * {@link SecondaryFailurePolicy} says whether the caller hears of it; the key stays in the ledger either way. With
+ * circuit breakers configured, an outage of the other database opens its breaker and the policy applies at once.
  *
  * @param <K> the key type
  * @param <O> the old representation, which writes take
@@ -42,6 +47,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     private final Map<Side, CircuitBreaker> breakers;
     private final SecondaryWrites secondaryWrites;
     private final InFlightWrites inFlight;
+    private final Repairer<K, O, N> repairer;
     private final java.util.concurrent.atomic.LongAdder secondaryAttempts = new java.util.concurrent.atomic.LongAdder();
     private final Map<Side, java.util.concurrent.atomic.LongAdder> written = counters();
     private final Map<Side, java.util.concurrent.atomic.LongAdder> failed = counters();
@@ -53,13 +59,15 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
             @Nullable ShadowReader<K, O, N> shadow,
             Map<Side, CircuitBreaker> breakers,
             SecondaryWrites secondaryWrites,
-            InFlightWrites inFlight) {
+            InFlightWrites inFlight,
+            Repairer<K, O, N> repairer) {
         this.migration = migration;
         this.phases = phases;
         this.shadow = shadow;
         this.breakers = Map.copyOf(breakers);
         this.secondaryWrites = secondaryWrites;
         this.inFlight = inFlight;
+        this.repairer = repairer;
     }
 
     public Migration<K, O, N> migration() {
@@ -175,37 +183,94 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
             });
             return;
         }
+        refuseWhileTheOtherSideIsKnownDown(secondary);
+        String encodedKey = migration.keyCodec().encode(key);
         primaryStore.transactions().inTransaction(() -> {
             operation.accept(primary);
-            secondaryAttempts.increment();
-            try {
-                secondaryWrites.run(
-                        migration.store(secondary).transactions(),
-                        () -> operation.accept(secondary),
-                        breakers.get(secondary));
-                written.get(secondary).increment();
-            } catch (RuntimeException e) {
-                secondaryFailures.increment();
-                failed.get(secondary).increment();
-                handleSecondaryFailure(key, primary, secondary, e);
-            }
+            // The intent commits or rolls back with the write: the other side is written only after the commit,
+            // and if this process dies first, the repairer finds the key here and completes the copy.
+            ledger(primary, secondary)
+                    .record(
+                            migration.name(),
+                            encodedKey,
+                            primary,
+                            DivergenceCause.WRITE_IN_PROGRESS,
+                            "committed on " + primary + "; copy to " + secondary + " pending");
+            primaryStore.transactions().afterCommit(() -> copyAfterCommit(key, primary, secondary));
         });
     }
 
-    private void handleSecondaryFailure(K key, Side primary, Side secondary, RuntimeException failure) {
-        if (migration.failurePolicy() == SecondaryFailurePolicy.FAIL) {
-            throw new SecondaryWriteException(migration.name(), secondary, failure);
+    /**
+     * Under {@link SecondaryFailurePolicy#FAIL}, refuses a write before anything is written while the other side's
+     * circuit breaker is open: that side is known to be unreachable, so the write could not reach it.
+     */
+    private void refuseWhileTheOtherSideIsKnownDown(Side secondary) {
+        CircuitBreaker breaker = breakers.get(secondary);
+        if (migration.failurePolicy() == SecondaryFailurePolicy.FAIL
+                && breaker != null
+                && breaker.getState() == CircuitBreaker.State.OPEN) {
+            secondaryFailures.increment();
+            failed.get(secondary).increment();
+            throw SecondaryWriteException.refused(
+                    migration.name(),
+                    secondary,
+                    new StoreException("the circuit breaker of the " + secondary + " side is open", null));
         }
-        String encodedKey = migration.keyCodec().encode(key);
-        log.warn(
-                "Migration '{}': write of key {} to the {} side failed; recorded for repair: {}",
-                migration.name(),
-                encodedKey,
-                secondary,
-                failure.toString());
-        migration
+    }
+
+    /** Copies the key's committed value from the side written first to the other side, and clears the intent. */
+    private void copyAfterCommit(K key, Side primary, Side secondary) {
+        secondaryAttempts.increment();
+        try {
+            boolean agree = repairer.copy(
+                    key,
+                    primary,
+                    (side, transactions, write) -> secondaryWrites.run(transactions, write, breakers.get(side)));
+            written.get(secondary).increment();
+            if (!agree) {
+                log.warn(
+                        "Migration '{}': key {} still differs after its write reached the {} side; it stays in the"
+                                + " ledger (do the mappings round-trip?)",
+                        migration.name(),
+                        migration.keyCodec().encode(key),
+                        secondary);
+            }
+        } catch (RuntimeException e) {
+            secondaryFailures.increment();
+            failed.get(secondary).increment();
+            recordFailure(key, primary, secondary, e);
+            if (migration.failurePolicy() == SecondaryFailurePolicy.FAIL) {
+                throw SecondaryWriteException.committed(migration.name(), primary, secondary, e);
+            }
+            log.warn(
+                    "Migration '{}': write of key {} to the {} side failed; recorded for repair: {}",
+                    migration.name(),
+                    migration.keyCodec().encode(key),
+                    secondary,
+                    e.toString());
+        }
+    }
+
+    /** Turns the key's intent into a record of the failure, for operators; the intent alone would do for repair. */
+    private void recordFailure(K key, Side primary, Side secondary, RuntimeException failure) {
+        try {
+            migration.store(primary).transactions().inNewTransaction(() -> ledger(primary, secondary)
+                    .record(
+                            migration.name(),
+                            migration.keyCodec().encode(key),
+                            primary,
+                            DivergenceCause.SECONDARY_WRITE_FAILED,
+                            failure.toString()));
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private DivergenceLedger ledger(Side primary, Side secondary) {
+        return migration
                 .ledger(primary)
-                .orElseThrow(() -> new SecondaryWriteException(migration.name(), secondary, failure))
-                .record(migration.name(), encodedKey, DivergenceCause.SECONDARY_WRITE_FAILED, failure.toString());
+                .orElseThrow(() -> new InvalidMigrationException("Migration '" + migration.name()
+                        + "' has no divergence ledger for " + primary + ", which a write across two databases needs"
+                        + " to write " + secondary + " safely; declare one with ledger(side, ledger)"));
     }
 }

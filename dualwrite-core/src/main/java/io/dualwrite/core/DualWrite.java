@@ -15,6 +15,7 @@ import io.dualwrite.core.phase.PhaseCache;
 import io.dualwrite.core.phase.PhaseNotifications;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
+import io.dualwrite.core.phase.Resync;
 import io.dualwrite.core.shadow.ShadowReadOptions;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.verify.RepairReport;
@@ -126,6 +127,9 @@ public final class DualWrite implements AutoCloseable {
     private final @Nullable ScheduledExecutorService heartbeats;
     private final SecondaryWrites secondaryWrites;
     private final ScheduledExecutorService shadowScheduler;
+    private final Handover handover;
+    private final OldSideResync resync;
+    private @Nullable ScheduledExecutorService resyncChecks;
 
     private DualWrite(Builder builder) {
         this.migrations = Collections.unmodifiableMap(new LinkedHashMap<>(builder.migrations));
@@ -178,8 +182,8 @@ public final class DualWrite implements AutoCloseable {
             ShadowReadOptions shadowOptions =
                     builder.shadowReadOptions.getOrDefault(migration.name(), builder.defaultShadowReadOptions);
             breakers.put(migration.name(), breakersFor(migration, builder.circuitBreakers));
-            repositories.put(migration.name(), newRepository(migration, shadowOptions));
             repairers.put(migration.name(), newRepairer(migration));
+            repositories.put(migration.name(), newRepository(migration, shadowOptions));
             log.info(
                     "Migration '{}' registered in phase {} (version {})",
                     migration.name(),
@@ -196,8 +200,11 @@ public final class DualWrite implements AutoCloseable {
                 name -> verificationStore != null ? Optional.of(verification(name)) : Optional.empty(),
                 this::ledgerSize,
                 (name, version) -> Optional.of(shadowReaders.get(name).phaseStats(version)),
+                this::enteredEverywhereAt,
                 clock);
         this.maintenance = Executors.newSingleThreadExecutor(daemon("dualwrite-maintenance-"));
+        this.handover = new Handover(repairers::get, store);
+        this.resync = new OldSideResync(this, store, Executors.newCachedThreadPool(daemon("dualwrite-resync-")), clock);
         Map<String, AutopilotOptions> piloted = new LinkedHashMap<>();
         builder.autopilots.forEach((name, options) -> {
             if (options.enabled()) {
@@ -278,11 +285,17 @@ public final class DualWrite implements AutoCloseable {
         return phases.refresh(name);
     }
 
-    /** What every guard says now about moving the migration to {@code target}. */
+    /**
+     * What every gate says now about moving the migration to {@code target}: the handover rules (see
+     * {@link TransitionRequest}), then the evidence gates and guards. A preview: nothing is drained or changed.
+     */
     public List<GateResult> gates(String name, MigrationPhase target) {
         Migration<?, ?, ?> migration = migration(name);
         PhaseState current = state(name);
-        return evaluate(migration, PhaseTransition.between(name, current.phase(), target), current);
+        PhaseTransition transition = PhaseTransition.between(name, current.phase(), target);
+        List<GateResult> gates = new ArrayList<>(handover.evaluate(migration, transition, false));
+        gates.addAll(evaluate(migration, transition, current));
+        return gates;
     }
 
     /**
@@ -312,13 +325,17 @@ public final class DualWrite implements AutoCloseable {
     }
 
     /**
-     * Moves a migration to {@code target} if the move is allowed and every gate passes (or the request is forced),
-     * and records it in the audit trail. A refused move is recorded too, and changes nothing.
+     * Moves a migration to {@code target} if the move is allowed and every gate passes, and records it in the audit
+     * trail. A refused move is recorded too, and changes nothing. A move that hands the source of truth to the other
+     * side first copies to it every key whose acknowledged write only the side being left holds.
+     *
+     * <p>A forced request overrides failing evidence gates and guards; failing handover rules only yield to a
+     * request that {@link TransitionRequest#acceptingDataLoss accepts data loss}, and the keys given up are audited.
      *
      * @return the new state
      * @throws UnknownMigrationException if no migration has this name
      * @throws IllegalPhaseTransitionException if the phase model does not allow the move
-     * @throws TransitionRefusedException if a gate failed and the request was not forced
+     * @throws TransitionRefusedException if a gate failed and the request did not override it
      * @throws ConcurrentTransitionException if another transition committed meanwhile
      */
     public PhaseState transition(String name, MigrationPhase target, TransitionRequest request) {
@@ -327,11 +344,23 @@ public final class DualWrite implements AutoCloseable {
         Migration<?, ?, ?> migration = migration(name);
         PhaseState current = state(name);
         PhaseTransition transition = PhaseTransition.between(name, current.phase(), target);
-        List<GateResult> evidence = evaluate(migration, transition, current);
+        List<GateResult> rules = handover.evaluate(migration, transition, true);
+        List<GateResult> evidence = new ArrayList<>(rules);
+        evidence.addAll(evaluate(migration, transition, current));
         List<GateResult> failed = evidence.stream().filter(g -> !g.passed()).toList();
-        if (!failed.isEmpty() && !request.force()) {
+        boolean rulesFail = rules.stream().anyMatch(g -> !g.passed());
+        boolean refused = rulesFail ? !request.acceptDataLoss() : !failed.isEmpty() && !request.force();
+        if (refused) {
             store.audit(entry(current, target, AuditEntry.Event.REFUSED, current.version(), request, evidence));
             throw new TransitionRefusedException(name, transition, failed);
+        }
+        if (rulesFail) {
+            evidence.add(handover.giveUp(migration, transition));
+            log.warn(
+                    "Migration '{}': {} accepted data loss: {}",
+                    name,
+                    request.actor(),
+                    evidence.get(evidence.size() - 1).detail());
         }
         AuditEntry.Event event = request.force()
                 ? AuditEntry.Event.FORCED
@@ -343,7 +372,7 @@ public final class DualWrite implements AutoCloseable {
             awaitingCompletion.put(name, next);
         }
         heartbeat();
-        afterTransition(migration, transition);
+        afterTransition(migration, transition, next);
         log.info(
                 "Migration '{}' moved from {} to {} by {} ({}): {}",
                 name,
@@ -355,8 +384,14 @@ public final class DualWrite implements AutoCloseable {
         return next;
     }
 
-    /** What a move sets going: the copy, its pause or staleness, the reverse re-sync of the old side. */
-    private void afterTransition(Migration<?, ?, ?> migration, PhaseTransition transition) {
+    /** Audits a move that a component decided not to make, with its reason, and changes nothing. */
+    void refuse(String name, MigrationPhase target, TransitionRequest request, List<GateResult> evidence) {
+        PhaseState current = state(name);
+        store.audit(entry(current, target, AuditEntry.Event.REFUSED, current.version(), request, evidence));
+    }
+
+    /** What a move sets going: the copy, its pause or staleness, the re-sync of the old side. */
+    private void afterTransition(Migration<?, ?, ?> migration, PhaseTransition transition, PhaseState next) {
         String name = migration.name();
         Backfill<?, ?, ?> backfill = backfills.get(name);
         switch (transition) {
@@ -383,34 +418,44 @@ public final class DualWrite implements AutoCloseable {
                             "Migration '{}': the new side is stale from now on; the next BACKFILL copies afresh", name);
                 }
             }
-            case DROP_OLD_TO_READ_NEW -> maintenance.execute(() -> resyncOldSide(name));
+            case DROP_OLD_TO_READ_NEW -> {
+                if (verificationStore == null) {
+                    log.warn(
+                            "Migration '{}': no verification store, so the old side cannot be re-synced and no move"
+                                    + " back from READ_NEW will be allowed; build DualWrite with verificationStore(...)",
+                            name);
+                } else {
+                    resync.start(name, next);
+                }
+            }
             default -> {}
         }
     }
 
     /**
-     * Brings the old side up to date after DROP_OLD: a full verification records every key that differs (written
-     * while old was not), and repair copies each from the new side, the source of truth, until none is left.
+     * The latest re-sync of the old side after DROP_OLD -> READ_NEW, if one ever started: no move back from that
+     * READ_NEW is allowed until it is COMPLETED.
      */
-    private void resyncOldSide(String name) {
-        try {
-            if (verificationStore == null) {
-                log.warn("Migration '{}': no verification store, so the old side cannot be re-synced", name);
-                return;
-            }
-            VerificationProgress found = verify(name);
-            RepairReport report;
-            do {
-                report = repair(name, 10_000);
-            } while (report.repaired() > 0 && ledgerSize(name) > 0);
-            log.info(
-                    "Migration '{}': old side re-synced after DROP_OLD: {} divergent keys found, {} keys left",
-                    name,
-                    found.divergences(),
-                    ledgerSize(name));
-        } catch (RuntimeException e) {
-            log.warn("Migration '{}': re-syncing the old side failed; repair or verify again", name, e);
+    public Optional<Resync> resync(String name) {
+        migration(name);
+        return store.findResync(name);
+    }
+
+    /** Whether every live instance applies the migration's current phase version (always, without a registry). */
+    boolean barrierPasses(String name) {
+        return instanceRegistry == null || barrier(name).passed();
+    }
+
+    /** When every live instance applied the current phase (its COMPLETED audit entry), else when it was entered. */
+    private java.time.Instant enteredEverywhereAt(PhaseState current) {
+        if (instanceRegistry == null) {
+            return current.changedAt();
         }
+        return store.auditTrail(current.migration(), 200).stream()
+                .filter(e -> e.event() == AuditEntry.Event.COMPLETED && e.version() == current.version())
+                .map(AuditEntry::occurredAt)
+                .findFirst()
+                .orElse(java.time.Instant.MAX);
     }
 
     /**
@@ -437,6 +482,21 @@ public final class DualWrite implements AutoCloseable {
         return verifier(migration(name)).verify(() -> true);
     }
 
+    /**
+     * Cancels a running verification of a migration: it stops after its current chunk and counts as evidence for
+     * nothing; the next verification starts from the first key.
+     *
+     * @return whether a verification was running
+     */
+    public boolean cancelVerification(String name, String reason) {
+        migration(name);
+        if (verificationStore == null) {
+            throw new DualWriteException(
+                    "No verification store is configured; build DualWrite with verificationStore(...)");
+        }
+        return verificationStore.cancel(name, reason, clock.instant());
+    }
+
     /** Whether this instance can verify (it was built with a verification store). */
     public boolean hasVerification() {
         return verificationStore != null;
@@ -454,7 +514,8 @@ public final class DualWrite implements AutoCloseable {
             throw new DualWriteException(
                     "No verification store is configured; build DualWrite with verificationStore(...)");
         }
-        return new Verifier<>(migration, verificationStore, verifierOptions, () -> phase(migration.name()), clock);
+        return new Verifier<>(
+                migration, verificationStore, verifierOptions, () -> phases.current(migration.name()), clock);
     }
 
     /** Repairs up to {@code limit} keys of each of the migration's divergence ledgers (see {@link Repairer}). */
@@ -510,12 +571,26 @@ public final class DualWrite implements AutoCloseable {
             migrations.values().forEach(m -> repairers.add(repairer(m)));
             repairWorker = new RepairWorker(repairers, r -> r.phaseWritesBothSides()).start(repairInterval);
         }
+        if (verificationStore != null && resyncChecks == null) {
+            resyncChecks = Executors.newSingleThreadScheduledExecutor(daemon("dualwrite-resync-check-"));
+            resyncChecks.scheduleWithFixedDelay(this::resumeOwedResyncs, 0, 2, TimeUnit.SECONDS);
+        }
         if (autopilot != null && autopilotScheduler == null) {
             autopilotScheduler = Executors.newSingleThreadScheduledExecutor(daemon("dualwrite-autopilot-"));
             autopilotScheduler.scheduleWithFixedDelay(
                     autopilot::tick, autopilotInterval.toMillis(), autopilotInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
         return this;
+    }
+
+    private void resumeOwedResyncs() {
+        for (String name : migrations.keySet()) {
+            try {
+                resync.resumeIfOwed(name);
+            } catch (RuntimeException e) {
+                log.warn("Migration '{}': could not check whether a re-sync is owed: {}", name, e.toString());
+            }
+        }
     }
 
     /** Stops the background work; copying resumes on another instance or after a restart. */
@@ -539,6 +614,11 @@ public final class DualWrite implements AutoCloseable {
             autopilotScheduler.shutdownNow();
             autopilotScheduler = null;
         }
+        if (resyncChecks != null) {
+            resyncChecks.shutdownNow();
+            resyncChecks = null;
+        }
+        resync.close();
         if (heartbeats != null) {
             heartbeats.shutdownNow();
             try {
@@ -733,7 +813,9 @@ public final class DualWrite implements AutoCloseable {
         ShadowReader<K, O, N> shadow = new ShadowReader<>(
                 m, options, shadowExecutor, shadowScheduler, progress, breakers.get(m.name()), clock);
         shadowReaders.put(m.name(), shadow);
-        return new DualRepository<>(m, phases, shadow, breakers.get(m.name()), secondaryWrites, inFlight);
+        @SuppressWarnings("unchecked")
+        Repairer<K, O, N> repairer = (Repairer<K, O, N>) repairers.get(m.name());
+        return new DualRepository<>(m, phases, shadow, breakers.get(m.name()), secondaryWrites, inFlight, repairer);
     }
 
     /** One breaker per side when the sides live in two databases; none in one database (one transaction). */
@@ -1047,10 +1129,13 @@ public final class DualWrite implements AutoCloseable {
         /**
          * Stores every migration not stored yet (in OLD_ONLY) and builds the instance.
          *
-         * @throws InvalidMigrationException if per-migration settings name a migration that is not registered
+         * @throws InvalidMigrationException if per-migration settings name a migration that is not registered, or
+         *     a migration's key columns hold different string keys equal (their collations differ in case, accent
+         *     or trailing-space sensitivity; see {@link Migration.Builder#acceptKeyCollations})
          */
         public DualWrite build() {
             checkSettingsNames();
+            migrations.values().forEach(KeyEqualityCheck::check);
             return new DualWrite(this);
         }
     }

@@ -37,6 +37,7 @@ final class EvidenceGates {
     private final Function<String, Optional<VerificationProgress>> verification;
     private final ToLongFunction<String> ledgerSize;
     private final BiFunction<String, Long, Optional<ShadowReadStats>> shadowReads;
+    private final Function<PhaseState, Instant> enteredEverywhereAt;
     private final Clock clock;
 
     EvidenceGates(
@@ -45,12 +46,14 @@ final class EvidenceGates {
             Function<String, Optional<VerificationProgress>> verification,
             ToLongFunction<String> ledgerSize,
             BiFunction<String, Long, Optional<ShadowReadStats>> shadowReads,
+            Function<PhaseState, Instant> enteredEverywhereAt,
             Clock clock) {
         this.options = options;
         this.backfill = backfill;
         this.verification = verification;
         this.ledgerSize = ledgerSize;
         this.shadowReads = shadowReads;
+        this.enteredEverywhereAt = enteredEverywhereAt;
         this.clock = clock;
     }
 
@@ -105,27 +108,38 @@ final class EvidenceGates {
                         + " rows copied; it must be COMPLETED");
     }
 
+    /**
+     * A clean verification counts only if it started in the current phase version, after every live instance
+     * applied that phase (its COMPLETED audit entry; entry into the phase without an instance registry) and after
+     * the backfill completed: evidence gathered before a move, or before the copy ended, says nothing about now.
+     */
     private GateResult verified(String name, Optional<BackfillProgress> copy, PhaseState current) {
         Optional<VerificationProgress> latest = verification.apply(name);
         if (latest.isEmpty()) {
             return GateResult.fail(VERIFIED, "this instance has no verification store; verification cannot be read");
         }
         VerificationProgress v = latest.get();
-        Instant notBefore = current.changedAt();
+        Instant notBefore = enteredEverywhereAt.apply(current);
+        String since = "every instance applied " + current.phase();
         if (copy.isPresent()
                 && copy.get().completedAt() != null
                 && copy.get().completedAt().isAfter(notBefore)) {
             notBefore = copy.get().completedAt();
+            since = "the backfill completed";
         }
         if (v.state() != VerificationState.COMPLETED || v.completedAt() == null) {
             return GateResult.fail(
                     VERIFIED, "the latest verification is " + v.state() + "; run a full verification (action verify)");
         }
-        if (v.completedAt().isBefore(notBefore)) {
+        if (v.phaseVersion() == null
+                || v.phaseVersion() != current.version()
+                || v.startedAt() == null
+                || v.startedAt().isBefore(notBefore)) {
             return GateResult.fail(
                     VERIFIED,
-                    "the latest verification completed at " + v.completedAt() + ", before " + notBefore
-                            + " (backfill completion or entry into " + current.phase()
+                    "the latest verification started at " + v.startedAt() + " in phase version " + v.phaseVersion()
+                            + ", not after " + since + " (version " + current.version()
+                            + (notBefore.equals(Instant.MAX) ? ", not yet" : ", " + notBefore)
                             + "); run a full verification now");
         }
         if (v.divergences() > 0) {

@@ -47,6 +47,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
     private final SecondaryFailurePolicy failurePolicy;
     private final Map<Side, DivergenceLedger> ledgers;
     private final @Nullable SqlMapping sqlMapping;
+    private final @Nullable String keyCollationsAccepted;
 
     private Migration(Builder<K, O, N> builder) {
         this.name = builder.name;
@@ -61,6 +62,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         this.ledgers = Map.copyOf(builder.ledgers);
         this.declaredLedgers = Map.copyOf(builder.declaredLedgers);
         this.sqlMapping = builder.sqlMapping;
+        this.keyCollationsAccepted = builder.keyCollationsAccepted;
     }
 
     /**
@@ -81,6 +83,9 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         }
         if (sqlMapping != null) {
             copy.sqlMapping(sqlMapping);
+        }
+        if (keyCollationsAccepted != null) {
+            copy.acceptKeyCollations(keyCollationsAccepted);
         }
         declaredLedgers.forEach(copy::ledger);
         return copy.build();
@@ -166,6 +171,12 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         return Optional.ofNullable(sqlMapping);
     }
 
+    /** Why keys may be compared differently by the two sides, when declared with {@code acceptKeyCollations}. */
+    @Nullable
+    String keyCollationsAccepted() {
+        return keyCollationsAccepted;
+    }
+
     /** The store of one side. */
     public MigrationStore<K, ?> store(Side side) {
         return side == Side.OLD ? oldStore : newStore;
@@ -208,6 +219,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         private final Map<Side, DivergenceLedger> ledgers = new EnumMap<>(Side.class);
         private final Map<Side, DivergenceLedger> declaredLedgers = new EnumMap<>(Side.class);
         private @Nullable SqlMapping sqlMapping;
+        private @Nullable String keyCollationsAccepted;
 
         private Builder(String name, Class<K> keyType, MigrationStore<K, O> oldStore, MigrationStore<K, N> newStore) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -272,6 +284,21 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         }
 
         /**
+         * Accepts that the key columns of the two sides hold different keys equal (their collations differ in case,
+         * accent or trailing-space sensitivity), which registering the migration otherwise refuses for string keys
+         * of {@link JdbcStore}s: declare it only when no two keys differ that way, and say why (such as "keys are
+         * lower-case ASCII codes"). The reason is logged when the migration is registered.
+         */
+        public Builder<K, O, N> acceptKeyCollations(String reason) {
+            if (reason == null || reason.isBlank()) {
+                throw new InvalidMigrationException("Migration '" + name + "': acceptKeyCollations needs a reason,"
+                        + " such as \"keys are lower-case ASCII codes\", but was '" + reason + "'");
+            }
+            this.keyCollationsAccepted = reason;
+            return this;
+        }
+
+        /**
          * Checks the definition and builds it.
          *
          * @throws InvalidMigrationException naming the missing or inconsistent part, such as an equivalence by
@@ -314,10 +341,10 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
                     }
                 }
             }
-            if (failurePolicy == SecondaryFailurePolicy.RECORD_FOR_REPAIR && !sameDatabase && ledgers.size() < 2) {
-                throw new InvalidMigrationException("Migration '" + name + "' uses RECORD_FOR_REPAIR across two"
-                        + " databases but has no divergence ledger for "
-                        + (ledgers.containsKey(Side.OLD) ? "NEW" : "OLD")
+            if (!sameDatabase && ledgers.size() < 2) {
+                // A write across two databases records its intent on the side written first, whichever it is.
+                throw new InvalidMigrationException("Migration '" + name + "' spans two databases but has no"
+                        + " divergence ledger for " + (ledgers.containsKey(Side.OLD) ? "NEW" : "OLD")
                         + "; declare one with ledger(side, ledger) or use JDBC stores");
             }
             if (sqlMapping != null) {

@@ -67,15 +67,50 @@ class CrossDatabaseRoutingTest {
         assertThat(fixture.people.read(1L)).contains(new PersonName(1, "Ada", "Lovelace"));
     }
 
+    /*
+     * FAIL cannot be all-or-nothing across two independent databases: the other side is written only after the
+     * source of truth committed (so that a caller's rollback leaves no ghost row there). Under FAIL the caller hears
+     * that the copy failed; the write stays committed on the source of truth and its key waits in the ledger.
+     */
     @Test
-    void failPolicyRollsBackTheSourceOfTruthWhenTheOtherDatabaseIsDown() {
+    void failPolicyReportsAWriteThatCommittedButCouldNotReachTheOtherDatabase() {
         Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
         newDatabase.cut();
 
         assertThatThrownBy(() -> fixture.people.write(new Person(1, "Ada Lovelace")))
                 .isInstanceOf(SecondaryWriteException.class)
                 .hasMessageContaining(fixture.migration.name())
-                .hasMessageContaining("NEW side failed");
+                .hasMessageContaining("committed on the OLD side")
+                .hasMessageContaining("copy to the NEW side failed")
+                .satisfies(e ->
+                        assertThat(((SecondaryWriteException) e).committed()).isTrue());
+
+        assertThat(People.rows(mariadb, PREFIX + "_old")).containsExactly(entry(1L, "Ada Lovelace"));
+        assertThat(ledgerIn(mariadb).entries(fixture.migration.name(), 10))
+                .extracting(DivergenceLedger.Entry::key, DivergenceLedger.Entry::ahead, DivergenceLedger.Entry::cause)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("1", Side.OLD, DivergenceCause.SECONDARY_WRITE_FAILED));
+
+        newDatabase.restore();
+        assertThat(fixture.dualWrite.repair(fixture.migration.name(), 10).repaired())
+                .isEqualTo(1);
+        assertThat(People.rows(postgres, PREFIX + "_new")).containsExactly(entry(1L, "Ada|Lovelace"));
+    }
+
+    @Test
+    void failPolicyRefusesWritesBeforeWritingAnythingWhileTheOtherSidesBreakerIsOpen() {
+        breakerConfig = io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
+        Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
+        fixture.dualWrite
+                .circuitBreakers(fixture.migration.name())
+                .get(Side.NEW)
+                .transitionToOpenState();
+
+        assertThatThrownBy(() -> fixture.people.write(new Person(1, "Ada Lovelace")))
+                .isInstanceOf(SecondaryWriteException.class)
+                .hasMessageContaining("the write was refused and nothing was written")
+                .satisfies(e ->
+                        assertThat(((SecondaryWriteException) e).committed()).isFalse());
 
         assertThat(People.rows(mariadb, PREFIX + "_old")).isEmpty();
         assertThat(ledgerIn(mariadb).size(fixture.migration.name())).isZero();
@@ -230,7 +265,9 @@ class CrossDatabaseRoutingTest {
                 .isInstanceOf(SecondaryWriteException.class)
                 .hasRootCauseInstanceOf(java.util.concurrent.TimeoutException.class);
 
-        assertThat(People.rows(mariadb, PREFIX + "_old")).isEmpty();
+        // Committed on the source of truth (see failPolicyReportsAWriteThatCommittedButCouldNotReachTheOtherDatabase).
+        assertThat(People.rows(mariadb, PREFIX + "_old")).containsExactly(entry(1L, "Ada Lovelace"));
+        assertThat(ledgerIn(mariadb).size(fixture.migration.name())).isEqualTo(1);
         newDatabase.restore();
         fixture.dualWrite.close();
     }
@@ -380,6 +417,16 @@ class CrossDatabaseRoutingTest {
                     @Override
                     public <T> T inTransaction(java.util.function.Supplier<T> work) {
                         return work.get();
+                    }
+
+                    @Override
+                    public <T> T inNewTransaction(java.util.function.Supplier<T> work) {
+                        return work.get();
+                    }
+
+                    @Override
+                    public void afterCommit(Runnable action) {
+                        action.run();
                     }
                 };
             }

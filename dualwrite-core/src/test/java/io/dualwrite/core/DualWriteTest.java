@@ -32,6 +32,7 @@ class DualWriteTest {
     @BeforeEach
     void setUp() {
         var dataSource = TestDatabases.h2().dataSource();
+        io.dualwrite.core.jdbc.DualWriteSchema.create(dataSource);
         People.createTables(dataSource, "people");
         JdbcTransactions transactions = JdbcTransactions.of(dataSource);
         oldStore = People.oldStore(transactions, "people");
@@ -240,7 +241,14 @@ class DualWriteTest {
         AuditEntry refused = dualWrite.auditTrail("split-name", 1).get(0);
         assertThat(refused.event()).isEqualTo(AuditEntry.Event.REFUSED);
         assertThat(refused.actor()).isEqualTo("bob");
-        assertThat(refused.evidence()).extracting(GateResult::passed).containsExactly(true, false, false);
+        // First the handover rule (the source of truth moves, and no key is ahead on OLD), then the guards.
+        assertThat(refused.evidence())
+                .extracting(GateResult::name, GateResult::passed)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Handover.HANDOVER, true),
+                        org.assertj.core.groups.Tuple.tuple("always", true),
+                        org.assertj.core.groups.Tuple.tuple("backfill", false),
+                        org.assertj.core.groups.Tuple.tuple("ledger", false));
     }
 
     @Test
@@ -390,6 +398,16 @@ class DualWriteTest {
         @Override
         public List<AuditEntry> auditTrail(String m, int limit) {
             return delegate.auditTrail(m, limit);
+        }
+
+        @Override
+        public Optional<io.dualwrite.core.phase.Resync> findResync(String m) {
+            return delegate.findResync(m);
+        }
+
+        @Override
+        public void saveResync(io.dualwrite.core.phase.Resync resync) {
+            delegate.saveResync(resync);
         }
     }
 }

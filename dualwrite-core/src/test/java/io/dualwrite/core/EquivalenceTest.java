@@ -213,6 +213,16 @@ class EquivalenceTest {
             public <T> T inTransaction(java.util.function.Supplier<T> work) {
                 return work.get();
             }
+
+            @Override
+            public <T> T inNewTransaction(java.util.function.Supplier<T> work) {
+                return work.get();
+            }
+
+            @Override
+            public void afterCommit(Runnable action) {
+                action.run();
+            }
         };
 
         @Override

@@ -1,6 +1,8 @@
 package io.dualwrite.core;
 
 import io.dualwrite.core.store.MigrationStore;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 /** A store whose reads a test can make fail or hang; everything else passes through. */
@@ -40,5 +42,11 @@ public final class FaultyStore<K extends Comparable<? super K>, V> extends Forwa
     public Optional<V> read(K key) {
         fault();
         return super.read(key);
+    }
+
+    @Override
+    public Map<K, V> readAll(Collection<K> keys) {
+        fault();
+        return super.readAll(keys);
     }
 }

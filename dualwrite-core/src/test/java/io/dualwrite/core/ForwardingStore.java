@@ -2,7 +2,9 @@ package io.dualwrite.core;
 
 import io.dualwrite.core.store.MigrationStore;
 import io.dualwrite.core.store.Transactions;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A store passing every call to another, for tests that change one operation. */
@@ -22,6 +24,11 @@ class ForwardingStore<K extends Comparable<? super K>, V> implements MigrationSt
     @Override
     public Optional<V> read(K key) {
         return delegate.read(key);
+    }
+
+    @Override
+    public Map<K, V> readAll(Collection<K> keys) {
+        return delegate.readAll(keys);
     }
 
     @Override

@@ -128,6 +128,7 @@ class PostgresSafeSwitchTest {
         assertThat(advanced.evidence())
                 .extracting(GateResult::name)
                 .containsExactlyInAnyOrder(
+                        Handover.HANDOVER, // the source of truth moves: the handover rule is checked too
                         EvidenceGates.BACKFILL_COMPLETED,
                         EvidenceGates.VERIFIED,
                         EvidenceGates.LEDGER_EMPTY,

@@ -17,7 +17,8 @@ public final class DualWriteTables {
         "dualwrite_backfill",
         "dualwrite_verification",
         "dualwrite_divergence",
-        "dualwrite_instance"
+        "dualwrite_instance",
+        "dualwrite_resync"
     };
 
     private DualWriteTables() {}

@@ -1,12 +1,13 @@
 package io.dualwrite.core.jdbc;
 
+import io.dualwrite.core.Side;
 import io.dualwrite.core.store.DivergenceLedger;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link DivergenceLedger} on dualwrite's table {@code dualwrite_divergence} (see {@link DualWriteSchema}) in one
@@ -15,6 +16,7 @@ import java.util.List;
 public final class JdbcDivergenceLedger implements DivergenceLedger {
 
     private static final int MAX_DETAIL = 2000;
+    private static final String COLUMNS = "migration, entity_key, ahead_side, cause, detail, recorded_at";
 
     private final JdbcTransactions transactions;
     private final Clock clock;
@@ -29,17 +31,21 @@ public final class JdbcDivergenceLedger implements DivergenceLedger {
     }
 
     @Override
-    public void record(String migration, String key, DivergenceCause cause, String detail) {
+    public void record(String migration, String key, Side ahead, DivergenceCause cause, String detail) {
         String sql = transactions
                 .dialect()
-                .upsert("dualwrite_divergence", "migration, entity_key", List.of("cause", "detail", "recorded_at"));
+                .upsert(
+                        "dualwrite_divergence",
+                        "migration, entity_key",
+                        List.of("ahead_side", "cause", "detail", "recorded_at"));
         transactions.withConnection(c -> {
             try (PreparedStatement upsert = c.prepareStatement(sql)) {
                 upsert.setString(1, migration);
                 upsert.setString(2, key);
-                upsert.setString(3, cause.name());
-                upsert.setString(4, detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail);
-                Timestamps.set(upsert, 5, clock.instant());
+                upsert.setString(3, ahead.name());
+                upsert.setString(4, cause.name());
+                upsert.setString(5, detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail);
+                Timestamps.set(upsert, 6, clock.instant());
                 return upsert.executeUpdate();
             }
         });
@@ -47,17 +53,31 @@ public final class JdbcDivergenceLedger implements DivergenceLedger {
 
     @Override
     public List<Entry> entries(String migration, int limit) {
-        String sql = "SELECT migration, entity_key, cause, detail, recorded_at FROM dualwrite_divergence"
-                + " WHERE migration = ? ORDER BY recorded_at, entity_key LIMIT " + Math.max(0, limit);
+        return select(migration, null, limit);
+    }
+
+    @Override
+    public List<Entry> entries(String migration, Side ahead, int limit) {
+        return select(migration, ahead, limit);
+    }
+
+    private List<Entry> select(String migration, @Nullable Side ahead, int limit) {
+        String sql = "SELECT " + COLUMNS + " FROM dualwrite_divergence WHERE migration = ?"
+                + (ahead == null ? "" : " AND ahead_side = ?") + " ORDER BY recorded_at, entity_key LIMIT "
+                + Math.max(0, limit);
         return transactions.withConnection(c -> {
             try (PreparedStatement select = c.prepareStatement(sql)) {
                 select.setString(1, migration);
+                if (ahead != null) {
+                    select.setString(2, ahead.name());
+                }
                 List<Entry> entries = new ArrayList<>();
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         entries.add(new Entry(
                                 rs.getString("migration"),
                                 rs.getString("entity_key"),
+                                Side.valueOf(rs.getString("ahead_side")),
                                 DivergenceCause.valueOf(rs.getString("cause")),
                                 rs.getString("detail"),
                                 Timestamps.get(rs, "recorded_at")));
@@ -70,10 +90,23 @@ public final class JdbcDivergenceLedger implements DivergenceLedger {
 
     @Override
     public long size(String migration) {
+        return count("SELECT COUNT(*) FROM dualwrite_divergence WHERE migration = ?", migration);
+    }
+
+    @Override
+    public long size(String migration, Side ahead) {
+        return count(
+                "SELECT COUNT(*) FROM dualwrite_divergence WHERE migration = ? AND ahead_side = ?",
+                migration,
+                ahead.name());
+    }
+
+    private long count(String sql, String... parameters) {
         return transactions.withConnection(c -> {
-            try (PreparedStatement count =
-                    c.prepareStatement("SELECT COUNT(*) FROM dualwrite_divergence WHERE migration = ?")) {
-                count.setString(1, migration);
+            try (PreparedStatement count = c.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    count.setString(i + 1, parameters[i]);
+                }
                 try (ResultSet rs = count.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -83,13 +116,13 @@ public final class JdbcDivergenceLedger implements DivergenceLedger {
     }
 
     @Override
-    public boolean resolve(String migration, String key, Instant recordedNoLaterThan) {
+    public boolean resolve(String migration, String key, Side ahead) {
         return transactions.withConnection(c -> {
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM dualwrite_divergence"
-                    + " WHERE migration = ? AND entity_key = ? AND recorded_at <= ?")) {
+                    + " WHERE migration = ? AND entity_key = ? AND ahead_side = ?")) {
                 delete.setString(1, migration);
                 delete.setString(2, key);
-                Timestamps.set(delete, 3, recordedNoLaterThan);
+                delete.setString(3, ahead.name());
                 return delete.executeUpdate() == 1;
             }
         });

@@ -6,6 +6,7 @@ import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
+import io.dualwrite.core.phase.Resync;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,8 +18,8 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * A {@link PhaseStore} on dualwrite's tables {@code dualwrite_phase} and {@code dualwrite_audit} (see
- * {@link DualWriteSchema}). A transition is one transaction: a compare-and-set of the version, and the audit row.
+ * A {@link PhaseStore} on dualwrite's tables {@code dualwrite_phase}, {@code dualwrite_audit} and
+ * {@code dualwrite_resync} (see {@link DualWriteSchema}). A transition is one transaction: a compare-and-set of the version, and the audit row.
  */
 public final class JdbcPhaseStore implements PhaseStore {
 
@@ -192,5 +193,62 @@ public final class JdbcPhaseStore implements PhaseStore {
             }
             return gates;
         }
+    }
+
+    @Override
+    public Optional<Resync> findResync(String migration) {
+        return transactions.withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT migration, phase_version, state, keys_found,"
+                    + " keys_left, started_at, updated_at, completed_at, detail FROM dualwrite_resync"
+                    + " WHERE migration = ?")) {
+                select.setString(1, migration);
+                try (ResultSet rs = select.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new Resync(
+                            rs.getString("migration"),
+                            rs.getLong("phase_version"),
+                            Resync.State.valueOf(rs.getString("state")),
+                            rs.getLong("keys_found"),
+                            rs.getLong("keys_left"),
+                            Timestamps.get(rs, "started_at"),
+                            Timestamps.get(rs, "updated_at"),
+                            Timestamps.getNullable(rs, "completed_at"),
+                            rs.getString("detail")));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void saveResync(Resync resync) {
+        String sql = transactions
+                .dialect()
+                .upsert(
+                        "dualwrite_resync",
+                        "migration",
+                        List.of(
+                                "phase_version",
+                                "state",
+                                "keys_found",
+                                "keys_left",
+                                "started_at",
+                                "updated_at",
+                                "completed_at",
+                                "detail"));
+        String detail = resync.detail();
+        Timestamps.update(
+                transactions,
+                sql,
+                resync.migration(),
+                resync.phaseVersion(),
+                resync.state().name(),
+                resync.keysFound(),
+                resync.keysLeft(),
+                resync.startedAt(),
+                resync.updatedAt(),
+                resync.completedAt(),
+                detail != null && detail.length() > 2000 ? detail.substring(0, 2000) : detail);
     }
 }

@@ -8,11 +8,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -36,7 +39,13 @@ import org.jspecify.annotations.Nullable;
 public final class JdbcStore<K extends Comparable<? super K>, V> implements MigrationStore<K, V> {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
-    private static final int READ_ALL_BATCH = 1000;
+
+    /** Keys per {@code IN (...)} list: well below every dialect's parameter limit. */
+    private static final int LOOKUP_BATCH = 500;
+
+    /** Key types whose {@code equals} is the database's equality, so that no spelling of a key can differ. */
+    private static final Set<Class<?>> EXACT_KEY_TYPES = Set.of(
+            Long.class, Integer.class, Short.class, Byte.class, java.math.BigInteger.class, java.util.UUID.class);
 
     private final JdbcTransactions transactions;
     private final Class<K> keyType;
@@ -50,6 +59,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     private final RowBinder<V> binder;
     private final String selectColumns;
     private final boolean sharedRows;
+    private volatile @Nullable KeyCollation keyCollation;
 
     private JdbcStore(Builder<K, V> builder) {
         this.transactions = builder.transactions;
@@ -110,32 +120,58 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     }
 
     /**
-     * The values stored under these keys, in no particular order; absent keys are left out. Reads up to 1,000 keys
-     * per statement.
+     * {@inheritDoc}
+     *
+     * <p>One {@code SELECT ... WHERE key IN (...)} per batch of keys; each row found is matched to the key asked for
+     * by the key the database returns. A key left unmatched while the database's equality may be coarser than
+     * Java's (a string key under a case- or accent-insensitive or PAD SPACE collation) is looked for once more by
+     * equality, and, if the database holds it under another spelling, read as {@link #read} reads it.
      */
-    public List<V> readAll(java.util.Collection<K> keys) {
-        List<K> remaining = List.copyOf(keys);
-        List<V> values = new ArrayList<>(remaining.size());
-        for (int from = 0; from < remaining.size(); from += READ_ALL_BATCH) {
-            List<K> batch = remaining.subList(from, Math.min(remaining.size(), from + READ_ALL_BATCH));
-            String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " IN ("
-                    + String.join(", ", java.util.Collections.nCopies(batch.size(), "?")) + ")";
-            values.addAll(transactions.withConnection(c -> {
-                try (PreparedStatement statement = c.prepareStatement(sql)) {
-                    for (int i = 0; i < batch.size(); i++) {
-                        statement.setObject(i + 1, batch.get(i));
-                    }
-                    List<V> found = new ArrayList<>(batch.size());
-                    try (ResultSet rs = statement.executeQuery()) {
-                        while (rs.next()) {
-                            found.add(mapper.map(rs));
-                        }
-                    }
-                    return found;
+    @Override
+    public Map<K, V> readAll(Collection<K> keys) {
+        List<K> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
+        Map<K, V> found = new HashMap<>();
+        for (int from = 0; from < distinct.size(); from += LOOKUP_BATCH) {
+            List<K> batch = distinct.subList(from, Math.min(distinct.size(), from + LOOKUP_BATCH));
+            Map<K, V> stored = selectIn(batch);
+            List<K> unmatched = new ArrayList<>();
+            for (K key : batch) {
+                V value = stored.get(key);
+                if (value != null) {
+                    found.put(key, value);
+                } else {
+                    unmatched.add(key);
                 }
-            }));
+            }
+            if (!unmatched.isEmpty()
+                    && !EXACT_KEY_TYPES.contains(keyType)
+                    && !selectIn(unmatched).isEmpty()) {
+                for (K key : unmatched) {
+                    read(key).ifPresent(value -> found.put(key, value));
+                }
+            }
         }
-        return values;
+        return found;
+    }
+
+    /** The rows under the keys, by the key each row holds as the database returns it. */
+    private Map<K, V> selectIn(List<K> keys) {
+        String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " IN ("
+                + String.join(", ", java.util.Collections.nCopies(keys.size(), "?")) + ")";
+        return transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                for (int i = 0; i < keys.size(); i++) {
+                    statement.setObject(i + 1, keys.get(i));
+                }
+                Map<K, V> rows = new HashMap<>();
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        rows.put(rs.getObject(1, keyType), mapper.map(rs));
+                    }
+                }
+                return rows;
+            }
+        });
     }
 
     @Override
@@ -155,9 +191,10 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     /**
      * {@inheritDoc}
      *
-     * <p>The keys of the batch that are present already are read in one range query, and the others inserted with a
-     * plain batched insert, which costs far less than a conflict-checking one. Should a concurrent insert take one of
-     * those keys first, the batch is redone with the dialect's insert-if-absent statement (inside a savepoint when a
+     * <p>The keys of the batch that are present already are looked up by equality ({@code IN (...)}), and the others
+     * inserted with a plain batched insert, which costs far less than a conflict-checking one. Should a concurrent
+     * insert take one of those keys first, or the database hold one under another spelling (a case-insensitive
+     * collation), the batch is redone with the dialect's insert-if-absent statement (inside a savepoint when a
      * transaction is open, so that the transaction survives).
      */
     @Override
@@ -193,21 +230,19 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     }
 
     private List<V> withoutPresentKeys(Connection c, List<V> values) throws SQLException {
-        K lowest = null;
-        K highest = null;
-        for (V value : values) {
-            K key = keyOf.apply(value);
-            lowest = lowest == null || key.compareTo(lowest) < 0 ? key : lowest;
-            highest = highest == null || key.compareTo(highest) > 0 ? key : highest;
-        }
-        java.util.Set<K> present = new java.util.HashSet<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT " + keyColumn + " FROM " + table + " WHERE "
-                + keyColumn + " >= ? AND " + keyColumn + " <= ?")) {
-            select.setObject(1, lowest);
-            select.setObject(2, highest);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    present.add(rs.getObject(1, keyType));
+        Set<K> present = new java.util.HashSet<>();
+        for (int from = 0; from < values.size(); from += LOOKUP_BATCH) {
+            List<V> batch = values.subList(from, Math.min(values.size(), from + LOOKUP_BATCH));
+            try (PreparedStatement select = c.prepareStatement("SELECT " + keyColumn + " FROM " + table + " WHERE "
+                    + keyColumn + " IN (" + String.join(", ", java.util.Collections.nCopies(batch.size(), "?"))
+                    + ")")) {
+                for (int i = 0; i < batch.size(); i++) {
+                    select.setObject(i + 1, keyOf.apply(batch.get(i)));
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        present.add(rs.getObject(1, keyType));
+                    }
                 }
             }
         }
@@ -403,6 +438,21 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
 
     public List<String> columns() {
         return columns;
+    }
+
+    /**
+     * How the database compares values of the key column, read from its catalog on first use; empty while the
+     * catalog does not list the column (the table does not exist yet).
+     *
+     * @throws io.dualwrite.core.StoreException if the catalog cannot be read
+     */
+    public Optional<KeyCollation> keyCollation() {
+        KeyCollation known = keyCollation;
+        if (known == null) {
+            known = KeyColumns.read(transactions, table, keyColumn).orElse(null);
+            keyCollation = known;
+        }
+        return Optional.ofNullable(known);
     }
 
     /** Updates this store's columns of the row under the value's key; the number of rows updated. */

@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 public final class JdbcVerificationStore implements VerificationStore {
 
     private static final String COLUMNS = "migration, state, last_key, rows_checked, divergences, in_flight,"
-            + " started_at, updated_at, completed_at, failure";
+            + " started_at, updated_at, completed_at, failure, phase_version";
 
     private final JdbcTransactions transactions;
 
@@ -45,14 +45,15 @@ public final class JdbcVerificationStore implements VerificationStore {
                             Timestamps.getNullable(rs, "started_at"),
                             Timestamps.get(rs, "updated_at"),
                             Timestamps.getNullable(rs, "completed_at"),
-                            rs.getString("failure")));
+                            rs.getString("failure"),
+                            rs.getObject("phase_version") == null ? null : rs.getLong("phase_version")));
                 }
             }
         });
     }
 
     @Override
-    public VerificationProgress start(String migration, Instant now) {
+    public VerificationProgress start(String migration, long phaseVersion, Instant now) {
         transactions.inTransaction(() -> transactions.withConnection(c -> {
             try (PreparedStatement delete =
                     c.prepareStatement("DELETE FROM dualwrite_verification WHERE migration = ?")) {
@@ -60,10 +61,11 @@ public final class JdbcVerificationStore implements VerificationStore {
                 delete.executeUpdate();
             }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO dualwrite_verification (" + COLUMNS
-                    + ") VALUES (?, 'RUNNING', NULL, 0, 0, 0, ?, ?, NULL, NULL)")) {
+                    + ") VALUES (?, 'RUNNING', NULL, 0, 0, 0, ?, ?, NULL, NULL, ?)")) {
                 insert.setString(1, migration);
                 Timestamps.set(insert, 2, now);
                 Timestamps.set(insert, 3, now);
+                insert.setLong(4, phaseVersion);
                 return insert.executeUpdate();
             }
         }));
@@ -71,9 +73,9 @@ public final class JdbcVerificationStore implements VerificationStore {
     }
 
     @Override
-    public void checkpoint(
+    public boolean checkpoint(
             String migration, String lastKey, long rowsChecked, long divergences, long inFlight, Instant now) {
-        update(
+        return update(
                 "UPDATE dualwrite_verification SET last_key = ?, rows_checked = rows_checked + ?,"
                         + " divergences = divergences + ?, in_flight = in_flight + ?, updated_at = ?"
                         + " WHERE migration = ? AND state = 'RUNNING'",
@@ -97,15 +99,24 @@ public final class JdbcVerificationStore implements VerificationStore {
 
     @Override
     public void fail(String migration, String reason, Instant now) {
-        update(
-                "UPDATE dualwrite_verification SET state = 'FAILED', failure = ?, updated_at = ?"
+        end(migration, "FAILED", reason, now);
+    }
+
+    @Override
+    public boolean cancel(String migration, String reason, Instant now) {
+        return end(migration, "CANCELLED", reason, now);
+    }
+
+    private boolean end(String migration, String state, String reason, Instant now) {
+        return update(
+                "UPDATE dualwrite_verification SET state = '" + state + "', failure = ?, updated_at = ?"
                         + " WHERE migration = ? AND state = 'RUNNING'",
                 reason.length() > 2000 ? reason.substring(0, 2000) : reason,
                 now,
                 migration);
     }
 
-    private void update(String sql, Object... parameters) {
-        Timestamps.update(transactions, sql, parameters);
+    private boolean update(String sql, Object... parameters) {
+        return Timestamps.update(transactions, sql, parameters) > 0;
     }
 }

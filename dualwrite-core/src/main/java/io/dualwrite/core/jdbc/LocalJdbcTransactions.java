@@ -3,18 +3,24 @@ package io.dualwrite.core.jdbc;
 import io.dualwrite.core.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
  * {@link JdbcTransactions} kept by dualwrite: a transaction's connection is bound to the thread, per data source,
- * so that every instance for the same data source joins it.
+ * so that every instance for the same data source joins it. Actions registered with {@link #afterCommit} run after
+ * the outermost transaction on this data source commits.
  */
 final class LocalJdbcTransactions extends AbstractJdbcTransactions {
 
-    private static final ThreadLocal<Map<DataSource, Connection>> BOUND = ThreadLocal.withInitial(IdentityHashMap::new);
+    private static final ThreadLocal<Map<DataSource, Bound>> BOUND = ThreadLocal.withInitial(IdentityHashMap::new);
+
+    /** The open transaction's connection and what runs once it committed. */
+    private record Bound(Connection connection, List<Runnable> afterCommit) {}
 
     LocalJdbcTransactions(DataSource dataSource) {
         super(dataSource);
@@ -22,18 +28,45 @@ final class LocalJdbcTransactions extends AbstractJdbcTransactions {
 
     @Override
     public <T> T inTransaction(Supplier<T> work) {
-        Map<DataSource, Connection> bound = BOUND.get();
-        if (bound.containsKey(dataSource())) {
+        if (BOUND.get().containsKey(dataSource())) {
             return work.get();
         }
+        return transaction(work);
+    }
+
+    @Override
+    public <T> T inNewTransaction(Supplier<T> work) {
+        Bound suspended = BOUND.get().remove(dataSource());
+        try {
+            return transaction(work);
+        } finally {
+            if (suspended != null) {
+                BOUND.get().put(dataSource(), suspended);
+            }
+        }
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        Bound bound = BOUND.get().get(dataSource());
+        if (bound == null) {
+            action.run();
+        } else {
+            bound.afterCommit().add(action);
+        }
+    }
+
+    private <T> T transaction(Supplier<T> work) {
+        Map<DataSource, Bound> bound = BOUND.get();
+        T result;
+        List<Runnable> afterCommit = new ArrayList<>();
         try (Connection connection = dataSource().getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            bound.put(dataSource(), connection);
+            bound.put(dataSource(), new Bound(connection, afterCommit));
             try {
-                T result = work.get();
+                result = work.get();
                 connection.commit();
-                return result;
             } catch (RuntimeException | Error e) {
                 rollback(connection, e);
                 throw e;
@@ -44,14 +77,35 @@ final class LocalJdbcTransactions extends AbstractJdbcTransactions {
         } catch (SQLException e) {
             throw new StoreException("Transaction on " + dataSource() + " failed: " + e.getMessage(), e);
         }
+        runAll(afterCommit);
+        return result;
+    }
+
+    /** Runs every action, even when one throws; the first failure is thrown after the others ran. */
+    private static void runAll(List<Runnable> actions) {
+        RuntimeException failure = null;
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override
     public <T> T withConnection(SqlWork<T> work) {
-        Connection bound = BOUND.get().get(dataSource());
+        Bound bound = BOUND.get().get(dataSource());
         try {
             if (bound != null) {
-                return work.run(bound);
+                return work.run(bound.connection());
             }
             try (Connection connection = dataSource().getConnection()) {
                 return work.run(connection);

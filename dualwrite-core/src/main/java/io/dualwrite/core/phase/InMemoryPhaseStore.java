@@ -14,6 +14,7 @@ public final class InMemoryPhaseStore implements PhaseStore {
 
     private final Map<String, PhaseState> states = new HashMap<>();
     private final List<AuditEntry> audit = new ArrayList<>();
+    private final Map<String, Resync> resyncs = new HashMap<>();
 
     @Override
     public synchronized PhaseState initialize(String migration, MigrationPhase initialPhase, String actor, Instant at) {
@@ -53,5 +54,15 @@ public final class InMemoryPhaseStore implements PhaseStore {
             }
         }
         return result;
+    }
+
+    @Override
+    public synchronized Optional<Resync> findResync(String migration) {
+        return Optional.ofNullable(resyncs.get(migration));
+    }
+
+    @Override
+    public synchronized void saveResync(Resync resync) {
+        resyncs.put(resync.migration(), resync);
     }
 }

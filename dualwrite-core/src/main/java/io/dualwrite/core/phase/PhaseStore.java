@@ -36,4 +36,10 @@ public interface PhaseStore {
 
     /** Up to {@code limit} audit entries of a migration, newest first. */
     List<AuditEntry> auditTrail(String migration, int limit);
+
+    /** The latest re-sync of the old side after DROP_OLD -> READ_NEW, if one ever started. */
+    Optional<Resync> findResync(String migration);
+
+    /** Stores a re-sync, replacing the migration's previous one. */
+    void saveResync(Resync resync);
 }

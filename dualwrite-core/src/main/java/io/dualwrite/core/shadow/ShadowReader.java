@@ -232,7 +232,13 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
         return migration.equivalence().equivalent(control, candidate) ? ShadowResult.MATCH : ShadowResult.MISMATCH;
     }
 
-    /** Whether NEW may lack the key only because the backfill has not copied it yet. */
+    /**
+     * Whether NEW may lack the key only because the backfill has not copied it yet: the key lies after the backfill's
+     * checkpoint and not after its upper key. Both are asked of OLD's table in its own key order, the order the
+     * backfill walks, never of Java's {@code compareTo}: OLD holds the key (the control read just found it), so the
+     * range ({@code bound}, key] holds a row exactly when the key lies after {@code bound}. Each question is one
+     * index range read of at most one row, asked only for a key NEW lacks while the backfill runs.
+     */
     private boolean notYetBackfilled(K key, MigrationPhase phase) {
         if (phase.sourceOfTruth() != Side.OLD) {
             return false;
@@ -245,11 +251,18 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
         if (p.state() == BackfillState.COMPLETED || p.upperKey() == null) {
             return false;
         }
-        K upper = migration.keyCodec().decode(p.upperKey());
-        if (key.compareTo(upper) > 0) {
+        if (liesAfter(key, p.upperKey())) {
             return false;
         }
-        return p.lastKey() == null || key.compareTo(migration.keyCodec().decode(p.lastKey())) > 0;
+        return p.lastKey() == null || liesAfter(key, p.lastKey());
+    }
+
+    /** Whether OLD, in its own key order, holds a key after {@code bound} (encoded) and up to {@code key}. */
+    private boolean liesAfter(K key, String bound) {
+        return !migration
+                .oldStore()
+                .scan(migration.keyCodec().decode(bound), key, 1)
+                .isEmpty();
     }
 
     private Optional<N> readControl(K key, MigrationPhase phase) {

@@ -1,32 +1,50 @@
 package io.dualwrite.core.store;
 
+import io.dualwrite.core.Side;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * A durable list of keys whose two sides may disagree and must be repaired: keys whose second write failed, and
- * keys a verification found divergent. A key is recorded at most once per migration; recording it again refreshes
- * the entry.
+ * A durable list of keys whose two sides may disagree, each with the side that is <em>ahead</em>: the side holding
+ * the value that must win, which the repairer copies to the other side. Keys are recorded by a write across two
+ * databases (an intent, in the same transaction as the write to the side that is ahead, cleared once the other side
+ * has the value), by a write whose second side failed, and by a verification. A key is recorded at most once per
+ * migration; recording it again replaces the entry (the later write wins).
  *
- * <p>{@link #record} joins the transaction open on the calling thread in the ledger's database, so that a key is
- * recorded if and only if the write it belongs to commits.
+ * <p>An entry whose side ahead is {@code S} lives in the ledger of {@code S}'s database, so that it commits or rolls
+ * back with the write that made {@code S} ahead. {@link #record} joins the transaction open on the calling thread
+ * in the ledger's database.
  */
 public interface DivergenceLedger {
 
-    /** Records a key of a migration, or refreshes its entry. */
-    void record(String migration, String key, DivergenceCause cause, String detail);
+    /** Records a key of a migration with the side that is ahead, or replaces its entry. */
+    void record(String migration, String key, Side ahead, DivergenceCause cause, String detail);
 
     /** Up to {@code limit} entries of a migration, oldest first. */
     List<Entry> entries(String migration, int limit);
 
+    /** Up to {@code limit} entries of a migration whose side ahead is {@code ahead}, oldest first. */
+    List<Entry> entries(String migration, Side ahead, int limit);
+
     /** How many keys of the migration are recorded. */
     long size(String migration);
 
-    /** Removes a key's entry if it was recorded no later than {@code recordedNoLaterThan}; true if removed. */
-    boolean resolve(String migration, String key, Instant recordedNoLaterThan);
+    /** How many keys of the migration are recorded with {@code ahead} as the side ahead. */
+    long size(String migration, Side ahead);
+
+    /**
+     * Removes a key's entry if its side ahead is still {@code ahead}; true if removed. Callers hold a lock on the
+     * key's row on that side, so that no write of the key can commit in between.
+     */
+    boolean resolve(String migration, String key, Side ahead);
 
     /** Why a key was recorded. */
     enum DivergenceCause {
+        /**
+         * A write across two databases committed on the side ahead and has not reached the other side yet: the
+         * copy runs right after the commit, or the repairer completes it if the process died first.
+         */
+        WRITE_IN_PROGRESS,
         /** The write to the second side failed while the source of truth's write committed. */
         SECONDARY_WRITE_FAILED,
         /** A verification found the two sides different. */
@@ -34,5 +52,5 @@ public interface DivergenceLedger {
     }
 
     /** One recorded key. */
-    record Entry(String migration, String key, DivergenceCause cause, String detail, Instant recordedAt) {}
+    record Entry(String migration, String key, Side ahead, DivergenceCause cause, String detail, Instant recordedAt) {}
 }

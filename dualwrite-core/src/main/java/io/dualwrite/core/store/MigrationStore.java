@@ -1,6 +1,9 @@
 package io.dualwrite.core.store;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -10,7 +13,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Every operation joins the transaction that {@link #transactions()} has open on the calling thread, if any.
  * Two stores whose {@code transactions()} are equal live in one database and are written in one transaction.
  *
- * @param <K> the key type, ordered the way the database orders it
+ * <p>Keys are ordered by the database, never by Java: {@link #scan} walks them in the store's own key order (its
+ * index), and {@link #readAll} finds them by the database's equality. dualwrite never compares two keys with
+ * {@code compareTo}, so a collation that orders strings otherwise than Java, or a UUID type compared by unsigned
+ * bytes, is walked correctly.
+ *
+ * @param <K> the key type
  * @param <V> the value type
  */
 public interface MigrationStore<K extends Comparable<? super K>, V> {
@@ -20,6 +28,21 @@ public interface MigrationStore<K extends Comparable<? super K>, V> {
 
     /** The value stored under a key, if any. */
     Optional<V> read(K key);
+
+    /**
+     * The values stored under the given keys, each under the key it was asked for, as {@link #read} finds them one
+     * by one: where the database's equality is coarser than Java's {@code equals} (a case-insensitive collation
+     * finds the row {@code 'A'} for {@code 'a'}), the value found is returned under the key asked for, whatever key
+     * it holds. Keys without a value are absent from the map. Implementations look keys up by equality in batches
+     * ({@code WHERE key IN (...)}), never by a range, so that the answer does not depend on any order of keys.
+     */
+    default Map<K, V> readAll(Collection<K> keys) {
+        Map<K, V> found = new HashMap<>();
+        for (K key : keys) {
+            read(key).ifPresent(value -> found.put(key, value));
+        }
+        return found;
+    }
 
     /**
      * The value under a key, holding a shared lock on it until the transaction open on this thread ends, so that no
@@ -41,8 +64,9 @@ public interface MigrationStore<K extends Comparable<? super K>, V> {
     void delete(K key);
 
     /**
-     * Up to {@code limit} values in ascending key order with keys above {@code afterExclusive} (from the first key
-     * when null) and at most {@code upToInclusive} (to the last when null).
+     * Up to {@code limit} values in ascending key order, the database's order of this store's key column, with keys
+     * above {@code afterExclusive} (from the first key when null) and at most {@code upToInclusive} (to the last when
+     * null).
      */
     List<V> scan(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit);
 

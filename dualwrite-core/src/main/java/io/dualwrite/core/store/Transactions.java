@@ -21,4 +21,24 @@ public interface Transactions {
             return null;
         });
     }
+
+    /**
+     * Runs the work in a transaction of its own, which commits or rolls back by itself whatever transaction is open
+     * on this thread (that one is suspended meanwhile and resumed afterwards).
+     */
+    <T> T inNewTransaction(Supplier<T> work);
+
+    /** Runs the work in a transaction of its own, as {@link #inNewTransaction(Supplier)}. */
+    default void inNewTransaction(Runnable work) {
+        inNewTransaction(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs the action once the transaction open on this thread has committed, and never if it rolls back; at once
+     * when no transaction is open. An exception of the action reaches the code that committed, after the commit.
+     */
+    void afterCommit(Runnable action);
 }

@@ -16,32 +16,35 @@ public final class InMemoryVerificationStore implements VerificationStore {
     }
 
     @Override
-    public synchronized VerificationProgress start(String migration, Instant now) {
-        VerificationProgress fresh =
-                new VerificationProgress(migration, VerificationState.RUNNING, null, 0, 0, 0, now, now, null, null);
+    public synchronized VerificationProgress start(String migration, long phaseVersion, Instant now) {
+        VerificationProgress fresh = new VerificationProgress(
+                migration, VerificationState.RUNNING, null, 0, 0, 0, now, now, null, null, phaseVersion);
         progress.put(migration, fresh);
         return fresh;
     }
 
     @Override
-    public synchronized void checkpoint(
+    public synchronized boolean checkpoint(
             String migration, String lastKey, long rowsChecked, long divergences, long inFlight, Instant now) {
         VerificationProgress p = progress.get(migration);
-        if (p != null && p.state() == VerificationState.RUNNING) {
-            progress.put(
-                    migration,
-                    new VerificationProgress(
-                            migration,
-                            p.state(),
-                            lastKey,
-                            p.rowsChecked() + rowsChecked,
-                            p.divergences() + divergences,
-                            p.inFlight() + inFlight,
-                            p.startedAt(),
-                            now,
-                            null,
-                            null));
+        if (p == null || p.state() != VerificationState.RUNNING) {
+            return false;
         }
+        progress.put(
+                migration,
+                new VerificationProgress(
+                        migration,
+                        p.state(),
+                        lastKey,
+                        p.rowsChecked() + rowsChecked,
+                        p.divergences() + divergences,
+                        p.inFlight() + inFlight,
+                        p.startedAt(),
+                        now,
+                        null,
+                        null,
+                        p.phaseVersion()));
+        return true;
     }
 
     @Override
@@ -54,22 +57,30 @@ public final class InMemoryVerificationStore implements VerificationStore {
         end(migration, VerificationState.FAILED, reason, now);
     }
 
-    private void end(String migration, VerificationState state, String failure, Instant now) {
+    @Override
+    public synchronized boolean cancel(String migration, String reason, Instant now) {
+        return end(migration, VerificationState.CANCELLED, reason, now);
+    }
+
+    private boolean end(String migration, VerificationState state, String failure, Instant now) {
         VerificationProgress p = progress.get(migration);
-        if (p != null && p.state() == VerificationState.RUNNING) {
-            progress.put(
-                    migration,
-                    new VerificationProgress(
-                            migration,
-                            state,
-                            p.lastKey(),
-                            p.rowsChecked(),
-                            p.divergences(),
-                            p.inFlight(),
-                            p.startedAt(),
-                            now,
-                            state == VerificationState.COMPLETED ? now : null,
-                            failure));
+        if (p == null || p.state() != VerificationState.RUNNING) {
+            return false;
         }
+        progress.put(
+                migration,
+                new VerificationProgress(
+                        migration,
+                        state,
+                        p.lastKey(),
+                        p.rowsChecked(),
+                        p.divergences(),
+                        p.inFlight(),
+                        p.startedAt(),
+                        now,
+                        state == VerificationState.COMPLETED ? now : null,
+                        failure,
+                        p.phaseVersion()));
+        return true;
     }
 }

@@ -7,7 +7,6 @@ import io.dualwrite.core.jdbc.JdbcTransactions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -65,19 +64,24 @@ final class MappingSample<K extends Comparable<? super K>> {
         @SuppressWarnings("unchecked")
         JdbcStore<K, N> news = (JdbcStore<K, N>) migration.newStore();
         List<O> oldValues;
-        List<N> newValues;
+        List<K> keys = new ArrayList<>();
         if (picked.size() * 2L >= chunkRows) {
             oldValues = olds.scan(after, end, Integer.MAX_VALUE);
-            newValues = news.scan(after, end, Integer.MAX_VALUE);
+            for (O old : oldValues) {
+                keys.add(olds.keyOf(old));
+            }
         } else {
-            List<K> keys = keysAt(after, end, picked);
-            oldValues = inOrderOf(keys, olds.readAll(keys), olds);
-            newValues = news.readAll(keys);
+            keys = keysAt(after, end, picked);
+            Map<K, O> found = olds.readAll(keys);
+            oldValues = new ArrayList<>(found.size());
+            for (K key : keys) {
+                if (found.containsKey(key)) {
+                    oldValues.add(found.get(key));
+                }
+            }
         }
-        Map<K, N> actual = new HashMap<>();
-        for (N value : newValues) {
-            actual.put(news.keyOf(value), value);
-        }
+        // NEW values under the OLD keys, by the database's equality (MigrationStore#readAll).
+        Map<K, N> actual = news.readAll(keys);
         List<Divergence<K, N>> suspects = new ArrayList<>();
         for (O old : oldValues) {
             K key = olds.keyOf(old);
@@ -88,23 +92,6 @@ final class MappingSample<K extends Comparable<? super K>> {
             }
         }
         return suspects;
-    }
-
-    /** {@code values} in the order of {@code keys} (the database's key order). */
-    private static <K extends Comparable<? super K>, V> List<V> inOrderOf(
-            List<K> keys, List<V> values, JdbcStore<K, V> store) {
-        Map<K, V> byKey = new HashMap<>();
-        for (V value : values) {
-            byKey.put(store.keyOf(value), value);
-        }
-        List<V> ordered = new ArrayList<>(values.size());
-        for (K key : keys) {
-            V value = byKey.get(key);
-            if (value != null) {
-                ordered.add(value);
-            }
-        }
-        return ordered;
     }
 
     /** The probability with which each row is picked when the table holds {@code total} rows. */

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param divergences keys found different on both looks, recorded in the divergence ledger
  * @param inFlight keys that differed on the first look but changed before the re-check: writes in flight, not
  *     divergence
+ * @param phaseVersion the phase version the verification started in; it counts as evidence in that version only
  */
 public record VerificationProgress(
         String migration,
@@ -22,9 +23,10 @@ public record VerificationProgress(
         @Nullable Instant startedAt,
         Instant updatedAt,
         @Nullable Instant completedAt,
-        @Nullable String failure) {
+        @Nullable String failure,
+        @Nullable Long phaseVersion) {
 
     public static VerificationProgress idle(String migration, Instant now) {
-        return new VerificationProgress(migration, VerificationState.IDLE, null, 0, 0, 0, null, now, null, null);
+        return new VerificationProgress(migration, VerificationState.IDLE, null, 0, 0, 0, null, now, null, null, null);
     }
 }

@@ -4,10 +4,12 @@ package io.dualwrite.core.verify;
 public enum VerificationState {
     /** Never run. */
     IDLE,
-    /** Walking the key range; resumes from its checkpoint if interrupted. */
+    /** Walking the key range; resumes from its checkpoint if interrupted in the same phase version. */
     RUNNING,
     /** Walked every key. */
     COMPLETED,
-    /** Stopped on an error; the reason is recorded. */
-    FAILED
+    /** Stopped on an error, or because the phase moved during it; the reason is recorded. */
+    FAILED,
+    /** Stopped by a request; the reason is recorded. A new verification starts from the first key. */
+    CANCELLED
 }

@@ -8,11 +8,19 @@ public interface VerificationStore {
 
     Optional<VerificationProgress> find(String migration);
 
-    /** Replaces whatever is stored by a fresh RUNNING verification. */
-    VerificationProgress start(String migration, Instant now);
+    /** Replaces whatever is stored by a fresh RUNNING verification started in the given phase version. */
+    VerificationProgress start(String migration, long phaseVersion, Instant now);
 
-    /** Records a verified chunk of a RUNNING verification. */
-    void checkpoint(String migration, String lastKey, long rowsChecked, long divergences, long inFlight, Instant now);
+    /**
+     * Records a verified chunk of a RUNNING verification.
+     *
+     * @return false when the verification is no longer RUNNING (it was cancelled): the caller stops
+     */
+    boolean checkpoint(
+            String migration, String lastKey, long rowsChecked, long divergences, long inFlight, Instant now);
+
+    /** Marks the RUNNING verification CANCELLED with a reason; true if one was running. */
+    boolean cancel(String migration, String reason, Instant now);
 
     /** Marks the RUNNING verification COMPLETED. */
     void complete(String migration, Instant now);

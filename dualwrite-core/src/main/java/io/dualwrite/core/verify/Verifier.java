@@ -2,19 +2,23 @@ package io.dualwrite.core.verify;
 
 import io.dualwrite.core.Equivalence;
 import io.dualwrite.core.Migration;
-import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.Side;
 import io.dualwrite.core.internal.RowRateLimiter;
-import io.dualwrite.core.store.DivergenceLedger;
+import io.dualwrite.core.jdbc.JdbcStore;
+import io.dualwrite.core.jdbc.KeyCollation;
+import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.KeyCodec;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -22,26 +26,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compares every key of both sides of a migration, in key-ordered chunks: OLD mapped to the new representation
- * against NEW, with the migration's {@link Equivalence}. Reports keys missing in NEW, extra in NEW, and different.
+ * Compares every key of both sides of a migration, in chunks: OLD mapped to the new representation against NEW,
+ * with the migration's {@link Equivalence}. Reports keys missing in NEW, extra in NEW, and different.
+ *
+ * <p>Keys are never ordered in Java. The verification walks OLD in OLD's own key order (the database's, through
+ * {@link io.dualwrite.core.store.MigrationStore#scan}) and looks each chunk's keys up in NEW by equality
+ * ({@link io.dualwrite.core.store.MigrationStore#readAll}): missing in NEW, or different. It then walks NEW in NEW's
+ * order and looks its keys up in OLD: extra in NEW. Each walk is checkpointed (see {@link WalkPosition}), and a
+ * collation that orders strings otherwise than Java, or a UUID type compared by unsigned bytes, is walked alike.
+ * Where chunks are compared by checksums, the sides share a database and their key columns order keys alike, so a
+ * chunk's key range is compared both ways and the walk of NEW starts after the last such range.
  *
  * <p>A key that differs is looked at again after {@link VerifierOptions#recheckDelay()}; it is reported only if it
- * differs the same way both times. A key that changed in between was being written (a dual write in flight) and is
- * counted apart. Reported keys are recorded in the divergence ledger of the current source of truth's database,
- * for the {@link Repairer}. Progress is checkpointed after every chunk, so an interrupted run resumes.
+ * differs the same way on two looks in a row. A key that changed in between was being written (a dual write in
+ * flight) and is looked at again, up to {@value #MAX_LOOKS} looks: one that comes to agree is counted as in flight,
+ * one that never settles is reported, so that no difference disappears as "in flight". Reported keys are recorded,
+ * for the {@link Repairer}, in the divergence ledger of the database of the source of truth of the phase the
+ * verification started in, with that side as the side ahead.
+ *
+ * <p>Progress is checkpointed after every chunk. A verification belongs to the phase version it started in: it
+ * resumes from its checkpoint only in that version, stops (FAILED) as soon as the phase moves, and stops when it is
+ * cancelled; a verification from an older version is discarded and a new one starts from the beginning, so that
+ * evidence from before a move never counts after it.
  */
 public final class Verifier<K extends Comparable<? super K>, O, N> {
 
     private static final Logger log = LoggerFactory.getLogger(Verifier.class);
 
+    /** How many times a differing key is looked at before it is reported although it kept changing. */
+    static final int MAX_LOOKS = 6;
+
     private final Migration<K, O, N> migration;
     private final VerificationStore store;
     private final VerifierOptions options;
-    private final Supplier<MigrationPhase> phase;
+    private final Supplier<PhaseState> phase;
     private final Clock clock;
     private final @Nullable RateLimiter rateLimiter;
     private final List<Divergence<K, N>> reported = new ArrayList<>();
     private final @Nullable ChunkChecksums<K> checksums;
+    /** The side ahead for keys this run reports: the source of truth of the phase it started in. */
+    private volatile Side ahead = Side.OLD;
+
     private final java.util.concurrent.atomic.AtomicLong chunksMatchedByChecksum =
             new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong chunksComparedByRow =
@@ -51,7 +76,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
             Migration<K, O, N> migration,
             VerificationStore store,
             VerifierOptions options,
-            Supplier<MigrationPhase> phase,
+            Supplier<PhaseState> phase,
             Clock clock) {
         this.migration = migration;
         this.store = store;
@@ -59,7 +84,31 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
         this.phase = phase;
         this.clock = clock;
         this.rateLimiter = RowRateLimiter.perSecond("dualwrite-verify-" + migration.name(), options.maxRowsPerSecond());
-        this.checksums = ChunkChecksums.of(migration, options).orElse(null);
+        this.checksums = ChunkChecksums.of(migration, options)
+                .filter(c -> keysOrderAlike(migration))
+                .orElse(null);
+    }
+
+    /**
+     * Whether both key columns, in one database, order keys alike (same type family and collation), so that a key
+     * range holds the same keys on both sides: the condition for comparing ranges by checksums.
+     */
+    private static boolean keysOrderAlike(Migration<?, ?, ?> migration) {
+        if (!(migration.oldStore() instanceof JdbcStore<?, ?> oldJdbc)
+                || !(migration.newStore() instanceof JdbcStore<?, ?> newJdbc)) {
+            return false;
+        }
+        try {
+            Optional<KeyCollation> oldKey = oldJdbc.keyCollation();
+            Optional<KeyCollation> newKey = newJdbc.keyCollation();
+            return oldKey.isPresent() && newKey.isPresent() && oldKey.get().ordersLike(newKey.get());
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Migration '{}': cannot read the key columns' collations; comparing rows, not checksums",
+                    migration.name(),
+                    e);
+            return false;
+        }
     }
 
     /** Whether chunks are first compared by checksums computed in the database (see {@link ChunkChecksums}). */
@@ -83,24 +132,49 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                 .orElseGet(() -> VerificationProgress.idle(migration.name(), clock.instant()));
     }
 
-    /** The divergences this verifier reported since it was created, in key order per chunk. */
+    /** The divergences this verifier reported since it was created, in the order the walks met them. */
     public synchronized List<Divergence<K, N>> reported() {
         return List.copyOf(reported);
     }
 
     /**
-     * Verifies every key: resumes a RUNNING verification from its checkpoint, or starts a new one. Returns when done,
-     * or when {@code mayContinue} says no (the verification stays RUNNING and resumes next time).
+     * Verifies every key: resumes a RUNNING verification from its checkpoint if it started in the current phase
+     * version, or starts a new one from the first key. Returns when done, when {@code mayContinue} says no (the
+     * verification stays RUNNING and resumes next time in the same phase version), when it is cancelled, or when
+     * the phase moves (it is marked FAILED, its findings no evidence for the new phase).
      */
     public VerificationProgress verify(BooleanSupplier mayContinue) {
+        PhaseState started = phase.get();
         VerificationProgress progress = progress();
-        if (progress.state() != VerificationState.RUNNING) {
-            progress = store.start(migration.name(), clock.instant());
+        if (progress.state() != VerificationState.RUNNING
+                || progress.phaseVersion() == null
+                || progress.phaseVersion() != started.version()) {
+            if (progress.state() == VerificationState.RUNNING) {
+                log.info(
+                        "Verification of '{}' started in phase version {} is discarded; a new one starts in {}"
+                                + " (version {})",
+                        migration.name(),
+                        progress.phaseVersion(),
+                        started.phase(),
+                        started.version());
+            }
+            progress = store.start(migration.name(), started.version(), clock.instant());
         }
+        ahead = started.phase().sourceOfTruth();
         KeyCodec<K> codec = migration.keyCodec();
-        K after = progress.lastKey() == null ? null : codec.decode(progress.lastKey());
+        WalkPosition<K> after = WalkPosition.decode(progress.lastKey(), codec);
         try {
             while (mayContinue.getAsBoolean()) {
+                PhaseState now = phase.get();
+                if (now.version() != started.version()) {
+                    store.fail(
+                            migration.name(),
+                            "the phase moved from " + started.phase() + " (version " + started.version() + ") to "
+                                    + now.phase() + " (version " + now.version() + ") during the verification; its"
+                                    + " findings are no evidence for the new phase: start a new one",
+                            clock.instant());
+                    return progress();
+                }
                 Chunk<K> chunk = verifyChunk(after);
                 if (chunk == null) {
                     store.complete(migration.name(), clock.instant());
@@ -114,13 +188,17 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                     return done;
                 }
                 after = chunk.lastKey();
-                store.checkpoint(
+                boolean running = store.checkpoint(
                         migration.name(),
-                        codec.encode(after),
+                        after.encode(codec),
                         chunk.keys(),
                         chunk.divergences(),
                         chunk.inFlight(),
                         clock.instant());
+                if (!running) {
+                    log.info("Verification of '{}' was cancelled after key {}", migration.name(), after);
+                    return progress();
+                }
             }
         } catch (RuntimeException e) {
             log.error("Verification of '{}' failed after key {}", migration.name(), after, e);
@@ -129,100 +207,156 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
         return progress();
     }
 
-    private record Chunk<K>(K lastKey, int keys, int divergences, int inFlight) {}
+    private record Chunk<K>(WalkPosition<K> lastKey, int keys, int divergences, int inFlight) {}
 
-    /** Compares the next chunk after {@code after}; null when both sides are exhausted. */
-    private @Nullable Chunk<K> verifyChunk(@Nullable K after) {
+    /**
+     * Compares the next chunk after {@code after}; null when both walks are done. The walk of OLD compares each OLD
+     * key with NEW's value under it (missing in NEW, different); the walk of NEW then looks for keys only NEW has
+     * (extra in NEW). Each walks its side in that side's own key order and looks keys up on the other side by
+     * equality, so that no two keys are ever ordered in Java.
+     */
+    private @Nullable Chunk<K> verifyChunk(WalkPosition<K> after) {
         int size = options.chunkSize();
         if (rateLimiter != null) {
             rateLimiter.acquirePermission(Math.min(size, options.maxRowsPerSecond()));
         }
+        if (after.side() == Side.NEW) {
+            List<N> news = migration.newStore().scan(after.after(), null, size);
+            if (news.isEmpty()) {
+                return null;
+            }
+            chunksComparedByRow.incrementAndGet();
+            K last = migration.newStore().keyOf(news.get(news.size() - 1));
+            return compare(List.of(), news, true, WalkPosition.newSide(last));
+        }
         if (checksums != null) {
-            K end = checksums.chunkEnd(after, size);
+            // The sides share a database and order keys alike: a chunk's key range holds the same keys on both, so
+            // comparing it both ways covers NEW too, up to the chunk's end.
+            K end = checksums.chunkEnd(after.after(), size);
             if (end != null) {
-                ChunkChecksums.Comparison comparison = checksums.compare(after, end);
+                WalkPosition<K> last = new WalkPosition<>(Side.OLD, end, after.newCovered());
+                ChunkChecksums.Comparison comparison = checksums.compare(after.after(), end);
                 if (comparison.agree()) {
                     chunksMatchedByChecksum.incrementAndGet();
                     List<Divergence<K, N>> suspects =
-                            checksums.sampleThroughJavaMapping(migration, after, end, comparison.oldRows());
+                            checksums.sampleThroughJavaMapping(migration, after.after(), end, comparison.oldRows());
                     int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
-                    return new Chunk<>(end, (int) comparison.oldRows(), confirmed, suspects.size() - confirmed);
+                    return new Chunk<>(last, (int) comparison.oldRows(), confirmed, suspects.size() - confirmed);
                 }
                 chunksComparedByRow.incrementAndGet();
-                return compareRows(
-                        migration.oldStore().scan(after, end, Integer.MAX_VALUE),
-                        migration.newStore().scan(after, end, Integer.MAX_VALUE),
-                        end,
-                        end);
+                return compare(
+                        migration.oldStore().scan(after.after(), end, Integer.MAX_VALUE),
+                        migration.newStore().scan(after.after(), end, Integer.MAX_VALUE),
+                        true,
+                        last);
             }
         }
-        List<O> olds = migration.oldStore().scan(after, null, size);
-        List<N> news = migration.newStore().scan(after, null, size);
-        if (olds.isEmpty() && news.isEmpty()) {
-            return null;
+        List<O> olds = migration.oldStore().scan(after.after(), null, size);
+        if (olds.isEmpty()) {
+            return new Chunk<>(WalkPosition.newSide(after.newCovered() ? after.after() : null), 0, 0, 0);
         }
         chunksComparedByRow.incrementAndGet();
-        return compareRows(olds, news, boundary(olds, news, size), null);
+        K end = migration.oldStore().keyOf(olds.get(olds.size() - 1));
+        if (checksums != null) {
+            return compare(
+                    olds,
+                    migration.newStore().scan(after.after(), end, Integer.MAX_VALUE),
+                    true,
+                    new WalkPosition<>(Side.OLD, end, after.newCovered()));
+        }
+        return compare(olds, List.of(), false, new WalkPosition<>(Side.OLD, end, false));
     }
 
     /**
-     * Compares the rows with keys up to {@code boundary} (all when null); the chunk ends at {@code end}, or at the
-     * greatest key compared when null.
+     * Compares OLD values with NEW's values under their keys, and, when {@code newKeys} is set, the NEW values given
+     * with OLD's: those whose key OLD lacks are extra. Values are matched by key with {@code equals} only where that
+     * proves a match (equal in Java means equal in the database); every other key is looked up by the database's
+     * equality ({@link io.dualwrite.core.store.MigrationStore#readAll}).
      */
-    private Chunk<K> compareRows(List<O> olds, List<N> news, @Nullable K boundary, @Nullable K end) {
-        Map<K, N> expected = new TreeMap<>();
+    private Chunk<K> compare(List<O> olds, List<N> news, boolean newKeys, WalkPosition<K> last) {
+        Map<K, N> newByKey = new HashMap<>();
+        for (N value : news) {
+            newByKey.put(migration.newStore().keyOf(value), value);
+        }
+        List<K> oldKeys = new ArrayList<>(olds.size());
+        List<K> lookUpInNew = new ArrayList<>();
         for (O old : olds) {
             K key = migration.oldStore().keyOf(old);
-            if (boundary == null || key.compareTo(boundary) <= 0) {
-                expected.put(key, migration.toNew(old));
+            oldKeys.add(key);
+            if (!newByKey.containsKey(key)) {
+                lookUpInNew.add(key);
             }
         }
-        Map<K, N> actual = new TreeMap<>();
-        for (N value : news) {
-            K key = migration.newStore().keyOf(value);
-            if (boundary == null || key.compareTo(boundary) <= 0) {
-                actual.put(key, value);
-            }
-        }
-        TreeSet<K> keys = new TreeSet<>(expected.keySet());
-        keys.addAll(actual.keySet());
+        Map<K, N> foundInNew =
+                lookUpInNew.isEmpty() ? Map.of() : migration.newStore().readAll(lookUpInNew);
         List<Divergence<K, N>> suspects = new ArrayList<>();
-        for (K key : keys) {
+        for (int i = 0; i < olds.size(); i++) {
+            K key = oldKeys.get(i);
+            N actual = newByKey.containsKey(key) ? newByKey.get(key) : foundInNew.get(key);
             Divergence<K, N> divergence =
-                    Divergence.of(key, expected.get(key), actual.get(key), migration.equivalence());
+                    Divergence.of(key, migration.toNew(olds.get(i)), actual, migration.equivalence());
             if (divergence != null) {
                 suspects.add(divergence);
             }
         }
-        int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
-        K last = end != null ? end : keys.last();
-        return new Chunk<>(last, keys.size(), confirmed, suspects.size() - confirmed);
-    }
-
-    /** The greatest key both scans fully cover, or null when both reached the end. */
-    private @Nullable K boundary(List<O> olds, List<N> news, int size) {
-        K oldLast = olds.size() == size ? migration.oldStore().keyOf(olds.get(olds.size() - 1)) : null;
-        K newLast = news.size() == size ? migration.newStore().keyOf(news.get(news.size() - 1)) : null;
-        if (oldLast != null && newLast != null) {
-            return oldLast.compareTo(newLast) <= 0 ? oldLast : newLast;
+        int keys = olds.size();
+        if (newKeys) {
+            Set<K> oldKeySet = new HashSet<>(oldKeys);
+            List<N> unmatched = new ArrayList<>();
+            List<K> lookUpInOld = new ArrayList<>();
+            for (N value : news) {
+                K key = migration.newStore().keyOf(value);
+                if (!oldKeySet.contains(key)) {
+                    unmatched.add(value);
+                    lookUpInOld.add(key);
+                }
+            }
+            Map<K, O> foundInOld =
+                    lookUpInOld.isEmpty() ? Map.of() : migration.oldStore().readAll(lookUpInOld);
+            for (int i = 0; i < unmatched.size(); i++) {
+                K key = lookUpInOld.get(i);
+                if (!foundInOld.containsKey(key)) {
+                    suspects.add(new Divergence<>(key, Divergence.Kind.EXTRA_IN_NEW, null, unmatched.get(i)));
+                    keys++;
+                }
+            }
         }
-        return oldLast != null ? oldLast : newLast;
+        int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
+        return new Chunk<>(last, keys, confirmed, suspects.size() - confirmed);
     }
 
-    /** Looks at the suspects again after the re-check delay; reports and records those that did not change. */
+    /**
+     * Looks at the suspects again after the re-check delay, until each either agrees (a write was in flight), or
+     * differs the same way on two looks in a row, or {@value #MAX_LOOKS} looks have passed; the last two are
+     * reported and recorded.
+     */
     private int recheck(List<Divergence<K, N>> suspects) {
-        sleep(options.recheckDelay());
         int confirmed = 0;
         Equivalence<N> equivalence = migration.equivalence();
-        for (Divergence<K, N> first : suspects) {
-            K key = first.key();
-            N expected = migration.oldStore().read(key).map(migration::toNew).orElse(null);
-            N actual = migration.newStore().read(key).orElse(null);
-            Divergence<K, N> second = Divergence.of(key, expected, actual, equivalence);
-            if (second != null && sameDivergence(first, second, equivalence)) {
-                confirmed++;
-                report(second.foundBy(first.foundBy()));
+        List<Divergence<K, N>> unsettled = suspects;
+        for (int look = 2; look <= MAX_LOOKS && !unsettled.isEmpty(); look++) {
+            sleep(options.recheckDelay());
+            List<Divergence<K, N>> changed = new ArrayList<>();
+            for (Divergence<K, N> previous : unsettled) {
+                K key = previous.key();
+                N expected =
+                        migration.oldStore().read(key).map(migration::toNew).orElse(null);
+                N actual = migration.newStore().read(key).orElse(null);
+                Divergence<K, N> now = Divergence.of(key, expected, actual, equivalence);
+                if (now != null) {
+                    now = now.foundBy(previous.foundBy());
+                }
+                if (now == null) {
+                    continue; // agrees: it was a write in flight
+                }
+                if (sameDivergence(previous, now, equivalence) || look == MAX_LOOKS) {
+                    confirmed++;
+                    report(now);
+                } else {
+                    changed.add(now);
+                }
             }
+            unsettled = changed;
         }
         return confirmed;
     }
@@ -231,12 +365,11 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
         reported.add(divergence);
         String key = migration.keyCodec().encode(divergence.key());
         log.warn("Migration '{}': key {} diverges ({})", migration.name(), key, divergence.describe());
-        ledger().ifPresent(ledger ->
-                ledger.record(migration.name(), key, DivergenceCause.VERIFICATION, divergence.describe()));
-    }
-
-    private java.util.Optional<DivergenceLedger> ledger() {
-        return migration.ledger(phase.get().sourceOfTruth());
+        Side side = ahead;
+        migration
+                .ledger(side)
+                .ifPresent(ledger -> ledger.record(
+                        migration.name(), key, side, DivergenceCause.VERIFICATION, divergence.describe()));
     }
 
     private static <N> boolean sameDivergence(Divergence<?, N> a, Divergence<?, N> b, Equivalence<N> equivalence) {

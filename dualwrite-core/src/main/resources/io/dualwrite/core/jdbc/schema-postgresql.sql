@@ -30,8 +30,12 @@ CREATE TABLE IF NOT EXISTS dualwrite_divergence (
     cause       VARCHAR(40)   NOT NULL,
     detail      VARCHAR(2000) NOT NULL,
     recorded_at TIMESTAMP(6)  NOT NULL,
+    ahead_side  VARCHAR(3)    NOT NULL DEFAULT 'OLD',
     PRIMARY KEY (migration, entity_key)
 );
+
+-- Added before the first release; kept so that a database created by an earlier snapshot gains the column.
+ALTER TABLE dualwrite_divergence ADD COLUMN IF NOT EXISTS ahead_side VARCHAR(3) NOT NULL DEFAULT 'OLD';
 
 CREATE TABLE IF NOT EXISTS dualwrite_backfill (
     migration       VARCHAR(100)  NOT NULL PRIMARY KEY,
@@ -59,8 +63,11 @@ CREATE TABLE IF NOT EXISTS dualwrite_verification (
     started_at    TIMESTAMP(6),
     updated_at    TIMESTAMP(6)  NOT NULL,
     completed_at  TIMESTAMP(6),
-    failure       VARCHAR(2000)
+    failure       VARCHAR(2000),
+    phase_version BIGINT
 );
+
+ALTER TABLE dualwrite_verification ADD COLUMN IF NOT EXISTS phase_version BIGINT;
 
 CREATE TABLE IF NOT EXISTS dualwrite_instance (
     migration    VARCHAR(100) NOT NULL,
@@ -69,4 +76,16 @@ CREATE TABLE IF NOT EXISTS dualwrite_instance (
     version      BIGINT       NOT NULL,
     last_seen    TIMESTAMP(6) NOT NULL,
     PRIMARY KEY (migration, instance_id)
+);
+
+CREATE TABLE IF NOT EXISTS dualwrite_resync (
+    migration     VARCHAR(100)  NOT NULL PRIMARY KEY,
+    phase_version BIGINT        NOT NULL,
+    state         VARCHAR(20)   NOT NULL,
+    keys_found    BIGINT        NOT NULL,
+    keys_left     BIGINT        NOT NULL,
+    started_at    TIMESTAMP(6)  NOT NULL,
+    updated_at    TIMESTAMP(6)  NOT NULL,
+    completed_at  TIMESTAMP(6),
+    detail        VARCHAR(2000)
 );

@@ -9,24 +9,51 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@link JdbcTransactions} that join Spring-managed transactions: a dual write inside a {@code @Transactional}
- * method uses that method's connection and commits or rolls back with it.
+ * method uses that method's connection and commits or rolls back with it. {@link #afterCommit} registers a Spring
+ * {@link TransactionSynchronization}, so the action runs once that method's transaction committed.
  */
 public final class SpringJdbcTransactions extends AbstractJdbcTransactions {
 
     private final TransactionTemplate transactionTemplate;
+    private final TransactionTemplate newTransactionTemplate;
 
     public SpringJdbcTransactions(DataSource dataSource, PlatformTransactionManager transactionManager) {
         super(dataSource);
         this.transactionTemplate = new TransactionTemplate(transactionManager);
+        this.newTransactionTemplate = new TransactionTemplate(transactionManager);
+        newTransactionTemplate.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     @Override
     public <T> T inTransaction(Supplier<T> work) {
         return transactionTemplate.execute(status -> work.get());
+    }
+
+    @Override
+    public <T> T inNewTransaction(Supplier<T> work) {
+        return newTransactionTemplate.execute(status -> work.get());
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()
+                && TransactionSynchronizationManager.isActualTransactionActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
     }
 
     @Override

@@ -104,8 +104,10 @@ public class DualWriteEndpoint implements DisposableBean {
 
     /**
      * {@code POST /actuator/dualwrite/{name}} with {@code {"action": ..., "target": ..., "reason": ...}}. Actions:
-     * {@code advance}, {@code rollback}, {@code force} (target and reason required), {@code pause-backfill},
-     * {@code resume-backfill}, {@code verify} (runs in the background), {@code repair}.
+     * {@code advance}, {@code rollback}, {@code force} (target and reason required; overrides evidence gates, never the
+     * handover rules), {@code accept-data-loss} (target and reason required; overrides the handover rules too, and
+     * the audit lists the keys given up), {@code pause-backfill}, {@code resume-backfill}, {@code verify} (runs in
+     * the background), {@code repair}.
      */
     @WriteOperation
     public WebEndpointResponse<Object> act(
@@ -124,15 +126,21 @@ public class DualWriteEndpoint implements DisposableBean {
             switch (action.toLowerCase(Locale.ROOT)) {
                 case "advance" -> dualWrite.advance(name, TransitionRequest.by(actor, reason));
                 case "rollback" -> dualWrite.rollback(name, TransitionRequest.by(actor, reason));
-                case "force" -> {
+                case "force", "accept-data-loss" -> {
+                    String verb = action.toLowerCase(Locale.ROOT);
                     if (target == null || target.isBlank()) {
-                        return badRequest(
-                                "'force' needs a \"target\" phase, one of " + Arrays.toString(MigrationPhase.values()));
+                        return badRequest("'" + verb + "' needs a \"target\" phase, one of "
+                                + Arrays.toString(MigrationPhase.values()));
                     }
                     if (reason == null || reason.isBlank()) {
-                        return badRequest("'force' needs a \"reason\", which is recorded in the audit trail");
+                        return badRequest("'" + verb + "' needs a \"reason\", which is recorded in the audit trail");
                     }
-                    dualWrite.transition(name, MigrationPhase.parse(target), TransitionRequest.forcedBy(actor, reason));
+                    dualWrite.transition(
+                            name,
+                            MigrationPhase.parse(target),
+                            verb.equals("force")
+                                    ? TransitionRequest.forcedBy(actor, reason)
+                                    : TransitionRequest.acceptingDataLoss(actor, reason));
                 }
                 case "pause-backfill" -> dualWrite.backfill(name).pause();
                 case "resume-backfill" -> dualWrite.backfill(name).resume();
@@ -140,7 +148,7 @@ public class DualWriteEndpoint implements DisposableBean {
                 case "repair" -> dualWrite.repair(name, REPAIR_BATCH);
                 default -> {
                     return badRequest("Unknown action '" + action + "'; use one of advance, rollback, force,"
-                            + " pause-backfill, resume-backfill, verify, repair");
+                            + " accept-data-loss, pause-backfill, resume-backfill, verify, repair");
                 }
             }
             return new WebEndpointResponse<>(status(name), WebEndpointResponse.STATUS_OK);
@@ -184,6 +192,12 @@ public class DualWriteEndpoint implements DisposableBean {
                 dualWrite.hasBackfill(name) ? backfill(dualWrite.backfill(name).progress()) : null,
                 shadowReads(dualWrite.shadowReads(name)),
                 dualWrite.hasVerification() ? verification(dualWrite.verification(name)) : null,
+                dualWrite
+                        .resync(name)
+                        .filter(r -> r.phaseVersion() == version)
+                        .map(r -> new MigrationStatus.Resync(
+                                r.state().name(), r.keysFound(), r.keysLeft(), r.updatedAt(), r.detail()))
+                        .orElse(null),
                 ledger(name),
                 breakers(name),
                 new MigrationStatus.Autopilot(dualWrite.autopilotEnabled(name), dualWrite.autopilotActive(name)),

@@ -21,6 +21,7 @@ public record MigrationStatus(
         @Nullable Backfill backfill,
         ShadowReads shadowReads,
         @Nullable Verification verification,
+        @Nullable Resync resync,
         Ledger ledger,
         Map<String, String> breakers,
         Autopilot autopilot,
@@ -51,6 +52,12 @@ public record MigrationStatus(
     /** The latest full verification. */
     public record Verification(
             String state, @Nullable Instant lastCompletedAt, long rowsChecked, long divergences, long inFlight) {}
+
+    /**
+     * The re-sync of the old side after DROP_OLD -> READ_NEW in the current phase version; null when none belongs to
+     * it. No move back is allowed until its state is {@code COMPLETED}.
+     */
+    public record Resync(String state, long keysFound, long keysLeft, Instant updatedAt, @Nullable String detail) {}
 
     /**
      * The divergence ledger: its size, or null with the reason when a database holding part of it cannot be reached

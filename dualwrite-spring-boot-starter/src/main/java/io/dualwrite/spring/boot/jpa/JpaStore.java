@@ -8,8 +8,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -27,8 +32,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * repository. Every operation joins the Spring-managed transaction open on the calling thread; two stores (JPA or
  * JDBC) on the same {@link DataSource} are written in one transaction.
  *
- * <p>The entity needs a single, application-assigned id attribute whose type orders the way the database orders
- * it (both sides of a migration are matched, copied and verified by key). Locked reads use
+ * <p>The entity needs a single, application-assigned id attribute (both sides of a migration are matched, copied
+ * and verified by key: walked in the database's order of ids and looked up by its equality). Locked reads use
  * {@link LockModeType#PESSIMISTIC_READ}, which Hibernate turns into {@code FOR SHARE} on PostgreSQL and
  * {@code LOCK IN SHARE MODE} on MariaDB.
  *
@@ -40,6 +45,13 @@ import org.springframework.transaction.PlatformTransactionManager;
  * @param <E> the entity type
  */
 public final class JpaStore<K extends Comparable<? super K>, E> implements MigrationStore<K, E> {
+
+    /** Ids per {@code in :keys} list. */
+    private static final int LOOKUP_BATCH = 500;
+
+    /** Id types whose {@code equals} is the database's equality, so that no spelling of an id can differ. */
+    private static final Set<Class<?>> EXACT_ID_TYPES = Set.of(
+            Long.class, Integer.class, Short.class, Byte.class, java.math.BigInteger.class, java.util.UUID.class);
 
     private final JpaRepository<E, K> repository;
     private final JpaEntityInformation<E, ?> entity;
@@ -98,6 +110,53 @@ public final class JpaStore<K extends Comparable<? super K>, E> implements Migra
     @Override
     public Optional<E> read(K key) {
         return repository.findById(key);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code in :keys} query per batch of ids, matched to the ids asked for by the ids of the entities
+     * loaded. An id left unmatched while the database's equality may be coarser than Java's (a string id under a
+     * case-insensitive collation) is looked for once more, and, if the database holds it under another spelling,
+     * read as {@link #read} reads it.
+     */
+    @Override
+    public Map<K, E> readAll(Collection<K> keys) {
+        List<K> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
+        Map<K, E> found = new HashMap<>();
+        for (int from = 0; from < distinct.size(); from += LOOKUP_BATCH) {
+            List<K> batch = distinct.subList(from, Math.min(distinct.size(), from + LOOKUP_BATCH));
+            Map<K, E> loaded = new HashMap<>();
+            for (E value : selectIn(batch)) {
+                loaded.put(keyOf(value), value);
+            }
+            List<K> unmatched = new ArrayList<>();
+            for (K key : batch) {
+                E value = loaded.get(key);
+                if (value != null) {
+                    found.put(key, value);
+                } else {
+                    unmatched.add(key);
+                }
+            }
+            if (!unmatched.isEmpty()
+                    && !EXACT_ID_TYPES.contains(entity.getIdType())
+                    && !selectIn(unmatched).isEmpty()) {
+                for (K key : unmatched) {
+                    read(key).ifPresent(value -> found.put(key, value));
+                }
+            }
+        }
+        return found;
+    }
+
+    private List<E> selectIn(List<K> keys) {
+        return entityManager
+                .createQuery(
+                        "select e from " + entity.getEntityName() + " e where e." + idAttribute + " in :keys",
+                        entity.getJavaType())
+                .setParameter("keys", keys)
+                .getResultList();
     }
 
     @Override

@@ -122,13 +122,26 @@ class DualWriteEndpointSecurityTest {
         }
 
         public Transactions transactions() {
-            return new Transactions() {
-                @Override
-                public <T> T inTransaction(Supplier<T> work) {
-                    return work.get();
-                }
-            };
+            return ONE_DATABASE;
         }
+
+        /** Both sides share it, so that the migration lives in one database. */
+        private static final Transactions ONE_DATABASE = new Transactions() {
+            @Override
+            public <T> T inTransaction(Supplier<T> work) {
+                return work.get();
+            }
+
+            @Override
+            public <T> T inNewTransaction(Supplier<T> work) {
+                return work.get();
+            }
+
+            @Override
+            public void afterCommit(Runnable action) {
+                action.run();
+            }
+        };
 
         public String description() {
             return "nothing";
