@@ -20,15 +20,38 @@ public interface Equivalence<N> {
 
     boolean equivalent(N expected, N actual);
 
-    /** {@link Objects#equals}: right for records and value classes. */
+    /**
+     * {@link Objects#equals}: right for records and value classes, and the default of a {@link Migration}. Refuses,
+     * with an {@link InvalidMigrationException} naming the type and the fix, values whose class does not override
+     * {@code equals} (such as a JPA entity) or records with a component that does not (an array, say): such values
+     * are equal only to themselves, so a verification would take every key for a write in flight. A migration
+     * whose NEW store declares such a {@link io.dualwrite.core.store.MigrationStore#valueType() value type} is
+     * refused when it is built.
+     */
+    @SuppressWarnings("unchecked")
     static <N> Equivalence<N> byEquals() {
-        return Objects::equals;
+        return (Equivalence<N>) EqualsEquivalence.INSTANCE;
     }
 
-    /** Equal after both values went through a normalizer (for example, a JSON text parsed into a tree). */
+    /**
+     * Equal after both values went through a normalizer (for example, a JSON text parsed into a tree); the
+     * normalized values are compared as {@link #byEquals()} compares them.
+     */
     static <N> Equivalence<N> by(Function<? super N, ?> normalizer) {
         Objects.requireNonNull(normalizer, "normalizer");
-        return (a, b) -> Objects.equals(normalizer.apply(a), normalizer.apply(b));
+        return (a, b) -> EqualsEquivalence.INSTANCE.equivalent(normalizer.apply(a), normalizer.apply(b));
+    }
+
+    /**
+     * Compares values field by field, for types that do not override {@code equals}, such as JPA entities: a
+     * record's components, or the non-static, non-transient fields declared by the class and its superclasses.
+     * Nested values without {@code equals} are compared field by field too, {@code BigDecimal}s by
+     * {@code compareTo} (1.5 equals 1.50), arrays and lists element by element, anything else with
+     * {@code equals}. Fields a side sets on its own (a version, an audit timestamp) make values differ: normalize
+     * them away with {@link #by(Function)} instead.
+     */
+    static <N> Equivalence<N> byFields() {
+        return io.dualwrite.core.internal.FieldComparison::same;
     }
 
     /** Compares a record component by component, some ignored, some normalized first. */
@@ -38,7 +61,8 @@ public interface Equivalence<N> {
 
     /**
      * An {@link Equivalence} of records, component by component: components can be ignored (a timestamp each side
-     * sets itself) or normalized before comparison (trailing spaces of a CHAR column, letter case).
+     * sets itself) or normalized before comparison (trailing spaces of a CHAR column, letter case). Components are
+     * compared as {@link #byEquals()} compares values.
      */
     final class RecordEquivalence<N extends Record> implements Equivalence<N> {
 
@@ -87,7 +111,8 @@ public interface Equivalence<N> {
                 if (ignored.contains(component.getName())) {
                     continue;
                 }
-                if (!Objects.equals(normalized(component, expected), normalized(component, actual))) {
+                if (!EqualsEquivalence.INSTANCE.equivalent(
+                        normalized(component, expected), normalized(component, actual))) {
                     return false;
                 }
             }

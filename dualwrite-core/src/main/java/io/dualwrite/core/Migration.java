@@ -244,7 +244,10 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
             return this;
         }
 
-        /** How to compare a value mapped from OLD with the value read from NEW. Default: {@code equals}. */
+        /**
+         * How to compare a value mapped from OLD with the value read from NEW. Default: {@code equals}
+         * ({@link Equivalence#byEquals()}), which {@link #build()} refuses for NEW values that do not override it.
+         */
         public Builder<K, O, N> equivalence(Equivalence<N> equivalence) {
             this.equivalence = require(equivalence, "equivalence", "equivalence(...)");
             return this;
@@ -298,10 +301,22 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         /**
          * Checks the definition and builds it.
          *
-         * @throws InvalidMigrationException naming the missing or inconsistent part
+         * @throws InvalidMigrationException naming the missing or inconsistent part, such as an equivalence by
+         *     {@code equals} of NEW values whose class (as the NEW store's {@code valueType()} tells) does not
+         *     override it
          */
         public Migration<K, O, N> build() {
             require(toNew, "OLD -> NEW mapping", "toNew(...)");
+            if (equivalence instanceof EqualsEquivalence) {
+                newStore.valueType()
+                        .flatMap(type -> EqualsEquivalence.problem(
+                                type,
+                                "Migration '" + name + "' compares its NEW values (" + type.getSimpleName()
+                                        + ") with equals"))
+                        .ifPresent(problem -> {
+                            throw new InvalidMigrationException(problem);
+                        });
+            }
             if (keyCodec == null) {
                 try {
                     KeyCodec.forType(keyType);

@@ -80,4 +80,9 @@ class ForwardingStore<K extends Comparable<? super K>, V> implements MigrationSt
     public String description() {
         return delegate.description();
     }
+
+    @Override
+    public Optional<Class<V>> valueType() {
+        return delegate.valueType();
+    }
 }

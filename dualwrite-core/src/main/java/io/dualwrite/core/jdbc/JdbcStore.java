@@ -49,6 +49,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
 
     private final JdbcTransactions transactions;
     private final Class<K> keyType;
+    private final Class<V> valueType;
     private final String table;
     private final String keyColumn;
     private final List<String> columns;
@@ -63,6 +64,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     private JdbcStore(Builder<K, V> builder) {
         this.transactions = builder.transactions;
         this.keyType = builder.keyType;
+        this.valueType = builder.valueType;
         this.table = builder.table;
         this.keyColumn = builder.keyColumn;
         this.columns = List.copyOf(builder.columns);
@@ -81,13 +83,13 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     /** Starts a store on a data source; dualwrite keeps the transactions. */
     public static <K extends Comparable<? super K>, V> Builder<K, V> builder(
             DataSource dataSource, Class<K> keyType, Class<V> valueType) {
-        return new Builder<>(JdbcTransactions.of(dataSource), keyType);
+        return new Builder<>(JdbcTransactions.of(dataSource), keyType, valueType);
     }
 
     /** Starts a store whose transactions another component keeps (such as Spring's transaction manager). */
     public static <K extends Comparable<? super K>, V> Builder<K, V> builder(
             JdbcTransactions transactions, Class<K> keyType, Class<V> valueType) {
-        return new Builder<>(transactions, keyType);
+        return new Builder<>(transactions, keyType, valueType);
     }
 
     @Override
@@ -421,6 +423,11 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         return keyType;
     }
 
+    @Override
+    public Optional<Class<V>> valueType() {
+        return Optional.of(valueType);
+    }
+
     public String table() {
         return table;
     }
@@ -485,6 +492,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     public static final class Builder<K extends Comparable<? super K>, V> {
         private final JdbcTransactions transactions;
         private final Class<K> keyType;
+        private final Class<V> valueType;
         private String table;
         private String keyColumn;
         private Function<V, K> keyOf;
@@ -493,9 +501,10 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         private RowBinder<V> binder;
         private boolean sharedRows;
 
-        private Builder(JdbcTransactions transactions, Class<K> keyType) {
+        private Builder(JdbcTransactions transactions, Class<K> keyType, Class<V> valueType) {
             this.transactions = Objects.requireNonNull(transactions, "transactions");
             this.keyType = Objects.requireNonNull(keyType, "keyType");
+            this.valueType = Objects.requireNonNull(valueType, "valueType");
         }
 
         /** The table, optionally schema-qualified. */

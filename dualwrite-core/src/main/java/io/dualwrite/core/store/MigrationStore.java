@@ -88,4 +88,12 @@ public interface MigrationStore<K extends Comparable<? super K>, V> {
 
     /** A short description for messages and logs, such as the table name. */
     String description();
+
+    /**
+     * The class of the values, if the store knows it: a {@link io.dualwrite.core.Migration} checks with it, when it
+     * is built, that its equivalence can compare the NEW values.
+     */
+    default Optional<Class<V>> valueType() {
+        return Optional.empty();
+    }
 }

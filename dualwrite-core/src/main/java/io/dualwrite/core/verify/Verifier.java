@@ -84,7 +84,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
         this.phase = phase;
         this.clock = clock;
         this.rateLimiter = RowRateLimiter.perSecond("dualwrite-verify-" + migration.name(), options.maxRowsPerSecond());
-        this.checksums = ChunkChecksums.of(migration)
+        this.checksums = ChunkChecksums.of(migration, options)
                 .filter(c -> keysOrderAlike(migration))
                 .orElse(null);
     }
@@ -238,7 +238,10 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                 ChunkChecksums.Comparison comparison = checksums.compare(after.after(), end);
                 if (comparison.agree()) {
                     chunksMatchedByChecksum.incrementAndGet();
-                    return new Chunk<>(last, (int) comparison.oldRows(), 0, 0);
+                    List<Divergence<K, N>> suspects =
+                            checksums.sampleThroughJavaMapping(migration, after.after(), end, comparison.oldRows());
+                    int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
+                    return new Chunk<>(last, (int) comparison.oldRows(), confirmed, suspects.size() - confirmed);
                 }
                 chunksComparedByRow.incrementAndGet();
                 return compare(
@@ -340,6 +343,9 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                         migration.oldStore().read(key).map(migration::toNew).orElse(null);
                 N actual = migration.newStore().read(key).orElse(null);
                 Divergence<K, N> now = Divergence.of(key, expected, actual, equivalence);
+                if (now != null) {
+                    now = now.foundBy(previous.foundBy());
+                }
                 if (now == null) {
                     continue; // agrees: it was a write in flight
                 }
@@ -358,16 +364,12 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
     private synchronized void report(Divergence<K, N> divergence) {
         reported.add(divergence);
         String key = migration.keyCodec().encode(divergence.key());
-        log.warn("Migration '{}': key {} diverges ({})", migration.name(), key, divergence.kind());
+        log.warn("Migration '{}': key {} diverges ({})", migration.name(), key, divergence.describe());
         Side side = ahead;
         migration
                 .ledger(side)
                 .ifPresent(ledger -> ledger.record(
-                        migration.name(),
-                        key,
-                        side,
-                        DivergenceCause.VERIFICATION,
-                        divergence.kind().name()));
+                        migration.name(), key, side, DivergenceCause.VERIFICATION, divergence.describe()));
     }
 
     private static <N> boolean sameDivergence(Divergence<?, N> a, Divergence<?, N> b, Equivalence<N> equivalence) {

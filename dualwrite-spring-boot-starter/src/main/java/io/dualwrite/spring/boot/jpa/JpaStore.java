@@ -266,6 +266,12 @@ public final class JpaStore<K extends Comparable<? super K>, E> implements Migra
         return entity.getEntityName() + " entities";
     }
 
+    /** The entity class: a migration refuses to compare entities with {@code equals} unless they override it. */
+    @Override
+    public Optional<Class<E>> valueType() {
+        return Optional.of(entity.getJavaType());
+    }
+
     private static DataSource dataSourceOf(EntityManagerFactory factory) {
         if (factory instanceof EntityManagerFactoryInfo info && info.getDataSource() != null) {
             return info.getDataSource();
