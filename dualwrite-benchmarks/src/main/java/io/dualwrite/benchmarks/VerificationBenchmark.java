@@ -87,7 +87,8 @@ public final class VerificationBenchmark {
                 tables.migration(sqlMapping),
                 new JdbcVerificationStore(tables.dataSource()),
                 new VerifierOptions(chunk, Duration.ZERO, 0),
-                () -> MigrationPhase.BACKFILL,
+                () -> new io.dualwrite.core.phase.PhaseState(
+                        "bench", MigrationPhase.BACKFILL, 0, java.time.Instant.EPOCH, "bench"),
                 Clock.systemUTC());
         VerificationProgress progress = verifier.verify(() -> true);
         if (progress.rowsChecked() != rows) {
