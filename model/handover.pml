@@ -49,6 +49,9 @@
  *     an empty ledger; READ_NEW -> DROP_OLD needs an empty ledger. Shadow reads, soak times, forcing are left out.
  *   - The backfill copies one key per chunk while the stored phase is BACKFILL; DUAL_WRITE -> OLD_ONLY makes it
  *     start afresh. The verifier, besides the re-sync, may compare any key at any moment of a two-sided phase.
+ *
+ * Trails: every step prints a line starting with "@" (spin -t ... | grep @). Phases are numbered 0 OLD_ONLY,
+ * 1 DUAL_WRITE, 2 BACKFILL, 3 READ_NEW, 4 DROP_OLD; sides 0 OLD, 1 NEW; vN is a phase version.
  */
 
 #ifndef NK
@@ -167,6 +170,8 @@ bool rtrip = false;   /* the migration went back to OLD_ONLY at some point */
 #else
 #define DRAINED(x) NOLED(x)
 #endif
+
+#define GATES printf("@ gates of %d -> %d pass (v%d)\n", phase, to, ver)
 
 #ifdef WITNESS
 #define SEE(n) assert(WITNESS != n)
@@ -389,8 +394,8 @@ inline bfcopy(k) {
   atomic {
     phase == BF && !copied[k] && up[OLD] && up[NEW] ->
     if
-    :: V(NEW,k) == 0 -> V(NEW,k) = V(OLD,k); printf("@ backfill copies key %d (value %d)\n", k, V(OLD,k))
-    :: else -> skip
+    :: V(NEW,k) == 0 && V(OLD,k) != 0 -> V(NEW,k) = V(OLD,k); printf("@ backfill copies key %d (value %d)\n", k, V(OLD,k))
+    :: else -> skip                 /* NEW has the key, or OLD does not: nothing to insert */
     fi;
     copied[k] = true
   }
@@ -421,17 +426,17 @@ active proctype Control() {
 end_ctl:
   do
   /* forward moves: each waits for the barrier */
-  :: atomic { ver < MAXMOVES && phase == OO && BARRIER -> to = DW }; commit(to)
-  :: atomic { ver < MAXMOVES && phase == DW && BARRIER -> to = BF }; commit(to)
-  :: atomic { ver < MAXMOVES && phase == BF && SOTBARRIER && R2(OLD) && BFDONE && ALLEQ && NOLED(OLD) && NOLED(NEW) -> to = RN };
+  :: atomic { ver < MAXMOVES && phase == OO && BARRIER -> to = DW; GATES }; commit(to)
+  :: atomic { ver < MAXMOVES && phase == DW && BARRIER -> to = BF; GATES }; commit(to)
+  :: atomic { ver < MAXMOVES && phase == BF && SOTBARRIER && R2(OLD) && BFDONE && ALLEQ && NOLED(OLD) && NOLED(NEW) -> to = RN; GATES };
      handover(OLD, NEW)
-  :: atomic { ver < MAXMOVES && phase == RN && BARRIER && NOLED(OLD) && NOLED(NEW) -> to = DO }; commit(to)
+  :: atomic { ver < MAXMOVES && phase == RN && BARRIER && NOLED(OLD) && NOLED(NEW) -> to = DO; GATES }; commit(to)
   /* moves back: the barrier where the source of truth changes, and R3 out of READ_NEW */
-  :: atomic { ver < MAXMOVES && phase == DW -> to = OO }; commit(to)
-  :: atomic { ver < MAXMOVES && phase == BF -> to = DW }; commit(to)
-  :: atomic { ver < MAXMOVES && phase == RN && SOTBARRIER && R2(NEW) && R3 -> to = BF }; handover(NEW, OLD)
-  :: atomic { ver < MAXMOVES && phase == RN && SOTBARRIER && R2(NEW) && R3 -> to = DW }; handover(NEW, OLD)
-  :: atomic { ver < MAXMOVES && phase == DO -> to = RN }; commit(to)
+  :: atomic { ver < MAXMOVES && phase == DW -> to = OO; GATES }; commit(to)
+  :: atomic { ver < MAXMOVES && phase == BF -> to = DW; GATES }; commit(to)
+  :: atomic { ver < MAXMOVES && phase == RN && SOTBARRIER && R2(NEW) && R3 -> to = BF; GATES }; handover(NEW, OLD)
+  :: atomic { ver < MAXMOVES && phase == RN && SOTBARRIER && R2(NEW) && R3 -> to = DW; GATES }; handover(NEW, OLD)
+  :: atomic { ver < MAXMOVES && phase == DO -> to = RN; GATES }; commit(to)
   /* the backfill */
   :: bfcopy(0)
 #if NK == 2
