@@ -4,7 +4,7 @@
 # behaviour). Prints one line per run and exits non-zero if any run does not end as expected.
 #
 #   bash model/check.sh            the CI run
-#   bash model/check.sh --trails   also prints the counterexample of each mutant, step by step
+#   bash model/check.sh --trails   also prints the shortest counterexample of each mutant, step by step
 #   bash model/check.sh --deep     also checks the model with larger bounds (minutes, several GB of memory)
 #
 # Installs nothing: needs spin (Debian package "spin") and gcc. Works in a temporary directory, which it removes.
@@ -47,8 +47,10 @@ pan_extra=""
 check() {
   local kind=$1 name=$2 expect=$3 what=$4
   shift 4
-  local opt=-O0
+  local opt=-O0 shortest=""
   [[ $expect == pass ]] && opt=-O2
+  # With --trails, a mutant's search goes on to find its shortest counterexample.
+  $trails && [[ $kind == mutant ]] && { opt="-O2 -DREACH"; shortest=-i; }
   rm -f pan pan.* ./*.trail
   if ! spin -a "$@" handover.pml >spin.out 2>&1; then
     printf 'FAIL  %-8s %-18s spin -a failed:\n' "$kind" "$name"; cat spin.out
@@ -61,7 +63,7 @@ check() {
   fi
   # pan exits 0 even when it finds a violation: the verdict is its "errors: N" line.
   # shellcheck disable=SC2086
-  ./pan $pan_extra >pan.out 2>&1 || true
+  ./pan $pan_extra $shortest >pan.out 2>&1 || true
   local errors states secs verdict note=""
   errors=$(sed -n 's/.*errors: \([0-9][0-9]*\).*/\1/p' pan.out | head -1)
   states=$(awk '/states, stored/ { print $1; exit }' pan.out)
