@@ -47,9 +47,9 @@ final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopi
         this.selectList = key + ", " + String.join(", ", expressions);
         this.conflictClause = switch (dialect) {
             case POSTGRESQL -> " ON CONFLICT (" + newStore.keyColumn() + ") DO NOTHING";
-            case MARIADB ->
-                " ON DUPLICATE KEY UPDATE " + newStore.keyColumn() + " = " + newStore.table() + "."
-                        + newStore.keyColumn();
+            // MariaDB's ON DUPLICATE KEY UPDATE and INSERT IGNORE treat every unique index alike, so a conflict on
+            // another one would be swallowed: an anti-join skips present keys instead, and any conflict fails.
+            case MARIADB -> "";
             case H2 -> throw new IllegalStateException("SQL mapping copies need PostgreSQL or MariaDB");
         };
     }
@@ -78,7 +78,10 @@ final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopi
             if (rows == 0) {
                 return new Chunk<>(0, after, true);
             }
-            String sql = insertInto + "SELECT " + selectList + range(lower) + lockClause + conflictClause;
+            // Under the shared locks no live write can insert one of these keys into NEW (it writes OLD first); a
+            // writer that writes NEW first (an instance still in READ_NEW) makes the chunk fail and be retried.
+            String sql = insertInto + "SELECT " + selectList + range(lower) + " AND NOT EXISTS (SELECT 1 FROM "
+                    + newTable + " n WHERE n." + newKey + " = " + table + "." + key + ")" + lockClause;
             try (PreparedStatement copy = c.prepareStatement(sql)) {
                 bindRange(copy, lower, through);
                 copy.executeUpdate();

@@ -58,6 +58,9 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     private final RowMapper<V> mapper;
     private final RowBinder<V> binder;
     private final String selectColumns;
+    /** For a store of shared rows: " AND (c1 IS NOT NULL OR ...)", the condition that the row holds a value. */
+    private final String ownedValue;
+
     private final boolean sharedRows;
     private volatile @Nullable KeyCollation keyCollation;
 
@@ -77,6 +80,13 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         }
         this.columnIndexes = Map.copyOf(indexes);
         this.selectColumns = SqlDialect.columnList(keyColumn, columns);
+        this.ownedValue = builder.sharedRows && !columns.isEmpty()
+                ? " AND ("
+                        + columns.stream()
+                                .map(c -> c + " IS NOT NULL")
+                                .collect(java.util.stream.Collectors.joining(" OR "))
+                        + ")"
+                : "";
         this.sharedRows = builder.sharedRows;
     }
 
@@ -108,7 +118,8 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     }
 
     private Optional<V> read(K key, String lockClause) {
-        String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " = ?" + lockClause;
+        String sql =
+                "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " = ?" + ownedValue + lockClause;
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 statement.setObject(1, key);
@@ -157,7 +168,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     /** The rows under the keys, by the key each row holds as the database returns it. */
     private Map<K, V> selectIn(List<K> keys) {
         String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " IN ("
-                + String.join(", ", java.util.Collections.nCopies(keys.size(), "?")) + ")";
+                + String.join(", ", java.util.Collections.nCopies(keys.size(), "?")) + ")" + ownedValue;
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 for (int i = 0; i < keys.size(); i++) {
@@ -174,9 +185,31 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On MariaDB the row is updated, and inserted only when the update found none: {@code ON DUPLICATE KEY UPDATE}
+     * fires on a conflict with <em>any</em> unique index, and would overwrite another row that happens to hold the
+     * same value in a unique column. A conflict on another unique index so fails the write, as it would without
+     * dualwrite.
+     */
     @Override
     public void upsert(V value) {
-        if (sharedRows && !columns.isEmpty() && updateColumns(value) > 0) {
+        if ((sharedRows || transactions.dialect() == SqlDialect.MARIADB)
+                && !columns.isEmpty()
+                && updateColumns(value) > 0) {
+            return;
+        }
+        if (transactions.dialect() == SqlDialect.MARIADB && !columns.isEmpty()) {
+            transactions.withConnection(c -> {
+                if (!insertUnlessTheKeyIsPresent(c, value) && updateColumns(value) == 0) {
+                    throw new StoreException(
+                            "Table " + table + ": key " + keyOf.apply(value) + " was inserted and"
+                                    + " deleted by other writers while this upsert ran; write it again",
+                            null);
+                }
+                return null;
+            });
             return;
         }
         String sql = transactions.dialect().upsert(table, keyColumn, columns);
@@ -205,11 +238,17 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         SqlDialect dialect = transactions.dialect();
         String conflictFree = dialect.insertAbsent(table, keyColumn, columns);
         transactions.withConnection(c -> {
-            if (conflictFree == null) {
-                insertIgnoringDuplicates(c, dialect, values);
-                return null;
-            }
             List<V> absent = withoutPresentKeys(c, values);
+            if (!ownedValue.isEmpty()) {
+                // A shared row another writer created holds no value of this store yet: fill it, never overwrite.
+                List<V> rowless = new ArrayList<>();
+                for (V value : absent) {
+                    if (fillSharedRow(c, value) == 0) {
+                        rowless.add(value);
+                    }
+                }
+                absent = rowless;
+            }
             if (absent.isEmpty()) {
                 return null;
             }
@@ -223,10 +262,57 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
                 if (savepoint != null) {
                     c.rollback(savepoint);
                 }
-                insertBatch(c, conflictFree, absent);
+                if (conflictFree != null) {
+                    insertBatch(c, conflictFree, absent); // PostgreSQL: ON CONFLICT on the key only
+                } else {
+                    for (V value : absent) {
+                        insertUnlessTheKeyIsPresent(c, value);
+                    }
+                }
             }
             return null;
         });
+    }
+
+    /**
+     * Inserts the row unless its key is present; false when it was. A duplicate-key error whose key is absent
+     * afterwards came from another unique index, and is thrown: insert-if-absent must not swallow it (MariaDB's
+     * {@code INSERT IGNORE} and {@code ON DUPLICATE KEY UPDATE k = k} both would).
+     */
+    private boolean insertUnlessTheKeyIsPresent(Connection c, V value) throws SQLException {
+        SqlDialect dialect = transactions.dialect();
+        try (PreparedStatement statement = c.prepareStatement(dialect.insert(table, keyColumn, columns))) {
+            bind(statement, value);
+            statement.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (dialect.isDuplicateKey(e) && keyPresent(c, keyOf.apply(value))) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Sets this store's columns of an existing shared row that holds none of them; the rows changed (0 or 1). */
+    private int fillSharedRow(Connection c, V value) throws SQLException {
+        String noValue =
+                columns.stream().map(col -> col + " IS NULL").collect(java.util.stream.Collectors.joining(" AND "));
+        try (PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET "
+                + columns.stream().map(col -> col + " = ?").collect(java.util.stream.Collectors.joining(", "))
+                + " WHERE " + keyColumn + " = ? AND " + noValue)) {
+            update.setObject(bindColumns(update, value, 1), keyOf.apply(value));
+            return update.executeUpdate();
+        }
+    }
+
+    private boolean keyPresent(Connection c, K key) throws SQLException {
+        try (PreparedStatement select =
+                c.prepareStatement("SELECT 1 FROM " + table + " WHERE " + keyColumn + " = ?" + ownedValue)) {
+            select.setObject(1, key);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     private List<V> withoutPresentKeys(Connection c, List<V> values) throws SQLException {
@@ -235,7 +321,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
             List<V> batch = values.subList(from, Math.min(values.size(), from + LOOKUP_BATCH));
             try (PreparedStatement select = c.prepareStatement("SELECT " + keyColumn + " FROM " + table + " WHERE "
                     + keyColumn + " IN (" + String.join(", ", java.util.Collections.nCopies(batch.size(), "?"))
-                    + ")")) {
+                    + ")" + ownedValue)) {
                 for (int i = 0; i < batch.size(); i++) {
                     select.setObject(i + 1, keyOf.apply(batch.get(i)));
                 }
@@ -268,24 +354,19 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         }
     }
 
-    private void insertIgnoringDuplicates(Connection c, SqlDialect dialect, List<V> values) throws SQLException {
-        try (PreparedStatement statement = c.prepareStatement(dialect.insert(table, keyColumn, columns))) {
-            for (V value : values) {
-                bind(statement, value);
-                try {
-                    statement.executeUpdate();
-                } catch (SQLException e) {
-                    if (!dialect.isDuplicateKey(e)) {
-                        throw e;
-                    }
-                }
-            }
-        }
-    }
-
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A store of {@link Builder#sharedRows() shared rows} never deletes the row it shares: it clears its own
+     * columns (sets them to NULL), and a row whose own columns are all NULL holds no value of this store.
+     */
     @Override
     public void delete(K key) {
-        String sql = "DELETE FROM " + table + " WHERE " + keyColumn + " = ?";
+        String sql = ownedValue.isEmpty()
+                ? "DELETE FROM " + table + " WHERE " + keyColumn + " = ?"
+                : "UPDATE " + table + " SET "
+                        + columns.stream().map(c -> c + " = NULL").collect(java.util.stream.Collectors.joining(", "))
+                        + " WHERE " + keyColumn + " = ?";
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 statement.setObject(1, key);
@@ -311,16 +392,16 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         StringBuilder sql = new StringBuilder("SELECT ")
                 .append(selectColumns)
                 .append(" FROM ")
-                .append(table);
+                .append(table)
+                .append(" WHERE 1 = 1")
+                .append(ownedValue);
         List<K> parameters = new ArrayList<>(2);
         if (afterExclusive != null) {
-            sql.append(" WHERE ").append(keyColumn).append(" > ?");
+            sql.append(" AND ").append(keyColumn).append(" > ?");
             parameters.add(afterExclusive);
         }
         if (upToInclusive != null) {
-            sql.append(parameters.isEmpty() ? " WHERE " : " AND ")
-                    .append(keyColumn)
-                    .append(" <= ?");
+            sql.append(" AND ").append(keyColumn).append(" <= ?");
             parameters.add(upToInclusive);
         }
         sql.append(" ORDER BY ").append(keyColumn).append(" LIMIT ").append(limit);

@@ -13,7 +13,9 @@ import javax.sql.DataSource;
 /**
  * {@link JdbcTransactions} kept by dualwrite: a transaction's connection is bound to the thread, per data source,
  * so that every instance for the same data source joins it. Actions registered with {@link #afterCommit} run after
- * the outermost transaction on this data source commits.
+ * the outermost transaction on this data source commits. Every transaction it opens runs at READ COMMITTED, the
+ * level dualwrite's reasoning about live writes assumes, whatever the connection's default (MariaDB's is
+ * REPEATABLE READ, under which a plain read inside a transaction would see an old snapshot).
  */
 final class LocalJdbcTransactions extends AbstractJdbcTransactions {
 
@@ -62,6 +64,10 @@ final class LocalJdbcTransactions extends AbstractJdbcTransactions {
         List<Runnable> afterCommit = new ArrayList<>();
         try (Connection connection = dataSource().getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
+            int isolation = connection.getTransactionIsolation();
+            if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
             connection.setAutoCommit(false);
             bound.put(dataSource(), new Bound(connection, afterCommit));
             try {
@@ -73,6 +79,9 @@ final class LocalJdbcTransactions extends AbstractJdbcTransactions {
             } finally {
                 bound.remove(dataSource());
                 connection.setAutoCommit(autoCommit);
+                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                    connection.setTransactionIsolation(isolation);
+                }
             }
         } catch (SQLException e) {
             throw new StoreException("Transaction on " + dataSource() + " failed: " + e.getMessage(), e);

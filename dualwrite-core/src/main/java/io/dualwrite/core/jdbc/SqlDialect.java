@@ -96,15 +96,15 @@ public enum SqlDialect {
     }
 
     /**
-     * An insert of one row that does nothing when the key exists, or null when this dialect has none (H2), in
-     * which case a plain insert's duplicate-key error is ignored instead.
+     * An insert of one row that does nothing when the <em>key</em> exists (and still fails on a conflict with any
+     * other unique index), or null when this dialect has none: MariaDB's {@code INSERT IGNORE} and
+     * {@code ON DUPLICATE KEY UPDATE} treat every unique index alike, and H2 has no such clause, so there a plain
+     * insert is tried and its duplicate-key error checked against the key.
      */
     public String insertAbsent(String table, String key, List<String> columns) {
-        String insert = insert(table, key, columns);
         return switch (this) {
-            case POSTGRESQL -> insert + " ON CONFLICT (" + key + ") DO NOTHING";
-            case MARIADB -> insert + " ON DUPLICATE KEY UPDATE " + key + " = " + key;
-            case H2 -> null;
+            case POSTGRESQL -> insert(table, key, columns) + " ON CONFLICT (" + key + ") DO NOTHING";
+            case MARIADB, H2 -> null;
         };
     }
 

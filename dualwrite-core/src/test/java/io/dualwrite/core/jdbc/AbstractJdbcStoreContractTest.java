@@ -35,6 +35,67 @@ abstract class AbstractJdbcStoreContractTest {
         names = People.newStore(transactions, PREFIX);
     }
 
+    /** A store on a table whose {@code email} column is UNIQUE too, holding (7, 'ada@example.com'). */
+    private JdbcStore<Long, io.dualwrite.core.People.Person> storeWithAnotherUniqueIndex() {
+        People.execute(
+                database.dataSource(),
+                "DROP TABLE IF EXISTS " + PREFIX + "_unique",
+                "CREATE TABLE " + PREFIX + "_unique (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL UNIQUE)",
+                "INSERT INTO " + PREFIX + "_unique (id, email) VALUES (7, 'ada@example.com')");
+        return JdbcStore.builder(transactions, Long.class, io.dualwrite.core.People.Person.class)
+                .table(PREFIX + "_unique")
+                .key("id", io.dualwrite.core.People.Person::id)
+                .columns("email")
+                .mapper(rs -> new io.dualwrite.core.People.Person(rs.getLong("id"), rs.getString("email")))
+                .binder((p, row) -> row.set("email", p.fullName()))
+                .build();
+    }
+
+    /*
+     * MariaDB's ON DUPLICATE KEY UPDATE k = k (and INSERT IGNORE) swallowed a conflict on any unique index: the
+     * backfill's insert-if-absent skipped a row whose key was absent, silently.
+     */
+    @Test
+    void insertIfAbsentSkipsPresentKeysButFailsOnAConflictWithAnotherUniqueIndex() {
+        JdbcStore<Long, io.dualwrite.core.People.Person> store = storeWithAnotherUniqueIndex();
+
+        store.insertAbsent(List.of(new io.dualwrite.core.People.Person(7, "changed@example.com")));
+        assertThatThrownBy(() -> transactions.inTransaction(
+                        () -> store.insertAbsent(List.of(new io.dualwrite.core.People.Person(5, "ada@example.com")))))
+                .isInstanceOf(io.dualwrite.core.StoreException.class);
+
+        assertThat(People.rows(database.dataSource(), PREFIX + "_unique"))
+                .containsExactly(java.util.Map.entry(7L, "ada@example.com"));
+    }
+
+    /*
+     * MariaDB's ON DUPLICATE KEY UPDATE fires on a conflict with any unique index: the upsert of key 5 updated row 7,
+     * which held the same email, instead of failing.
+     */
+    @Test
+    void anUpsertThatConflictsOnAnotherUniqueIndexFailsAndLeavesTheOtherRowAlone() {
+        JdbcStore<Long, io.dualwrite.core.People.Person> store = storeWithAnotherUniqueIndex();
+
+        assertThatThrownBy(() -> store.upsert(new io.dualwrite.core.People.Person(5, "ada@example.com")))
+                .isInstanceOf(io.dualwrite.core.StoreException.class);
+        store.upsert(new io.dualwrite.core.People.Person(7, "lovelace@example.com"));
+        store.upsert(new io.dualwrite.core.People.Person(8, "babbage@example.com"));
+
+        assertThat(People.rows(database.dataSource(), PREFIX + "_unique"))
+                .containsExactly(
+                        java.util.Map.entry(7L, "lovelace@example.com"),
+                        java.util.Map.entry(8L, "babbage@example.com"));
+    }
+
+    /* MariaDB's default is REPEATABLE READ, under which a plain read in a transaction sees an old snapshot. */
+    @Test
+    void dualwritesOwnTransactionsRunAtReadCommitted() {
+        int level = transactions.inTransaction(
+                () -> transactions.withConnection(java.sql.Connection::getTransactionIsolation));
+
+        assertThat(level).isEqualTo(java.sql.Connection.TRANSACTION_READ_COMMITTED);
+    }
+
     @Test
     void aStoreOfSomeColumnsUpdatesTheRowAnotherStoreCreated() {
         People.execute(
@@ -68,6 +129,43 @@ abstract class AbstractJdbcStoreContractTest {
 
         assertThat(plans.read(1L)).contains(new Plan(1, "enterprise"));
         assertThat(owner.read(1L)).contains(new io.dualwrite.core.People.Person(1, "Ada Lovelace"));
+    }
+
+    /*
+     * A store of shared rows deleted the whole row: in the sample, deleting a customer's subscription deleted the
+     * customer (its name and email, which another migration's store owns).
+     */
+    @Test
+    void aStoreOfSharedRowsClearsItsColumnsInsteadOfDeletingTheRowAndFillsRowsWithoutAValue() {
+        People.execute(
+                database.dataSource(),
+                "DROP TABLE IF EXISTS " + PREFIX + "_shared2",
+                "CREATE TABLE " + PREFIX + "_shared2 (id BIGINT PRIMARY KEY, full_name VARCHAR(100) NOT NULL,"
+                        + " plan VARCHAR(20))",
+                "INSERT INTO " + PREFIX + "_shared2 (id, full_name, plan) VALUES (1, 'Ada Lovelace', 'pro'),"
+                        + " (2, 'Alan Turing', NULL), (3, 'Grace Hopper', 'free')");
+        record Plan(long id, String plan) {}
+        JdbcStore<Long, Plan> plans = JdbcStore.builder(transactions, Long.class, Plan.class)
+                .table(PREFIX + "_shared2")
+                .key("id", Plan::id)
+                .columns("plan")
+                .mapper(rs -> new Plan(rs.getLong("id"), rs.getString("plan")))
+                .binder((p, row) -> row.set("plan", p.plan()))
+                .sharedRows()
+                .build();
+
+        assertThat(plans.read(2L)).isEmpty();
+        assertThat(plans.scan(null, null, 10)).containsExactly(new Plan(1, "pro"), new Plan(3, "free"));
+        plans.delete(1L);
+        plans.insertAbsent(List.of(new Plan(2, "team"), new Plan(3, "overwritten?")));
+
+        assertThat(People.rows(database.dataSource(), PREFIX + "_shared2"))
+                .containsExactly(
+                        java.util.Map.entry(1L, "Ada Lovelace|null"),
+                        java.util.Map.entry(2L, "Alan Turing|team"),
+                        java.util.Map.entry(3L, "Grace Hopper|free"));
+        assertThat(plans.read(1L)).isEmpty();
+        assertThat(plans.readAll(List.of(1L, 2L, 3L)).keySet()).containsExactlyInAnyOrder(2L, 3L);
     }
 
     @Test

@@ -29,6 +29,10 @@ public final class SpringJdbcTransactions extends AbstractJdbcTransactions {
         this.transactionTemplate = new TransactionTemplate(transactionManager);
         this.newTransactionTemplate = new TransactionTemplate(transactionManager);
         newTransactionTemplate.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        // The level dualwrite's reasoning assumes, whatever the database's default (MariaDB's is REPEATABLE READ);
+        // a transaction the application has open keeps its own.
+        transactionTemplate.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        newTransactionTemplate.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
     }
 
     @Override
