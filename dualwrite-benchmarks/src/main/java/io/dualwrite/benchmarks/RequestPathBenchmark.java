@@ -126,6 +126,7 @@ public final class RequestPathBenchmark {
 
     private static DualWrite instance(Migration<Long, BenchTables.OldRow, BenchTables.NewRow> migration) {
         return DualWrite.builder(new InMemoryPhaseStore())
+                .singleInstance()
                 .migration(migration)
                 .shadowReads(ShadowReadOptions.defaults().withSampleRate(0))
                 .build();
@@ -190,12 +191,14 @@ public final class RequestPathBenchmark {
         JdbcTransactions transactions = JdbcTransactions.of(dataSource);
         Migration<Long, BenchTables.OldRow, BenchTables.NewRow> migration = tables.migration(false);
         DualWrite.Builder listening = DualWrite.builder(new JdbcPhaseStore(transactions))
+                .singleInstance()
                 .migration(migration)
                 .refreshInterval(refresh);
         if (notify) {
             listening.phaseNotifications(new PostgresPhaseNotifications(dataSource));
         }
         try (DualWrite mover = DualWrite.builder(new JdbcPhaseStore(transactions))
+                        .singleInstance()
                         .migration(migration)
                         .build();
                 DualWrite listener = listening.build()) {

@@ -99,6 +99,7 @@ public final class ShadowReadBenchmark {
             throws Exception {
         Migration<Long, BenchTables.OldRow, BenchTables.NewRow> migration = tables.migration(false);
         try (DualWrite dualWrite = DualWrite.builder(new InMemoryPhaseStore())
+                .singleInstance()
                 .migration(migration)
                 .shadowReads(options)
                 .build()) {

@@ -60,6 +60,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
  *         .migration(splitName)
+ *         .instanceRegistry(new JdbcInstanceRegistry(dataSource), Duration.ofSeconds(1), Duration.ofSeconds(10))
  *         .build();
  * DualRepository<Long, CustomerRow, NameRow> names = dualWrite.repository(splitName);
  * dualWrite.advance("split-full-name", TransitionRequest.by("alice", "start dual writes"));
@@ -207,7 +208,7 @@ public final class DualWrite implements AutoCloseable {
                 this::enteredEverywhereAt,
                 clock);
         this.maintenance = Executors.newSingleThreadExecutor(daemon("dualwrite-maintenance-"));
-        this.handover = new Handover(repairers::get, store);
+        this.handover = new Handover(repairers::get, store, builder.instanceRegistry != null || builder.singleInstance);
         this.resync = new OldSideResync(this, store, Executors.newCachedThreadPool(daemon("dualwrite-resync-")), clock);
         Map<String, AutopilotOptions> piloted = new LinkedHashMap<>();
         builder.autopilots.forEach((name, options) -> {
@@ -897,6 +898,7 @@ public final class DualWrite implements AutoCloseable {
         private Duration instanceTimeout = DEFAULT_INSTANCE_TIMEOUT;
         private int secondaryWriteThreads = DEFAULT_SECONDARY_WRITE_THREADS;
         private boolean fencing = true;
+        private boolean singleInstance;
         private int shadowReadThreads = 2;
         private int shadowReadQueueCapacity = 256;
 
@@ -1042,6 +1044,17 @@ public final class DualWrite implements AutoCloseable {
          */
         public Builder withoutTimeLimiter() {
             this.timeLimiter = null;
+            return this;
+        }
+
+        /**
+         * Declares that this is the only instance of the application using these migrations, so that moves that
+         * change the source of truth need no {@link #instanceRegistry} (which they otherwise require: without it,
+         * nothing knows whether another instance still routes by the previous phase). Ignored when a registry is
+         * configured.
+         */
+        public Builder singleInstance() {
+            this.singleInstance = true;
             return this;
         }
 

@@ -24,12 +24,16 @@ import org.slf4j.LoggerFactory;
  *       is down, say). Checked on every move that changes the source of truth or stops writing a side.
  *   <li>{@value #RESYNCED}: after DROP_OLD -> READ_NEW, no move back from READ_NEW until the old side's re-sync
  *       completed for the current phase version (see {@link Resync}).
+ *   <li>{@value #REGISTRY}: a move that changes the source of truth needs an instance registry, so that the barrier
+ *       and fencing know every instance, or the declaration that this is the only instance; reported only when it
+ *       fails.
  * </ul>
  */
 final class Handover {
 
     static final String HANDOVER = "source-of-truth-handover";
     static final String RESYNCED = "old-side-resynced";
+    static final String REGISTRY = "instance-registry";
 
     /** How many keys a move drains before it decides; more than this and the operator repairs first. */
     static final int DRAIN_LIMIT = 10_000;
@@ -41,10 +45,15 @@ final class Handover {
 
     private final Function<String, Repairer<?, ?, ?>> repairers;
     private final PhaseStore store;
+    private final boolean instancesKnown;
 
-    Handover(Function<String, Repairer<?, ?, ?>> repairers, PhaseStore store) {
+    /**
+     * @param instancesKnown whether an instance registry is configured, or this was declared the only instance
+     */
+    Handover(Function<String, Repairer<?, ?, ?>> repairers, PhaseStore store, boolean instancesKnown) {
         this.repairers = repairers;
         this.store = store;
+        this.instancesKnown = instancesKnown;
     }
 
     /** Whether the move changes the source of truth or stops writing a side, so that the handover rule applies. */
@@ -66,6 +75,15 @@ final class Handover {
      */
     List<GateResult> evaluate(Migration<?, ?, ?> migration, PhaseTransition transition, boolean drain) {
         List<GateResult> gates = new ArrayList<>();
+        if (!instancesKnown
+                && transition.from().sourceOfTruth() != transition.to().sourceOfTruth()) {
+            gates.add(GateResult.fail(
+                    REGISTRY,
+                    "this move changes the source of truth, and without an instance registry nothing knows whether"
+                            + " another instance still routes by the previous phase; configure"
+                            + " instanceRegistry(...) (the Spring Boot starter does by default), or declare"
+                            + " singleInstance() if this is the only instance"));
+        }
         if (handsOver(transition)) {
             gates.add(handover(migration, transition, drain));
         }

@@ -192,6 +192,7 @@ abstract class AbstractKeyOrderTest {
                 .toNew(item -> item)
                 .build();
         dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(migration)
                 .backfillStore(new InMemoryBackfillStore())
                 .backfillOptions(BackfillOptions.defaults().withChunkSizes(40, 40, 40))
@@ -283,6 +284,7 @@ abstract class AbstractKeyOrderTest {
             }
             migration = builder.build();
             dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                    .singleInstance()
                     .migration(migration)
                     .verificationStore(new JdbcVerificationStore(dataSource))
                     .verifierOptions(new VerifierOptions(CHUNK, Duration.ZERO, 0))

@@ -84,6 +84,7 @@ abstract class AbstractPhaseWalkTest {
         private JdbcTransactions oldTransactions;
         private JdbcTransactions newTransactions;
         private int written;
+        private boolean outage;
 
         Walk(long seed) {
             this.random = new Random(seed);
@@ -106,7 +107,7 @@ abstract class AbstractPhaseWalkTest {
                     write(leader, 1 + random.nextInt(KEYS));
                 }
                 for (int move = 0; move < MOVES; move++) {
-                    boolean outage = twoDatabases() && random.nextInt(4) == 0;
+                    outage = twoDatabases() && random.nextInt(4) == 0;
                     SwitchableDataSource cut = random.nextBoolean() ? oldSwitch : newSwitch;
                     if (outage) {
                         cut.cut();
@@ -117,6 +118,7 @@ abstract class AbstractPhaseWalkTest {
                     operations(random.nextInt(4));
                     if (outage) {
                         cut.restore();
+                        outage = false;
                         trail.add("restore");
                     }
                 }
@@ -150,8 +152,11 @@ abstract class AbstractPhaseWalkTest {
                     .refreshInterval(refresh)
                     .instanceRegistry(new JdbcInstanceRegistry(tables), HEARTBEAT, Duration.ofSeconds(2))
                     .backfillStore(new JdbcBackfillStore(tables))
-                    .backfillOptions(
-                            BackfillOptions.defaults().withChunkSizes(8, 4, 16).withPollInterval(Duration.ofMillis(10)))
+                    .backfillOptions(BackfillOptions.defaults()
+                            .withChunkSizes(8, 4, 16)
+                            // outages are short here: keep retrying quickly rather than back off for seconds
+                            .withRetries(10_000, Duration.ofMillis(20), Duration.ofMillis(100))
+                            .withPollInterval(Duration.ofMillis(10)))
                     .verificationStore(new JdbcVerificationStore(tables))
                     .verifierOptions(new VerifierOptions(10, Duration.ofMillis(5), 0))
                     .gates(GateOptions.defaults()
@@ -232,7 +237,7 @@ abstract class AbstractPhaseWalkTest {
         /** Tries a move, waiting a little for the barrier and for what the gates wait for; refusals are fine. */
         private boolean move(MigrationPhase target) {
             MigrationPhase from = leader.state(name).phase();
-            if (from == MigrationPhase.BACKFILL && target == MigrationPhase.READ_NEW) {
+            if (from == MigrationPhase.BACKFILL && target == MigrationPhase.READ_NEW && !outage) {
                 awaitQuietly(() -> backfillDone());
                 verifyAndRepair();
             }
@@ -287,6 +292,7 @@ abstract class AbstractPhaseWalkTest {
         private void settleInReadNew() {
             oldSwitch.restore();
             newSwitch.restore();
+            outage = false;
             trail.add("settle");
             for (int step = 0; step < 12 && leader.state(name).phase() != MigrationPhase.READ_NEW; step++) {
                 MigrationPhase phase = leader.state(name).phase();

@@ -47,6 +47,7 @@ abstract class AbstractSameDatabaseRoutingTest {
                 .toOld(People::join)
                 .build();
         dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(migration)
                 .build();
         people = dualWrite.repository(migration);
@@ -147,6 +148,7 @@ abstract class AbstractSameDatabaseRoutingTest {
                 .toNew(p -> new PersonName(p.id() + 1, "x", "y"))
                 .build();
         DualRepository<Long, Person, PersonName> repository = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(shifty)
                 .build()
                 .repository(shifty);
@@ -162,6 +164,7 @@ abstract class AbstractSameDatabaseRoutingTest {
     @Test
     void aTransitionIsAppliedByAnotherInstanceWithinTheRefreshInterval() {
         DualWrite otherInstance = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(migration)
                 .refreshInterval(Duration.ofMillis(200))
                 .build();

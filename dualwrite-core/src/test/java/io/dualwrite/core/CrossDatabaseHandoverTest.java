@@ -188,6 +188,7 @@ class CrossDatabaseHandoverTest {
         io.dualwrite.testsupport.DualWriteTables.forget(postgres, migration.name());
         io.dualwrite.testsupport.DualWriteTables.forget(mariadb, migration.name());
         dualWrite = settings.apply(DualWrite.builder(new JdbcPhaseStore(postgres))
+                        .singleInstance()
                         .migration(migration)
                         .refreshInterval(java.time.Duration.ZERO))
                 .build();

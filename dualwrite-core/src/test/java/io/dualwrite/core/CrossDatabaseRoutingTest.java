@@ -321,6 +321,7 @@ class CrossDatabaseRoutingTest {
                 .toNew(People::split)
                 .build();
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(postgres))
+                .singleInstance()
                 .migration(local)
                 .circuitBreakers(breakerConfig)
                 .build();
@@ -464,6 +465,7 @@ class CrossDatabaseRoutingTest {
                 .failurePolicy(policy)
                 .build();
         DualWrite.Builder builder = DualWrite.builder(new JdbcPhaseStore(postgres))
+                .singleInstance()
                 .migration(migration)
                 .verificationStore(new io.dualwrite.core.jdbc.JdbcVerificationStore(postgres))
                 .verifierOptions(new io.dualwrite.core.verify.VerifierOptions(8, java.time.Duration.ofMillis(20), 0));

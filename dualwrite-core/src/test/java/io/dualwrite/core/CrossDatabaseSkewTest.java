@@ -128,6 +128,7 @@ class CrossDatabaseSkewTest {
                 .failurePolicy(SecondaryFailurePolicy.RECORD_FOR_REPAIR)
                 .build();
         DualWrite instance = DualWrite.builder(new JdbcPhaseStore(postgres))
+                .singleInstance()
                 .migration(migration)
                 .refreshInterval(refreshInterval)
                 .build();

@@ -44,8 +44,11 @@ class DualWriteTest {
 
     @Test
     void aNewMigrationStartsInOldOnly() {
-        DualWrite dualWrite =
-                DualWrite.builder(store).migration(migration).clock(clock).build();
+        DualWrite dualWrite = DualWrite.builder(store)
+                .singleInstance()
+                .migration(migration)
+                .clock(clock)
+                .build();
 
         assertThat(dualWrite.phase("split-name")).isEqualTo(MigrationPhase.OLD_ONLY);
         assertThat(store.find("split-name"))
@@ -55,17 +58,20 @@ class DualWriteTest {
 
     @Test
     void aStoredPhaseSurvivesARestart() {
-        DualWrite first = DualWrite.builder(store).migration(migration).build();
+        DualWrite first =
+                DualWrite.builder(store).singleInstance().migration(migration).build();
         first.advance("split-name", TransitionRequest.by("alice", "go"));
 
-        DualWrite restarted = DualWrite.builder(store).migration(migration).build();
+        DualWrite restarted =
+                DualWrite.builder(store).singleInstance().migration(migration).build();
 
         assertThat(restarted.phase("split-name")).isEqualTo(MigrationPhase.DUAL_WRITE);
     }
 
     @Test
     void unknownMigrationNamesAreRefusedWithTheKnownNames() {
-        DualWrite dualWrite = DualWrite.builder(store).migration(migration).build();
+        DualWrite dualWrite =
+                DualWrite.builder(store).singleInstance().migration(migration).build();
 
         for (Runnable call : List.<Runnable>of(
                 () -> dualWrite.repository("split-names"),
@@ -81,7 +87,10 @@ class DualWriteTest {
 
     @Test
     void aDuplicateNameIsRefused() {
-        assertThatThrownBy(() -> DualWrite.builder(store).migration(migration).migration(migration))
+        assertThatThrownBy(() -> DualWrite.builder(store)
+                        .singleInstance()
+                        .migration(migration)
+                        .migration(migration))
                 .isInstanceOf(InvalidMigrationException.class)
                 .hasMessageContaining("Two migrations are named 'split-name'");
     }
@@ -188,7 +197,8 @@ class DualWriteTest {
 
     @Test
     void anIllegalTransitionChangesNothing() {
-        DualWrite dualWrite = DualWrite.builder(store).migration(migration).build();
+        DualWrite dualWrite =
+                DualWrite.builder(store).singleInstance().migration(migration).build();
 
         assertThatThrownBy(() -> dualWrite.transition(
                         "split-name", MigrationPhase.READ_NEW, TransitionRequest.by("alice", "hurry")))
@@ -200,7 +210,8 @@ class DualWriteTest {
 
     @Test
     void advancingPastTheLastPhaseAndRollingBackBeforeTheFirstAreRefused() {
-        DualWrite dualWrite = DualWrite.builder(store).migration(migration).build();
+        DualWrite dualWrite =
+                DualWrite.builder(store).singleInstance().migration(migration).build();
         assertThatThrownBy(() -> dualWrite.rollback("split-name", TransitionRequest.by("a", null)))
                 .isInstanceOf(IllegalPhaseTransitionException.class)
                 .hasMessageContaining("already in its first phase, OLD_ONLY");
@@ -216,6 +227,7 @@ class DualWriteTest {
     void aFailingGateRefusesTheMoveListsEveryFailureAndIsAudited() {
         AtomicBoolean backfillDone = new AtomicBoolean(false);
         DualWrite dualWrite = DualWrite.builder(store)
+                .singleInstance()
                 .migration(migration)
                 .clock(clock)
                 .guard((m, t) -> List.of(GateResult.pass("always", "fine")))
@@ -254,6 +266,7 @@ class DualWriteTest {
     @Test
     void aForcedMoveNeedsAReasonAndIsRecordedAsForced() {
         DualWrite dualWrite = DualWrite.builder(store)
+                .singleInstance()
                 .migration(migration)
                 .guard((m, t) -> List.of(GateResult.fail("instances", "1 lagging")))
                 .build();
@@ -273,6 +286,7 @@ class DualWriteTest {
     @Test
     void aGuardThatThrowsCountsAsAFailedGate() {
         DualWrite dualWrite = DualWrite.builder(store)
+                .singleInstance()
                 .migration(migration)
                 .guard((m, t) -> {
                     throw new IllegalStateException("metrics unavailable");
@@ -285,8 +299,27 @@ class DualWriteTest {
     }
 
     @Test
-    void rollbacksAreAuditedAsSuch() {
+    void aMoveThatChangesTheSourceOfTruthNeedsARegistryOrTheSingleInstanceDeclaration() {
         DualWrite dualWrite = DualWrite.builder(store).migration(migration).build();
+        dualWrite.advance("split-name", TransitionRequest.by("a", null));
+        dualWrite.advance("split-name", TransitionRequest.by("a", null));
+
+        assertThatThrownBy(() -> dualWrite.advance("split-name", TransitionRequest.forcedBy("a", "no registry")))
+                .isInstanceOf(TransitionRefusedException.class)
+                .hasMessageContaining(Handover.REGISTRY)
+                .hasMessageContaining("declare singleInstance()");
+        assertThat(dualWrite.phase("split-name")).isEqualTo(MigrationPhase.BACKFILL);
+
+        DualWrite single =
+                DualWrite.builder(store).migration(migration).singleInstance().build();
+        single.advance("split-name", TransitionRequest.by("a", "the only instance"));
+        assertThat(single.phase("split-name")).isEqualTo(MigrationPhase.READ_NEW);
+    }
+
+    @Test
+    void rollbacksAreAuditedAsSuch() {
+        DualWrite dualWrite =
+                DualWrite.builder(store).singleInstance().migration(migration).build();
         dualWrite.advance("split-name", TransitionRequest.by("alice", "start"));
         dualWrite.rollback("split-name", TransitionRequest.by("alice", "new table has a bad index"));
 
@@ -302,11 +335,13 @@ class DualWriteTest {
     @Test
     void anotherInstanceAppliesATransitionOnlyAfterItsRefreshInterval() {
         DualWrite a = DualWrite.builder(store)
+                .singleInstance()
                 .migration(migration)
                 .clock(clock)
                 .refreshInterval(Duration.ofSeconds(2))
                 .build();
         DualWrite b = DualWrite.builder(store)
+                .singleInstance()
                 .migration(migration)
                 .clock(clock)
                 .refreshInterval(Duration.ofSeconds(2))
@@ -334,8 +369,11 @@ class DualWriteTest {
                 return super.find(name);
             }
         };
-        DualWrite dualWrite =
-                DualWrite.builder(flaky).migration(migration).clock(clock).build();
+        DualWrite dualWrite = DualWrite.builder(flaky)
+                .singleInstance()
+                .migration(migration)
+                .clock(clock)
+                .build();
         DualRepository<Long, Person, PersonName> people = dualWrite.repository(migration);
         down.set(true);
         clock.advance(Duration.ofMinutes(1));
@@ -347,7 +385,8 @@ class DualWriteTest {
 
     @Test
     void concurrentTransitionsFromTwoInstancesCannotBothWin() {
-        DualWrite a = DualWrite.builder(store).migration(migration).build();
+        DualWrite a =
+                DualWrite.builder(store).singleInstance().migration(migration).build();
         PhaseState seenByB = store.find("split-name").orElseThrow();
         a.advance("split-name", TransitionRequest.by("alice", null));
 

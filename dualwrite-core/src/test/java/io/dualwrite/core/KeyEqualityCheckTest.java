@@ -165,7 +165,11 @@ class KeyEqualityCheckTest {
     }
 
     private static void register(Migration<?, ?, ?> migration) {
-        DualWrite.builder(new InMemoryPhaseStore()).migration(migration).build().close();
+        DualWrite.builder(new InMemoryPhaseStore())
+                .singleInstance()
+                .migration(migration)
+                .build()
+                .close();
     }
 
     private static void assertRegisters(Migration<?, ?, ?> migration) {

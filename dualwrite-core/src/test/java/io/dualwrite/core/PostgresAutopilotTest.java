@@ -46,6 +46,7 @@ class PostgresAutopilotTest {
                 .build();
         String name = migration.name();
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(transactions))
+                .singleInstance()
                 .migration(migration)
                 .refreshInterval(Duration.ZERO)
                 .backfillStore(new JdbcBackfillStore(transactions))

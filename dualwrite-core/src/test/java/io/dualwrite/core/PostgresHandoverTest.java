@@ -54,6 +54,7 @@ class PostgresHandoverTest {
                 .toOld(People::join)
                 .build();
         dualWrite = DualWrite.builder(new JdbcPhaseStore(transactions))
+                .singleInstance()
                 .migration(migration)
                 .refreshInterval(Duration.ZERO)
                 .backfillStore(new JdbcBackfillStore(transactions))

@@ -53,9 +53,11 @@ class PostgresPhasePropagationTest {
                 .toNew(People::split)
                 .build();
         DualWrite mover = DualWrite.builder(new JdbcPhaseStore(transactions))
+                .singleInstance()
                 .migration(migration)
                 .build();
         DualWrite.Builder listening = DualWrite.builder(new JdbcPhaseStore(transactions))
+                .singleInstance()
                 .migration(migration)
                 .refreshInterval(refresh);
         if (notify) {

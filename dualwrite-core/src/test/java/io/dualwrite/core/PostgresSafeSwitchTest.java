@@ -155,6 +155,7 @@ class PostgresSafeSwitchTest {
                 .toNew(People::split)
                 .build();
         dualWrite = DualWrite.builder(new JdbcPhaseStore(transactions))
+                .singleInstance()
                 .migration(oneWay)
                 .build();
         while (dualWrite.phase(oneWay.name()) != MigrationPhase.DROP_OLD) {
@@ -311,6 +312,7 @@ class PostgresSafeSwitchTest {
 
     private DualWrite build(GateOptions gates) {
         return DualWrite.builder(new JdbcPhaseStore(transactions))
+                .singleInstance()
                 .migration(migration)
                 .refreshInterval(Duration.ZERO)
                 .backfillStore(new JdbcBackfillStore(transactions))

@@ -105,6 +105,7 @@ abstract class AbstractBackfillConcurrencyTest {
                 .withChunkSizes(8 + random.nextInt(40), 4, 64 + random.nextInt(64))
                 .withTargetChunkTime(Duration.ofMillis(5 + random.nextInt(20)));
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(oldDb))
+                .singleInstance()
                 .migration(migration)
                 .backfillStore(new JdbcBackfillStore(oldDb))
                 .backfillOptions(options)

@@ -265,6 +265,7 @@ class BackfillTest {
     void enteringBackfillStartsItAndTheBackgroundWorkerCopies() throws SQLException {
         insertOld(1, 120);
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(migration)
                 .backfillStore(store)
                 .backfillOptions(options.withPollInterval(Duration.ofMillis(20)))
@@ -288,6 +289,7 @@ class BackfillTest {
     void rollingBackToDualWriteStopsTheCopyAndComingBackResumesIt() throws Exception {
         insertOld(1, 2000);
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(migration)
                 .backfillStore(store)
                 .backfillOptions(options.withChunkSizes(5, 5, 5).withPollInterval(Duration.ofMillis(20)))

@@ -41,6 +41,7 @@ class DualWriteMetricsTest {
                 .toNew(People::split)
                 .build();
         DualWrite dualWrite = DualWrite.builder(new InMemoryPhaseStore())
+                .singleInstance()
                 .migration(migration)
                 .backfillStore(new InMemoryBackfillStore())
                 .backfillOptions(BackfillOptions.defaults().withChunkSizes(10, 10, 10))
@@ -89,8 +90,10 @@ class DualWriteMetricsTest {
                         People.newStore(transactions, "metrics_writes"))
                 .toNew(People::split)
                 .build();
-        DualWrite dualWrite =
-                DualWrite.builder(new InMemoryPhaseStore()).migration(migration).build();
+        DualWrite dualWrite = DualWrite.builder(new InMemoryPhaseStore())
+                .singleInstance()
+                .migration(migration)
+                .build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         new DualWriteMetrics(dualWrite, clock).bindTo(registry);
         var people = dualWrite.repository(migration);
@@ -126,6 +129,7 @@ class DualWriteMetricsTest {
                 .toNew(People::split)
                 .build();
         DualWrite dualWrite = DualWrite.builder(new InMemoryPhaseStore())
+                .singleInstance()
                 .migration(migration)
                 .circuitBreakers(io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults())
                 .build();

@@ -56,6 +56,7 @@ abstract class AbstractShadowReadTest {
                 .toOld(People::join)
                 .build();
         dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(migration)
                 .backfillStore(new InMemoryBackfillStore())
                 .shadowReads(options)

@@ -142,6 +142,7 @@ abstract class AbstractChecksumEncodingTest {
 
     private static <O, N> Verifier<Long, O, N> verifier(DataSource dataSource, Migration<Long, O, N> migration) {
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(migration)
                 .verificationStore(new JdbcVerificationStore(dataSource))
                 .verifierOptions(new VerifierOptions(3, Duration.ZERO, 0))

@@ -51,6 +51,7 @@ abstract class AbstractEncodingVerificationTest {
                         .normalizingAll(String.class, String::stripTrailing)
                         .normalizing("body", (String body) -> body.replaceAll("\\s+", "")));
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(plain)
                 .migration(normalized)
                 .verificationStore(new JdbcVerificationStore(dataSource))

@@ -154,6 +154,7 @@ abstract class AbstractIdentityEqualityVerificationTest {
 
     private DualWrite dualWrite(Migration<Long, Person, NameEntity> migration) {
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(migration)
                 .verificationStore(new JdbcVerificationStore(dataSource))
                 .verifierOptions(new VerifierOptions(7, Duration.ofMillis(20), 0))

@@ -160,6 +160,7 @@ abstract class AbstractMappingSampleTest {
     /** DualWrite for the migration, in DUAL_WRITE. */
     private DualWrite dualWrite(Migration<Long, Person, PersonName> migration) {
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(migration)
                 .backfillStore(new InMemoryBackfillStore())
                 .verificationStore(new JdbcVerificationStore(dataSource))

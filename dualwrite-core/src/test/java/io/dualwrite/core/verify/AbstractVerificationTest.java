@@ -58,6 +58,7 @@ abstract class AbstractVerificationTest {
                 .toOld(People::join)
                 .build();
         dualWrite = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(migration)
                 .verificationStore(new JdbcVerificationStore(dataSource))
                 .verifierOptions(new VerifierOptions(7, Duration.ofMillis(50), 0))
@@ -134,6 +135,7 @@ abstract class AbstractVerificationTest {
                 .sqlMapping(sqlMapping())
                 .build();
         DualWrite checked = DualWrite.builder(new JdbcPhaseStore(dataSource))
+                .singleInstance()
                 .migration(sqlMapped)
                 .verificationStore(new JdbcVerificationStore(dataSource))
                 .verifierOptions(new VerifierOptions(10, Duration.ofMillis(20), 0))

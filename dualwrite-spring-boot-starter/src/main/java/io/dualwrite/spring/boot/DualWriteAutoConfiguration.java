@@ -77,6 +77,9 @@ public class DualWriteAutoConfiguration {
                 throw new IllegalArgumentException("Invalid dualwrite.instances.* configuration: " + e.getMessage(), e);
             }
         });
+        if (properties.getInstances().isSingleInstance()) {
+            builder.singleInstance();
+        }
         if (properties.getRepairInterval() != null) {
             builder.continuousRepair(properties.getRepairInterval());
         }

@@ -293,6 +293,20 @@ public class DualWriteProperties {
         /** After this long without a heartbeat, an instance is gone and no longer waited for. */
         private Duration timeout = DualWrite.DEFAULT_INSTANCE_TIMEOUT;
 
+        /**
+         * With the registry off: declares that this is the only instance, so that moves changing the source of truth
+         * are allowed without a registry (they are refused otherwise).
+         */
+        private boolean singleInstance = false;
+
+        public boolean isSingleInstance() {
+            return singleInstance;
+        }
+
+        public void setSingleInstance(boolean singleInstance) {
+            this.singleInstance = singleInstance;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }

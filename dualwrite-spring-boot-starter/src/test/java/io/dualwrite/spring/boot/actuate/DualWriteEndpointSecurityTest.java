@@ -20,6 +20,7 @@ import org.springframework.boot.actuate.endpoint.SecurityContext;
 class DualWriteEndpointSecurityTest {
 
     private final DualWrite dualWrite = DualWrite.builder(new InMemoryPhaseStore())
+            .singleInstance()
             .migration(Migration.builder("m", Long.class, new NoStore(), new NoStore())
                     .toNew(v -> v)
                     .build())
