@@ -152,7 +152,32 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         onEachSide(key, side -> migration.store(side).delete(key));
     }
 
+    /** How long a write waits for a move that hands the source of truth over before it gives up. */
+    static final java.time.Duration HANDOVER_WAIT = java.time.Duration.ofSeconds(5);
+
     private void onEachSide(K key, Consumer<Side> operation) {
+        long deadline = System.nanoTime() + HANDOVER_WAIT.toNanos();
+        while (true) {
+            try {
+                onEachSideOnce(key, operation);
+                return;
+            } catch (HandoverFence.Fenced fenced) {
+                // A move is handing the source of truth over: nothing was written; route again by the new phase.
+                if (System.nanoTime() > deadline) {
+                    throw new DualWriteException(
+                            "Migration '" + migration.name() + "': the source of truth is being"
+                                    + " handed over and the move did not complete within " + HANDOVER_WAIT
+                                    + "; nothing was"
+                                    + " written, write again",
+                            fenced);
+                }
+                sleepBriefly();
+                phases.refresh(migration.name());
+            }
+        }
+    }
+
+    private void onEachSideOnce(K key, Consumer<Side> operation) {
         fence.check(migration.name());
         PhaseState state = inFlight.enter(migration.name(), () -> phases.current(migration.name()));
         List<Side> sides = state.phase().writeOrder();
@@ -160,8 +185,10 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         List<Side> inOneTransaction =
                 sides.size() == 2 && !migration.sidesShareTransactions() ? sides.subList(0, 1) : sides;
         try {
-            routeWrite(key, state.phase(), operation);
+            routeWrite(key, state, operation);
             inOneTransaction.forEach(side -> written.get(side).increment());
+        } catch (HandoverFence.Fenced e) {
+            throw e;
         } catch (RuntimeException e) {
             inOneTransaction.forEach(side -> failed.get(side).increment());
             throw e;
@@ -170,7 +197,17 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         }
     }
 
-    private void routeWrite(K key, MigrationPhase phase, Consumer<Side> operation) {
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DualWriteException("interrupted while waiting for a move to complete", e);
+        }
+    }
+
+    private void routeWrite(K key, PhaseState state, Consumer<Side> operation) {
+        MigrationPhase phase = state.phase();
         List<Side> sides = phase.writeOrder();
         Side primary = sides.get(0);
         MigrationStore<K, ?> primaryStore = migration.store(primary);
@@ -188,7 +225,12 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         }
         refuseWhileTheOtherSideIsKnownDown(secondary);
         String encodedKey = migration.keyCodec().encode(key);
-        primaryStore.transactions().inTransaction(() -> {
+        boolean passed = primaryStore.transactions().inTransaction(() -> {
+            // Refused before anything is written once a move handing the source of truth over fenced this phase;
+            // told by a value, not an exception, so that a caller's transaction this joins stays usable.
+            if (!HandoverFence.passes(migration, primary, state.version())) {
+                return false;
+            }
             operation.accept(primary);
             // The intent commits or rolls back with the write: the other side is written only after the commit,
             // and if this process dies first, the repairer finds the key here and completes the copy.
@@ -199,8 +241,13 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
                             primary,
                             DivergenceCause.WRITE_IN_PROGRESS,
                             "committed on " + primary + "; copy to " + secondary + " pending");
-            primaryStore.transactions().afterCommit(() -> copyAfterCommit(key, primary, secondary));
+            primaryStore.transactions().afterCommit(() -> copyAfterCommit(key, primary, secondary, state.version()));
+            return true;
         });
+        if (!passed) {
+            throw new HandoverFence.Fenced("Migration '" + migration.name() + "': phase version " + state.version()
+                    + " is fenced on the " + primary + " side by a move handing the source of truth over");
+        }
     }
 
     /**
@@ -222,13 +269,24 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     }
 
     /** Copies the key's committed value from the side written first to the other side, and clears the intent. */
-    private void copyAfterCommit(K key, Side primary, Side secondary) {
+    private void copyAfterCommit(K key, Side primary, Side secondary, long version) {
         secondaryAttempts.increment();
         try {
             boolean agree = repairer.copy(
                     key,
                     primary,
-                    (side, transactions, write) -> secondaryWrites.run(transactions, write, breakers.get(side)));
+                    (side, transactions, write) -> secondaryWrites.run(
+                            transactions,
+                            () -> {
+                                // A copy routed by a fenced phase is left to the handover's drain.
+                                if (!HandoverFence.passes(migration, side, version)) {
+                                    throw new HandoverFence.Fenced("Migration '" + migration.name() + "': the copy"
+                                            + " routed by phase version " + version + " is fenced on the " + side
+                                            + " side");
+                                }
+                                write.run();
+                            },
+                            breakers.get(side)));
             written.get(secondary).increment();
             if (!agree) {
                 log.warn(
@@ -239,6 +297,12 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
                         secondary);
             }
         } catch (RuntimeException e) {
+            if (HandoverFence.isFenced(e)) {
+                // A move handing the source of truth over fenced this phase after the commit: its drain copies the
+                // key (the intent is still in the ledger), so this copy is not a failure.
+                log.debug("Migration '{}': the copy of key {} was fenced by a handover", migration.name(), key);
+                return;
+            }
             secondaryFailures.increment();
             failed.get(secondary).increment();
             recordFailure(key, primary, secondary, e);

@@ -118,6 +118,7 @@ public final class DualWrite implements AutoCloseable {
     private final Map<String, PhaseState> awaitingCompletion = new java.util.concurrent.ConcurrentHashMap<>();
     private final EvidenceGates evidence;
     private final ExecutorService maintenance;
+    private final ExecutorService sideEffectRetries = Executors.newCachedThreadPool(daemon("dualwrite-move-effects-"));
     private final boolean copies;
     private final @Nullable PhaseNotifications notifications;
     private final @Nullable Autopilot autopilot;
@@ -349,35 +350,77 @@ public final class DualWrite implements AutoCloseable {
         Migration<?, ?, ?> migration = migration(name);
         PhaseState current = state(name);
         PhaseTransition transition = PhaseTransition.between(name, current.phase(), target);
-        List<GateResult> rules = handover.evaluate(migration, transition, true);
-        List<GateResult> evidence = new ArrayList<>(rules);
-        evidence.addAll(evaluate(migration, transition, current));
-        List<GateResult> failed = evidence.stream().filter(g -> !g.passed()).toList();
-        boolean rulesFail = rules.stream().anyMatch(g -> !g.passed());
-        boolean refused = rulesFail ? !request.acceptDataLoss() : !failed.isEmpty() && !request.force();
-        if (refused) {
-            store.audit(entry(current, target, AuditEntry.Event.REFUSED, current.version(), request, evidence));
-            throw new TransitionRefusedException(name, transition, failed);
+        // Evidence first, so that a move its gates refuse does not fence anything (the ledger is drained below).
+        List<GateResult> preview = evaluate(migration, transition, current);
+        boolean previewFails =
+                preview.stream().anyMatch(g -> !g.passed() && !g.name().equals(EvidenceGates.LEDGER_EMPTY));
+        if (previewFails && !request.force()) {
+            List<GateResult> evidence = new ArrayList<>(handover.evaluate(migration, transition, false));
+            evidence.addAll(preview);
+            throw refusal(current, target, transition, request, evidence);
         }
-        if (rulesFail) {
-            evidence.add(handover.giveUp(migration, transition));
-            log.warn(
-                    "Migration '{}': {} accepted data loss: {}",
-                    name,
-                    request.actor(),
-                    evidence.get(evidence.size() - 1).detail());
+        HandoverFences fences = HandoverFences.raise(migration, transition, current);
+        try {
+            List<GateResult> rules = new ArrayList<>(fences.evidence());
+            rules.addAll(handover.evaluate(migration, transition, true));
+            List<GateResult> evidence = new ArrayList<>(rules);
+            evidence.addAll(evaluate(migration, transition, current));
+            boolean rulesFail = rules.stream().anyMatch(g -> !g.passed());
+            boolean gatesFail = evidence.stream().anyMatch(g -> !g.passed());
+            if (rulesFail ? !request.acceptDataLoss() : gatesFail && !request.force()) {
+                fences.lower();
+                throw refusal(current, target, transition, request, evidence);
+            }
+            if (rulesFail) {
+                evidence.add(handover.giveUp(migration, transition));
+                log.warn(
+                        "Migration '{}': {} accepted data loss: {}",
+                        name,
+                        request.actor(),
+                        evidence.get(evidence.size() - 1).detail());
+            }
+            return commit(migration, current, target, transition, request, evidence, fences);
+        } catch (RuntimeException e) {
+            fences.lower(); // a no-op once the move committed
+            throw e;
         }
+    }
+
+    /** Audits a refused move and returns the exception that says why. */
+    private TransitionRefusedException refusal(
+            PhaseState current,
+            MigrationPhase target,
+            PhaseTransition transition,
+            TransitionRequest request,
+            List<GateResult> evidence) {
+        store.audit(entry(current, target, AuditEntry.Event.REFUSED, current.version(), request, evidence));
+        return new TransitionRefusedException(
+                current.migration(),
+                transition,
+                evidence.stream().filter(g -> !g.passed()).toList());
+    }
+
+    private PhaseState commit(
+            Migration<?, ?, ?> migration,
+            PhaseState current,
+            MigrationPhase target,
+            PhaseTransition transition,
+            TransitionRequest request,
+            List<GateResult> evidence,
+            HandoverFences fences) {
+        String name = migration.name();
         AuditEntry.Event event = request.force()
                 ? AuditEntry.Event.FORCED
                 : transition.isRollback() ? AuditEntry.Event.ROLLED_BACK : AuditEntry.Event.ADVANCED;
         PhaseState next =
                 store.transition(current, entry(current, target, event, current.version() + 1, request, evidence));
+        fences.committed(); // they stay raised: writes of the previous phase must not commit any more
         phases.accept(next);
         if (instanceRegistry != null) {
             awaitingCompletion.put(name, next);
         }
         heartbeat();
-        afterTransition(migration, transition, next);
+        applySideEffects(migration, transition, next);
         log.info(
                 "Migration '{}' moved from {} to {} by {} ({}): {}",
                 name,
@@ -393,6 +436,44 @@ public final class DualWrite implements AutoCloseable {
     void refuse(String name, MigrationPhase target, TransitionRequest request, List<GateResult> evidence) {
         PhaseState current = state(name);
         store.audit(entry(current, target, AuditEntry.Event.REFUSED, current.version(), request, evidence));
+    }
+
+    /**
+     * Sets going what the committed move implies; when that fails (the copy cannot read a database that is down,
+     * say), it is retried in the background every second while the phase stays as the move left it, so that the
+     * move, which has committed, is never reported as failed and its effects are never lost.
+     */
+    private void applySideEffects(Migration<?, ?, ?> migration, PhaseTransition transition, PhaseState next) {
+        try {
+            afterTransition(migration, transition, next);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Migration '{}': {} committed, but what it sets going failed; retrying in the background: {}",
+                    migration.name(),
+                    transition,
+                    e.toString());
+            retrySideEffects(migration, transition, next);
+        }
+    }
+
+    private void retrySideEffects(Migration<?, ?, ?> migration, PhaseTransition transition, PhaseState next) {
+        sideEffectRetries.execute(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(1_000);
+                    if (store.find(migration.name()).map(PhaseState::version).orElse(-1L) != next.version()) {
+                        return; // moved on: the next move sets its own effects going
+                    }
+                    afterTransition(migration, transition, next);
+                    log.info("Migration '{}': what {} sets going is done", migration.name(), transition);
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    log.debug("Migration '{}': retrying what {} sets going: {}", migration.name(), transition, e);
+                }
+            }
+        });
     }
 
     /** What a move sets going: the copy, its pause or staleness, the re-sync of the old side. */
@@ -612,6 +693,7 @@ public final class DualWrite implements AutoCloseable {
         shadowScheduler.shutdownNow();
         shadowExecutor.shutdownNow();
         maintenance.shutdownNow();
+        sideEffectRetries.shutdownNow();
         if (notifications != null) {
             notifications.close();
         }

@@ -18,7 +18,8 @@ public final class DualWriteTables {
         "dualwrite_verification",
         "dualwrite_divergence",
         "dualwrite_instance",
-        "dualwrite_resync"
+        "dualwrite_resync",
+        "dualwrite_fence"
     };
 
     private DualWriteTables() {}

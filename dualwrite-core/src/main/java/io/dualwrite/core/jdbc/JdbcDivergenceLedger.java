@@ -140,4 +140,30 @@ public final class JdbcDivergenceLedger implements DivergenceLedger {
             }
         });
     }
+
+    @Override
+    public long fence(String migration) {
+        String sql = "SELECT below_version FROM dualwrite_fence WHERE migration = ?"
+                + transactions.dialect().shareLockClause();
+        return transactions.withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement(sql)) {
+                select.setString(1, migration);
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void setFence(String migration, long belowVersion) {
+        String sql = transactions.dialect().upsert("dualwrite_fence", "migration", List.of("below_version"));
+        transactions.inNewTransaction(() -> transactions.withConnection(c -> {
+            try (PreparedStatement upsert = c.prepareStatement(sql)) {
+                upsert.setString(1, migration);
+                upsert.setLong(2, belowVersion);
+                return upsert.executeUpdate();
+            }
+        }));
+    }
 }

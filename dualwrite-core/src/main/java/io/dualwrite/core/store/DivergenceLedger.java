@@ -41,6 +41,19 @@ public interface DivergenceLedger {
      */
     boolean resolve(String migration, String key, Side ahead);
 
+    /**
+     * The fence of a migration in this ledger's database: writes and copies routed by a phase version below it are
+     * refused here; 0 when none was raised. Joins the transaction open on this thread and holds a shared lock on
+     * the fence until it ends, so that raising the fence waits for every write that passed it.
+     */
+    long fence(String migration);
+
+    /**
+     * Sets the fence of a migration in this ledger's database (in a transaction of its own, which waits for the
+     * writes that hold the fence shared): what a move that hands the source of truth over does first.
+     */
+    void setFence(String migration, long belowVersion);
+
     /** Why a key was recorded. */
     enum DivergenceCause {
         /**

@@ -89,3 +89,10 @@ CREATE TABLE IF NOT EXISTS dualwrite_resync (
     completed_at  TIMESTAMP(6),
     detail        VARCHAR(2000)
 );
+
+-- Per migration, in every database holding one of its sides: writes and copies routed by a phase version below
+-- below_version are refused here (raised by a move that hands the source of truth over; see Handover).
+CREATE TABLE IF NOT EXISTS dualwrite_fence (
+    migration     VARCHAR(100) NOT NULL PRIMARY KEY,
+    below_version BIGINT       NOT NULL
+);

@@ -1,0 +1,95 @@
+package io.dualwrite.core;
+
+import io.dualwrite.core.phase.PhaseState;
+import io.dualwrite.core.store.DivergenceLedger;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fences one move raised (see {@link HandoverFence}): raised in both sides' databases before the move drains and
+ * commits, lowered again if it does not commit. Only a move across two databases that hands the source of truth
+ * over, or stops writing a side, raises any.
+ */
+final class HandoverFences {
+
+    static final String FENCE = "handover-fence";
+
+    private static final Logger log = LoggerFactory.getLogger(HandoverFences.class);
+
+    private final Migration<?, ?, ?> migration;
+    private final Map<Side, Long> previous; // cleared once the move committed or the fences were lowered
+    private final List<GateResult> evidence;
+
+    private HandoverFences(Migration<?, ?, ?> migration, Map<Side, Long> previous, List<GateResult> evidence) {
+        this.migration = migration;
+        this.previous = previous;
+        this.evidence = evidence;
+    }
+
+    /**
+     * Raises both sides' fences to the version the move will commit, when it needs them; waits for the writes that
+     * passed them. A side whose fence cannot be raised (its database is down) makes the move fail its gate.
+     */
+    static HandoverFences raise(Migration<?, ?, ?> migration, PhaseTransition transition, PhaseState current) {
+        Map<Side, Long> raised = new EnumMap<>(Side.class);
+        if (migration.sidesShareTransactions() || !Handover.handsOver(transition)) {
+            return new HandoverFences(migration, raised, List.of());
+        }
+        long fence = current.version() + 1;
+        for (Side side : Side.values()) {
+            Optional<DivergenceLedger> ledger = migration.ledger(side);
+            if (ledger.isEmpty()) {
+                continue;
+            }
+            try {
+                long before = ledger.get().fence(migration.name());
+                ledger.get().setFence(migration.name(), Math.max(before, fence));
+                raised.put(side, before);
+            } catch (RuntimeException e) {
+                HandoverFences partial = new HandoverFences(migration, raised, List.of());
+                partial.lower();
+                return new HandoverFences(
+                        migration,
+                        new EnumMap<>(Side.class),
+                        List.of(GateResult.fail(
+                                FENCE,
+                                "the fence in the " + side + " side's database cannot be raised, so writes routed by"
+                                        + " the current phase could still commit there during the handover: "
+                                        + e.getMessage() + "; move again once that database answers")));
+            }
+        }
+        return new HandoverFences(migration, raised, List.of());
+    }
+
+    /** A failing gate when a fence could not be raised; empty otherwise. */
+    List<GateResult> evidence() {
+        return new ArrayList<>(evidence);
+    }
+
+    /** Records that the move committed: the fences stay raised, and {@link #lower()} does nothing any more. */
+    void committed() {
+        previous.clear();
+    }
+
+    /** Puts the fences back where they were: the move did not commit, so the current phase stays writable. */
+    void lower() {
+        previous.forEach((side, before) -> {
+            try {
+                migration.ledger(side).orElseThrow().setFence(migration.name(), before);
+            } catch (RuntimeException e) {
+                log.warn(
+                        "Migration '{}': could not lower the fence on the {} side after a move that did not commit;"
+                                + " writes there wait until the next move raises it past them: {}",
+                        migration.name(),
+                        side,
+                        e.toString());
+            }
+        });
+        previous.clear();
+    }
+}
