@@ -534,8 +534,8 @@ public final class DualWrite implements AutoCloseable {
 
     /** When every live instance applied the current phase (its COMPLETED audit entry), else when it was entered. */
     private java.time.Instant enteredEverywhereAt(PhaseState current) {
-        if (instanceRegistry == null) {
-            return current.changedAt();
+        if (instanceRegistry == null || current.version() == 0) {
+            return current.changedAt(); // no registry, or no move yet: nothing to wait for
         }
         return store.auditTrail(current.migration(), 200).stream()
                 .filter(e -> e.event() == AuditEntry.Event.COMPLETED && e.version() == current.version())
@@ -565,7 +565,32 @@ public final class DualWrite implements AutoCloseable {
      * @throws DualWriteException if this instance was built without a verification store
      */
     public VerificationProgress verify(String name) {
-        return verifier(migration(name)).verify(() -> true);
+        Migration<?, ?, ?> migration = migration(name);
+        awaitEveryInstanceApplies(name);
+        return verifier(migration).verify(() -> true);
+    }
+
+    /**
+     * Waits, with an instance registry, until the current phase is recorded as applied by every live instance (its
+     * COMPLETED audit entry), for at most the instance timeout and two heartbeats: a verification started earlier
+     * is no evidence for the gates (see {@link GateOptions}), so one started now would be wasted.
+     */
+    private void awaitEveryInstanceApplies(String name) {
+        if (instanceRegistry == null) {
+            return;
+        }
+        long deadline = System.nanoTime()
+                + instanceTimeout.plus(heartbeatInterval.multipliedBy(2)).toNanos();
+        while (enteredEverywhereAt(phases.refresh(name)).equals(java.time.Instant.MAX)
+                && System.nanoTime() < deadline) {
+            heartbeat();
+            try {
+                Thread.sleep(Math.max(10, heartbeatInterval.toMillis() / 4));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
