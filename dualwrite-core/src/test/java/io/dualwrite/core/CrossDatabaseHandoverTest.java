@@ -95,6 +95,44 @@ class CrossDatabaseHandoverTest {
     }
 
     /*
+     * The same refusal, overridden: forcing does not move it; only a request that accepts data loss does, and its
+     * audit entry lists the keys whose writes it gave up.
+     */
+    @Test
+    void onlyARequestThatAcceptsDataLossOverridesTheHandoverAndItListsTheKeysGivenUp() {
+        DualRepository<Long, Person, PersonName> people = walkTo(MigrationPhase.READ_NEW);
+        String name = people.migration().name();
+        for (long id = 1; id <= 5; id++) {
+            write(people, id, "First" + id + " Last" + id);
+        }
+        oldDatabase.cut();
+        write(people, 2, "Only On New");
+        write(people, 4, "Also Only On New");
+
+        assertThatThrownBy(() -> dualWrite.transition(
+                        name, MigrationPhase.BACKFILL, TransitionRequest.forcedBy("operator", "force it")))
+                .isInstanceOf(TransitionRefusedException.class)
+                .hasMessageContaining("source-of-truth-handover");
+        dualWrite.transition(
+                name,
+                MigrationPhase.BACKFILL,
+                TransitionRequest.acceptingDataLoss(
+                        "operator", "the old database is gone for hours; reads may be stale"));
+
+        assertThat(dualWrite.phase(name)).isEqualTo(MigrationPhase.BACKFILL);
+        var moved = dualWrite.auditTrail(name, 1).get(0);
+        assertThat(moved.event()).isEqualTo(io.dualwrite.core.phase.AuditEntry.Event.FORCED);
+        assertThat(moved.evidence())
+                .filteredOn(g -> g.name().equals("data-loss-accepted"))
+                .singleElement()
+                .satisfies(g -> assertThat(g.detail())
+                        .contains("gave up 2 keys")
+                        .contains("2")
+                        .contains("4"));
+        assertThat(dualWrite.repairer(name).ledgerSize(Side.NEW)).isZero();
+    }
+
+    /*
      * Interleaving (autopilot on, RECORD_FOR_REPAIR): READ_NEW; OLD goes down; writes commit on NEW and their OLD
      * writes fail, so the error rate of writes to the other database crosses the autopilot's threshold.
      * Old code: the autopilot rolled back to BACKFILL by itself, handing the source of truth to the side that was

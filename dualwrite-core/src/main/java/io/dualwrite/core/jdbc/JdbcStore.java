@@ -357,15 +357,16 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     /**
      * {@inheritDoc}
      *
-     * <p>A store of {@link Builder#sharedRows() shared rows} never deletes the row it shares: it clears its own
-     * columns (sets them to NULL), and a row whose own columns are all NULL holds no value of this store.
+     * <p>A store of {@link Builder#sharedRows() shared rows} never deletes the row it shares: it resets its own
+     * columns to their defaults (NULL where a column has none), and a row whose own columns are all NULL holds no
+     * value of this store.
      */
     @Override
     public void delete(K key) {
         String sql = ownedValue.isEmpty()
                 ? "DELETE FROM " + table + " WHERE " + keyColumn + " = ?"
                 : "UPDATE " + table + " SET "
-                        + columns.stream().map(c -> c + " = NULL").collect(java.util.stream.Collectors.joining(", "))
+                        + columns.stream().map(c -> c + " = DEFAULT").collect(java.util.stream.Collectors.joining(", "))
                         + " WHERE " + keyColumn + " = ?";
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
@@ -627,7 +628,9 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
          * Declares that this store owns only some columns of rows that another writer creates (the subscription
          * columns of a customer row, say): an upsert updates those columns of the existing row and inserts only when
          * there is none. A plain upsert would not do on PostgreSQL, whose {@code INSERT ... ON CONFLICT} checks the
-         * other columns' NOT NULL constraints on the row it proposes before it finds the conflict.
+         * other columns' NOT NULL constraints on the row it proposes before it finds the conflict. A delete never
+         * deletes the shared row: it resets this store's columns to their defaults; a row whose columns of this store
+         * are all NULL holds no value of it (reads and scans skip it, insert-if-absent fills it).
          */
         public Builder<K, V> sharedRows() {
             this.sharedRows = true;
