@@ -2,14 +2,13 @@ package io.dualwrite.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualwrite.core.People.Person;
-import io.dualwrite.core.People.PersonName;
 import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcBackfillStore;
 import io.dualwrite.core.jdbc.JdbcInstanceRegistry;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
+import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
 import io.dualwrite.core.phase.Resync;
@@ -34,10 +33,19 @@ import org.junit.jupiter.api.Test;
  * model, compared with plain SQL. Then divergences are planted behind the library's back and the verifier must find
  * each one.
  *
- * <p>{@code -Ddualwrite.seed=N} replays one walk; {@code -Ddualwrite.walk.seeds=N} sets how many walks each subclass
- * runs (the long form).
+ * <p>The tables are keyed by {@code K}: Long, String keys that Java orders otherwise than the database (mixed case,
+ * accents, trailing spaces) or UUIDs, as each subclass says. {@code -Ddualwrite.seed=N} replays one walk;
+ * {@code -Ddualwrite.walk.seeds=N} sets how many walks each subclass runs (the long form).
+ *
+ * @param <K> the key type of the walk's tables
  */
-abstract class AbstractPhaseWalkTest {
+abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
+
+    /** The old representation. */
+    record Row<K>(K id, String fullName) {}
+
+    /** The new representation. */
+    record Name<K>(K id, String firstName, String lastName) {}
 
     private static final int KEYS = 30;
     private static final int MOVES = 14;
@@ -55,10 +63,24 @@ abstract class AbstractPhaseWalkTest {
     /** A prefix for this subclass's tables. */
     protected abstract String prefix();
 
+    /** The Java type of the tables' keys. */
+    protected abstract Class<K> keyType();
+
+    /** The SQL type of the key column in a side's database (with its collation, if any). */
+    protected abstract String keyColumnType(Side side);
+
+    /** The key of index {@code i} (1 and up), distinct for every index under any collation. */
+    protected abstract K key(int i);
+
+    /** How many walks {@code mvn verify} runs for this subclass. */
+    protected int defaultWalks() {
+        return 34;
+    }
+
     @Test
     void randomWalksOverEveryMoveLoseNoAcknowledgedWrite() {
         Long fixed = Long.getLong("dualwrite.seed");
-        int walks = fixed != null ? 1 : Integer.getInteger("dualwrite.walk.seeds", 34);
+        int walks = fixed != null ? 1 : Integer.getInteger("dualwrite.walk.seeds", defaultWalks());
         long base = fixed != null ? fixed : new Random().nextLong();
         for (int i = 0; i < walks; i++) {
             long seed = base + i;
@@ -77,7 +99,7 @@ abstract class AbstractPhaseWalkTest {
         private final String name = "walk-" + UUID.randomUUID();
         private final SwitchableDataSource oldSwitch = new SwitchableDataSource(oldDatabase());
         private final SwitchableDataSource newSwitch = new SwitchableDataSource(newDatabase());
-        private final Map<Long, String> model = new TreeMap<>();
+        private final Map<String, String> model = new TreeMap<>();
         private final List<String> trail = new ArrayList<>();
         private DualWrite leader;
         private DualWrite lagging;
@@ -93,10 +115,8 @@ abstract class AbstractPhaseWalkTest {
         void run() {
             DualWriteSchema.create(oldDatabase());
             DualWriteSchema.create(newDatabase());
-            People.createTables(oldDatabase(), prefix());
-            if (twoDatabases()) {
-                People.createTables(newDatabase(), prefix());
-            }
+            createTables(oldDatabase(), Side.OLD);
+            createTables(twoDatabases() ? newDatabase() : oldDatabase(), Side.NEW);
             oldTransactions = JdbcTransactions.of(oldSwitch);
             newTransactions = twoDatabases() ? JdbcTransactions.of(newSwitch) : oldTransactions;
             leader = instance("leader", Duration.ZERO, true);
@@ -104,7 +124,7 @@ abstract class AbstractPhaseWalkTest {
             try {
                 leader.startBackgroundWork();
                 for (int i = 0; i < KEYS / 2; i++) {
-                    write(leader, 1 + random.nextInt(KEYS));
+                    write(leader, key(1 + random.nextInt(KEYS)));
                 }
                 for (int move = 0; move < MOVES; move++) {
                     outage = twoDatabases() && random.nextInt(4) == 0;
@@ -137,13 +157,10 @@ abstract class AbstractPhaseWalkTest {
 
         private DualWrite instance(String id, Duration refresh, boolean copies) {
             JdbcTransactions tables = JdbcTransactions.of(newDatabase());
-            Migration<Long, Person, PersonName> migration = Migration.builder(
-                            name,
-                            Long.class,
-                            People.oldStore(oldTransactions, prefix()),
-                            People.newStore(newTransactions, prefix()))
-                    .toNew(People::split)
-                    .toOld(People::join)
+            Migration<K, Row<K>, Name<K>> migration = Migration.builder(
+                            name, keyType(), oldStore(oldTransactions), newStore(newTransactions))
+                    .toNew(AbstractPhaseWalkTest::split)
+                    .toOld(AbstractPhaseWalkTest::join)
                     .failurePolicy(SecondaryFailurePolicy.RECORD_FOR_REPAIR)
                     .build();
             return DualWrite.builder(new JdbcPhaseStore(tables))
@@ -171,7 +188,7 @@ abstract class AbstractPhaseWalkTest {
         private void operations(int count) {
             for (int i = 0; i < count; i++) {
                 DualWrite through = random.nextBoolean() ? leader : lagging;
-                long key = 1 + random.nextInt(KEYS);
+                K key = key(1 + random.nextInt(KEYS));
                 int kind = random.nextInt(10);
                 if (kind < 2) {
                     delete(through, key);
@@ -184,36 +201,36 @@ abstract class AbstractPhaseWalkTest {
         }
 
         @SuppressWarnings("unchecked")
-        private DualRepository<Long, Person, PersonName> people(DualWrite through) {
-            return (DualRepository<Long, Person, PersonName>) through.repository(name);
+        private DualRepository<K, Row<K>, Name<K>> people(DualWrite through) {
+            return (DualRepository<K, Row<K>, Name<K>>) through.repository(name);
         }
 
-        private void write(DualWrite through, long key) {
-            String full = "First" + key + " W" + written++;
+        private void write(DualWrite through, K key) {
+            String full = "First W" + written++;
             try {
-                people(through).write(new Person(key, full));
-                model.put(key, full);
+                people(through).write(new Row<>(key, full));
+                model.put(key.toString(), full);
             } catch (DualWriteException e) {
                 trail.add("write " + key + " failed: " + e.getClass().getSimpleName());
             }
         }
 
-        private void delete(DualWrite through, long key) {
+        private void delete(DualWrite through, K key) {
             try {
                 people(through).delete(key);
-                model.remove(key);
+                model.remove(key.toString());
             } catch (DualWriteException e) {
                 trail.add("delete " + key + " failed: " + e.getClass().getSimpleName());
             }
         }
 
         /** A caller's transaction on the leader's source of truth that writes, then throws: nothing may remain. */
-        private void rolledBack(long key) {
+        private void rolledBack(K key) {
             Side truth = leader.phase(name).sourceOfTruth();
             Transactions callers = truth == Side.OLD ? oldTransactions : newTransactions;
             try {
                 callers.inTransaction(() -> {
-                    people(leader).write(new Person(key, "Rolled Back" + written++));
+                    people(leader).write(new Row<>(key, "Rolled Back" + written++));
                     throw new CallerRollback();
                 });
             } catch (CallerRollback expected) {
@@ -314,43 +331,57 @@ abstract class AbstractPhaseWalkTest {
         }
 
         private void assertSidesEqualTheModel() {
-            assertThat(People.rows(oldDatabase(), prefix() + "_old"))
+            assertThat(rows(oldDatabase(), prefix() + "_old"))
                     .as("OLD, by plain SQL")
                     .isEqualTo(model);
-            Map<Long, String> split = new TreeMap<>();
+            Map<String, String> split = new TreeMap<>();
             model.forEach((id, full) -> {
-                PersonName name = People.split(new Person(id, full));
+                Name<String> name = split(new Row<>(id, full));
                 split.put(id, name.firstName() + "|" + name.lastName());
             });
-            assertThat(People.rows(newDatabase(), prefix() + "_new"))
+            assertThat(rows(newSideDatabase(), prefix() + "_new"))
                     .as("NEW, by plain SQL")
                     .isEqualTo(split);
         }
 
         /** Changes, deletes and extra rows planted in NEW with plain SQL: the verifier must report each of them. */
         private void plantedDivergencesAreAllFound() {
-            List<Long> present = new ArrayList<>(model.keySet());
+            List<String> present = new ArrayList<>(model.keySet());
             int planted = 0;
             if (present.size() >= 2) {
-                long changed = present.get(random.nextInt(present.size()));
-                People.execute(
-                        newDatabase(), "UPDATE " + prefix() + "_new SET last_name = 'Planted' WHERE id = " + changed);
+                String changed = present.get(random.nextInt(present.size()));
+                execute(
+                        newSideDatabase(),
+                        "UPDATE " + prefix() + "_new SET last_name = 'Planted' WHERE id = ?",
+                        keyOf(changed));
                 planted++;
-                long removed =
-                        present.stream().filter(k -> k != changed).findFirst().orElseThrow();
-                People.execute(newDatabase(), "DELETE FROM " + prefix() + "_new WHERE id = " + removed);
+                String removed = present.stream()
+                        .filter(k -> !k.equals(changed))
+                        .findFirst()
+                        .orElseThrow();
+                execute(newSideDatabase(), "DELETE FROM " + prefix() + "_new WHERE id = ?", keyOf(removed));
                 planted++;
             }
-            People.execute(
-                    newDatabase(),
-                    "INSERT INTO " + prefix() + "_new (id, first_name, last_name) VALUES (" + (KEYS + 1)
-                            + ", 'Extra', 'Row')");
+            execute(
+                    newSideDatabase(),
+                    "INSERT INTO " + prefix() + "_new (id, first_name, last_name) VALUES (?, 'Extra', 'Row')",
+                    key(KEYS + 1));
             planted++;
             var verification = leader.verify(name);
             assertThat(verification.divergences())
                     .as("planted divergences found")
                     .isEqualTo(planted);
             assertThat(verification.rowsChecked()).isGreaterThanOrEqualTo(model.size());
+        }
+
+        /** The key whose text form is {@code text}, among the walk's keys. */
+        private K keyOf(String text) {
+            for (int i = 1; i <= KEYS; i++) {
+                if (key(i).toString().equals(text)) {
+                    return key(i);
+                }
+            }
+            throw new IllegalArgumentException("no key " + text);
         }
 
         private void awaitQuietly(BooleanSupplier condition) {
@@ -362,6 +393,92 @@ abstract class AbstractPhaseWalkTest {
                 }
                 pause(10);
             }
+        }
+    }
+
+    private DataSource newSideDatabase() {
+        return twoDatabases() ? newDatabase() : oldDatabase();
+    }
+
+    private void createTables(DataSource database, Side side) {
+        String table = prefix() + (side == Side.OLD ? "_old" : "_new");
+        execute(database, "DROP TABLE IF EXISTS " + table);
+        execute(
+                database,
+                "CREATE TABLE " + table + " (id " + keyColumnType(side) + " PRIMARY KEY, "
+                        + (side == Side.OLD
+                                ? "full_name VARCHAR(200))"
+                                : "first_name VARCHAR(100) NOT NULL, last_name VARCHAR(100))"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private JdbcStore<K, Row<K>> oldStore(JdbcTransactions transactions) {
+        Class<K> type = keyType();
+        return JdbcStore.builder(transactions, type, (Class<Row<K>>) (Class<?>) Row.class)
+                .table(prefix() + "_old")
+                .key("id", Row::id)
+                .columns("full_name")
+                .mapper(rs -> new Row<>(rs.getObject("id", type), rs.getString("full_name")))
+                .binder((row, values) -> values.set("full_name", row.fullName()))
+                .build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private JdbcStore<K, Name<K>> newStore(JdbcTransactions transactions) {
+        Class<K> type = keyType();
+        return JdbcStore.builder(transactions, type, (Class<Name<K>>) (Class<?>) Name.class)
+                .table(prefix() + "_new")
+                .key("id", Name::id)
+                .columns("first_name", "last_name")
+                .mapper(rs ->
+                        new Name<>(rs.getObject("id", type), rs.getString("first_name"), rs.getString("last_name")))
+                .binder((name, values) ->
+                        values.set("first_name", name.firstName()).set("last_name", name.lastName()))
+                .build();
+    }
+
+    static <K> Name<K> split(Row<K> row) {
+        String full = row.fullName();
+        int space = full.indexOf(' ');
+        return space < 0
+                ? new Name<>(row.id(), full, "")
+                : new Name<>(row.id(), full.substring(0, space), full.substring(space + 1));
+    }
+
+    static <K> Row<K> join(Name<K> name) {
+        return new Row<>(
+                name.id(), name.lastName().isEmpty() ? name.firstName() : name.firstName() + " " + name.lastName());
+    }
+
+    /** Every row of a table as key text -> column values joined by '|', read with plain SQL, not through a store. */
+    private static Map<String, String> rows(DataSource dataSource, String table) {
+        Map<String, String> rows = new TreeMap<>();
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder value = new StringBuilder();
+                for (int i = 2; i <= columns; i++) {
+                    value.append(i > 2 ? "|" : "").append(rs.getString(i));
+                }
+                rows.put(rs.getString(1), value.toString());
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+
+    private static void execute(DataSource dataSource, String sql, Object... parameters) {
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement statement = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.execute();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
     }
 

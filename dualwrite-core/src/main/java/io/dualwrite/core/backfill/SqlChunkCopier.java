@@ -100,7 +100,9 @@ final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopi
     private Chunk<K> copyInOneStatement(@Nullable K after, K upper, int size) {
         String chunk = "WITH chunk AS (SELECT " + selectList + range(after) + " ORDER BY " + key + " LIMIT ?"
                 + lockClause + "), copied AS (" + insertInto + "SELECT * FROM chunk";
-        String report = ") SELECT COUNT(*), MAX(" + key + ") FROM chunk";
+        // Not MAX(key): PostgreSQL has no max(uuid).
+        String report =
+                ") SELECT COUNT(*), (SELECT " + key + " FROM chunk ORDER BY " + key + " DESC LIMIT 1) FROM chunk";
         // Bounding the NEW side to the remaining key range keeps the anti-join's hash side small: it holds only
         // rows that live writes put there, not the rows earlier chunks copied.
         String antiJoin = chunk + " c WHERE NOT EXISTS (SELECT 1 FROM " + newTable + " n WHERE n." + newKey + " = c."

@@ -459,12 +459,12 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
 
     @Override
     public Optional<K> maxKey() {
-        String sql = "SELECT MAX(" + keyColumn + ") FROM " + table;
+        // Not MAX(key): PostgreSQL has no max(uuid); the index gives the greatest key in the database's order.
+        String sql = "SELECT " + keyColumn + " FROM " + table + " ORDER BY " + keyColumn + " DESC LIMIT 1";
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql);
                     ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return Optional.ofNullable(rs.getObject(1, keyType));
+                return rs.next() ? Optional.ofNullable(rs.getObject(1, keyType)) : Optional.empty();
             }
         });
     }

@@ -1,0 +1,25 @@
+package io.dualwrite.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/** Keys for the phase walks that Java orders otherwise than the databases do. */
+final class WalkKeys {
+
+    private static final String[] STARTS = {"a", "B", "é", "Z", "ü", "É", "b", "A"};
+
+    private WalkKeys() {}
+
+    /**
+     * Mixed case, accents and, for every third key, a trailing space; the number keeps every key distinct under any
+     * collation (case-, accent- and trailing-space-insensitive ones included).
+     */
+    static String mixed(int i) {
+        return STARTS[i % STARTS.length] + "-" + i + (i % 3 == 0 ? " " : "");
+    }
+
+    /** An RFC 4122 (version 3) UUID per index, spread over the whole range, so that signed and unsigned orders differ. */
+    static UUID uuid(int i) {
+        return UUID.nameUUIDFromBytes(("walk-key-" + i).getBytes(StandardCharsets.UTF_8));
+    }
+}
