@@ -162,7 +162,16 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
                 onEachSideOnce(key, operation);
                 return;
             } catch (HandoverFence.Fenced fenced) {
-                // A move is handing the source of truth over: nothing was written; route again by the new phase.
+                // A move is handing the source of truth over: nothing was written; route again by the new phase,
+                // unless this write joined the caller's transaction, which must be retried as a whole (writing the
+                // other database now would commit outside it).
+                if (fenced.inCallersTransaction()) {
+                    throw new DualWriteException(
+                            "Migration '" + migration.name() + "': the source of truth is being"
+                                    + " handed over; nothing was written, and this write is part of your transaction, so"
+                                    + " roll it back and retry it",
+                            fenced);
+                }
                 if (System.nanoTime() > deadline) {
                     throw new DualWriteException(
                             "Migration '" + migration.name() + "': the source of truth is being"
@@ -225,15 +234,17 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         }
         refuseWhileTheOtherSideIsKnownDown(secondary);
         String encodedKey = migration.keyCodec().encode(key);
+        boolean callers = primaryStore.transactions().hasOpenTransaction();
         boolean passed = primaryStore.transactions().inTransaction(() -> {
             // Refused before anything is written once a move handing the source of truth over fenced this phase;
             // told by a value, not an exception, so that a caller's transaction this joins stays usable.
             if (!HandoverFence.passes(migration, primary, state.version())) {
                 return false;
             }
-            operation.accept(primary);
             // The intent commits or rolls back with the write: the other side is written only after the commit,
-            // and if this process dies first, the repairer finds the key here and completes the copy.
+            // and if this process dies first, the repairer finds the key here and completes the copy. It is written
+            // before the row: every copy of the key locks the intent first (see Repairer#copy), so a write and a
+            // copy of one key always meet there, in that order, and never deadlock.
             ledger(primary, secondary)
                     .record(
                             migration.name(),
@@ -241,12 +252,15 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
                             primary,
                             DivergenceCause.WRITE_IN_PROGRESS,
                             "committed on " + primary + "; copy to " + secondary + " pending");
+            operation.accept(primary);
             primaryStore.transactions().afterCommit(() -> copyAfterCommit(key, primary, secondary, state.version()));
             return true;
         });
         if (!passed) {
-            throw new HandoverFence.Fenced("Migration '" + migration.name() + "': phase version " + state.version()
-                    + " is fenced on the " + primary + " side by a move handing the source of truth over");
+            throw new HandoverFence.Fenced(
+                    "Migration '" + migration.name() + "': phase version " + state.version() + " is fenced on the "
+                            + primary + " side by a move handing the source of truth over",
+                    callers);
         }
     }
 
@@ -271,6 +285,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     /** Copies the key's committed value from the side written first to the other side, and clears the intent. */
     private void copyAfterCommit(K key, Side primary, Side secondary, long version) {
         secondaryAttempts.increment();
+        java.util.concurrent.atomic.AtomicBoolean fenced = new java.util.concurrent.atomic.AtomicBoolean();
         try {
             boolean agree = repairer.copy(
                     key,
@@ -278,15 +293,19 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
                     (side, transactions, write) -> secondaryWrites.run(
                             transactions,
                             () -> {
-                                // A copy routed by a fenced phase is left to the handover's drain.
-                                if (!HandoverFence.passes(migration, side, version)) {
-                                    throw new HandoverFence.Fenced("Migration '" + migration.name() + "': the copy"
-                                            + " routed by phase version " + version + " is fenced on the " + side
-                                            + " side");
+                                // A copy routed by a fenced phase is left to the handover's drain; told by a flag,
+                                // not an exception, so that the side's circuit breaker does not count it as failed.
+                                if (HandoverFence.passes(migration, side, version)) {
+                                    write.run();
+                                } else {
+                                    fenced.set(true);
                                 }
-                                write.run();
                             },
                             breakers.get(side)));
+            if (fenced.get()) {
+                log.debug("Migration '{}': the copy of key {} was fenced by a handover", migration.name(), key);
+                return;
+            }
             written.get(secondary).increment();
             if (!agree) {
                 log.warn(
@@ -297,12 +316,6 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
                         secondary);
             }
         } catch (RuntimeException e) {
-            if (HandoverFence.isFenced(e)) {
-                // A move handing the source of truth over fenced this phase after the commit: its drain copies the
-                // key (the intent is still in the ledger), so this copy is not a failure.
-                log.debug("Migration '{}': the copy of key {} was fenced by a handover", migration.name(), key);
-                return;
-            }
             secondaryFailures.increment();
             failed.get(secondary).increment();
             recordFailure(key, primary, secondary, e);

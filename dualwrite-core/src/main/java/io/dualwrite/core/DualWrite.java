@@ -130,6 +130,7 @@ public final class DualWrite implements AutoCloseable {
     private final SecondaryWrites secondaryWrites;
     private final ScheduledExecutorService shadowScheduler;
     private final Handover handover;
+    private final Map<String, Object> verifying = new java.util.concurrent.ConcurrentHashMap<>();
     private final WriteFence fence;
     private final OldSideResync resync;
     private @Nullable ScheduledExecutorService resyncChecks;
@@ -190,6 +191,7 @@ public final class DualWrite implements AutoCloseable {
             breakers.put(migration.name(), breakersFor(migration, builder.circuitBreakers));
             repairers.put(migration.name(), newRepairer(migration));
             repositories.put(migration.name(), newRepository(migration, shadowOptions));
+            HandoverFences.ensure(migration);
             log.info(
                     "Migration '{}' registered in phase {} (version {})",
                     migration.name(),
@@ -368,7 +370,7 @@ public final class DualWrite implements AutoCloseable {
             boolean rulesFail = rules.stream().anyMatch(g -> !g.passed());
             boolean gatesFail = evidence.stream().anyMatch(g -> !g.passed());
             if (rulesFail ? !request.acceptDataLoss() : gatesFail && !request.force()) {
-                fences.lower();
+                lowerUnlessMovedMeanwhile(fences, current);
                 throw refusal(current, target, transition, request, evidence);
             }
             if (rulesFail) {
@@ -380,9 +382,19 @@ public final class DualWrite implements AutoCloseable {
                         evidence.get(evidence.size() - 1).detail());
             }
             return commit(migration, current, target, transition, request, evidence, fences);
-        } catch (RuntimeException e) {
-            fences.lower(); // a no-op once the move committed
+        } catch (ConcurrentTransitionException e) {
+            // Another move committed from the same version and needs the fences this one raised: keep them.
             throw e;
+        } catch (RuntimeException e) {
+            lowerUnlessMovedMeanwhile(fences, current); // a no-op once the move committed
+            throw e;
+        }
+    }
+
+    /** Lowers a refused move's fences, unless another move committed meanwhile and needs them. */
+    private void lowerUnlessMovedMeanwhile(HandoverFences fences, PhaseState current) {
+        if (store.find(current.migration()).map(PhaseState::version).orElse(-1L) == current.version()) {
+            fences.lower();
         }
     }
 
@@ -414,7 +426,7 @@ public final class DualWrite implements AutoCloseable {
                 : transition.isRollback() ? AuditEntry.Event.ROLLED_BACK : AuditEntry.Event.ADVANCED;
         PhaseState next =
                 store.transition(current, entry(current, target, event, current.version() + 1, request, evidence));
-        fences.committed(); // they stay raised: writes of the previous phase must not commit any more
+        fences.committed(next.version()); // they stay raised: writes of the previous phase must not commit any more
         phases.accept(next);
         if (instanceRegistry != null) {
             awaitingCompletion.put(name, next);
@@ -567,7 +579,11 @@ public final class DualWrite implements AutoCloseable {
     public VerificationProgress verify(String name) {
         Migration<?, ?, ?> migration = migration(name);
         awaitEveryInstanceApplies(name);
-        return verifier(migration).verify(() -> true);
+        // One run at a time per migration in this JVM (an operator's and the re-sync's, say): the second waits, then
+        // runs its own, rather than supersede the first halfway.
+        synchronized (verifying.computeIfAbsent(name, n -> new Object())) {
+            return verifier(migration).verify(() -> true);
+        }
     }
 
     /**

@@ -21,8 +21,16 @@ final class HandoverFence {
 
     /** A write or copy refused by a fence; nothing was written by it. */
     static final class Fenced extends DualWriteException {
-        Fenced(String message) {
+        private final boolean inCallersTransaction;
+
+        Fenced(String message, boolean inCallersTransaction) {
             super(message);
+            this.inCallersTransaction = inCallersTransaction;
+        }
+
+        /** Whether the refused write had joined a transaction the caller opened. */
+        boolean inCallersTransaction() {
+            return inCallersTransaction;
         }
     }
 

@@ -47,6 +47,20 @@ final class HandoverFences {
                 continue;
             }
             try {
+                if (!ledger.get().hasFence(migration.name())) {
+                    // A locking read of a missing row locks nothing, so writes under way did not hold this fence:
+                    // create it, and let the move be asked again once they ended.
+                    ledger.get().setFence(migration.name(), 0);
+                    HandoverFences partial = new HandoverFences(migration, raised, List.of());
+                    partial.lower();
+                    return new HandoverFences(
+                            migration,
+                            new EnumMap<>(Side.class),
+                            List.of(GateResult.fail(
+                                    FENCE,
+                                    "the " + side + " side's fence did not exist yet (it is created when the migration"
+                                            + " is registered); it exists now: move again")));
+                }
                 long before = ledger.get().fence(migration.name());
                 ledger.get().setFence(migration.name(), Math.max(before, fence));
                 raised.put(side, before);
@@ -71,9 +85,49 @@ final class HandoverFences {
         return new ArrayList<>(evidence);
     }
 
-    /** Records that the move committed: the fences stay raised, and {@link #lower()} does nothing any more. */
-    void committed() {
+    /**
+     * Records that the move committed: the fences stay raised, and {@link #lower()} does nothing any more. They are
+     * set once more, in case a concurrent move that lost lowered them meanwhile.
+     */
+    void committed(long version) {
+        previous.keySet().forEach(side -> {
+            try {
+                DivergenceLedger ledger = migration.ledger(side).orElseThrow();
+                ledger.setFence(migration.name(), Math.max(ledger.fence(migration.name()), version));
+            } catch (RuntimeException e) {
+                log.warn(
+                        "Migration '{}': could not re-assert the fence on the {} side: {}",
+                        migration.name(),
+                        side,
+                        e.toString());
+            }
+        });
         previous.clear();
+    }
+
+    /**
+     * Creates the migration's fence in each side's database (at 0) when it does not exist yet, so that every write
+     * holds it shared from the start; best effort (a side that is down gets it at the first move).
+     */
+    static void ensure(Migration<?, ?, ?> migration) {
+        if (migration.sidesShareTransactions()) {
+            return;
+        }
+        for (Side side : Side.values()) {
+            migration.ledger(side).ifPresent(ledger -> {
+                try {
+                    if (!ledger.hasFence(migration.name())) {
+                        ledger.setFence(migration.name(), 0);
+                    }
+                } catch (RuntimeException e) {
+                    log.warn(
+                            "Migration '{}': could not create the fence on the {} side yet: {}",
+                            migration.name(),
+                            side,
+                            e.toString());
+                }
+            });
+        }
     }
 
     /** Puts the fences back where they were: the move did not commit, so the current phase stays writable. */

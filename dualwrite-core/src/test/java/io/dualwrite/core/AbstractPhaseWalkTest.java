@@ -11,7 +11,6 @@ import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
-import io.dualwrite.core.phase.Resync;
 import io.dualwrite.core.store.Transactions;
 import io.dualwrite.core.verify.VerifierOptions;
 import java.time.Duration;
@@ -322,10 +321,10 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
                 move(target);
             }
             assertThat(leader.state(name).phase()).as("settled phase").isEqualTo(MigrationPhase.READ_NEW);
-            awaitQuietly(() -> leader.resync(name)
-                    .filter(r -> r.phaseVersion() == leader.state(name).version())
-                    .map(r -> r.state() == Resync.State.COMPLETED)
-                    .orElse(true));
+            // READ_NEW entered from DROP_OLD: the re-sync must have completed (the gate of every move back says so).
+            awaitQuietly(() -> leader.gates(name, MigrationPhase.BACKFILL).stream()
+                    .filter(g -> g.name().equals(Handover.RESYNCED))
+                    .allMatch(GateResult::passed));
             verifyAndRepair();
             assertThat(leader.ledgerSize(name)).as("ledger after settling").isZero();
         }

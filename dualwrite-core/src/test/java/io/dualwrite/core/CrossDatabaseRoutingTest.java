@@ -426,6 +426,11 @@ class CrossDatabaseRoutingTest {
                     }
 
                     @Override
+                    public boolean hasOpenTransaction() {
+                        return false;
+                    }
+
+                    @Override
                     public void afterCommit(Runnable action) {
                         action.run();
                     }

@@ -220,6 +220,11 @@ class EquivalenceTest {
             }
 
             @Override
+            public boolean hasOpenTransaction() {
+                return false;
+            }
+
+            @Override
             public void afterCommit(Runnable action) {
                 action.run();
             }

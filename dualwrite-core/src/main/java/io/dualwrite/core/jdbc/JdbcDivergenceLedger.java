@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 public final class JdbcDivergenceLedger implements DivergenceLedger {
 
     private static final int MAX_DETAIL = 2000;
+    private static final int FENCE_LOCK_TIMEOUT_SECONDS = 3;
     private static final String COLUMNS = "migration, entity_key, ahead_side, cause, detail, recorded_at";
 
     private final JdbcTransactions transactions;
@@ -157,13 +158,43 @@ public final class JdbcDivergenceLedger implements DivergenceLedger {
 
     @Override
     public void setFence(String migration, long belowVersion) {
-        String sql = transactions.dialect().upsert("dualwrite_fence", "migration", List.of("below_version"));
+        String statement = transactions.dialect().upsert("dualwrite_fence", "migration", List.of("below_version"));
+        // Raising waits for the writes that hold the fence; a transaction left open must not stall it (and every
+        // write queued behind it) for long: past this, the move is refused instead.
+        String sql = transactions.dialect() == SqlDialect.MARIADB
+                ? "SET STATEMENT innodb_lock_wait_timeout = " + FENCE_LOCK_TIMEOUT_SECONDS + " FOR " + statement
+                : statement;
         transactions.inNewTransaction(() -> transactions.withConnection(c -> {
+            if (transactions.dialect() == SqlDialect.POSTGRESQL) {
+                try (java.sql.Statement timeout = c.createStatement()) {
+                    timeout.execute("SET LOCAL lock_timeout = '" + FENCE_LOCK_TIMEOUT_SECONDS + "s'");
+                }
+            }
             try (PreparedStatement upsert = c.prepareStatement(sql)) {
                 upsert.setString(1, migration);
                 upsert.setLong(2, belowVersion);
                 return upsert.executeUpdate();
             }
         }));
+    }
+
+    @Override
+    public boolean lock(String migration, String key, Side ahead) {
+        return transactions.withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT 1 FROM dualwrite_divergence"
+                    + " WHERE migration = ? AND entity_key = ? AND ahead_side = ? FOR UPDATE")) {
+                select.setString(1, migration);
+                select.setString(2, key);
+                select.setString(3, ahead.name());
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean hasFence(String migration) {
+        return count("SELECT COUNT(*) FROM dualwrite_fence WHERE migration = ?", migration) > 0;
     }
 }

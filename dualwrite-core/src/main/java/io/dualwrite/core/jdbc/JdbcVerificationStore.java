@@ -74,42 +74,52 @@ public final class JdbcVerificationStore implements VerificationStore {
 
     @Override
     public boolean checkpoint(
-            String migration, String lastKey, long rowsChecked, long divergences, long inFlight, Instant now) {
+            String migration,
+            Instant run,
+            String lastKey,
+            long rowsChecked,
+            long divergences,
+            long inFlight,
+            Instant now) {
         return update(
                 "UPDATE dualwrite_verification SET last_key = ?, rows_checked = rows_checked + ?,"
                         + " divergences = divergences + ?, in_flight = in_flight + ?, updated_at = ?"
-                        + " WHERE migration = ? AND state = 'RUNNING'",
+                        + " WHERE migration = ? AND state = 'RUNNING' AND started_at = ?",
                 lastKey,
                 rowsChecked,
                 divergences,
                 inFlight,
                 now,
-                migration);
+                migration,
+                run);
     }
 
     @Override
-    public void complete(String migration, Instant now) {
+    public void complete(String migration, Instant run, Instant now) {
         update(
                 "UPDATE dualwrite_verification SET state = 'COMPLETED', completed_at = ?, updated_at = ?"
-                        + " WHERE migration = ? AND state = 'RUNNING'",
+                        + " WHERE migration = ? AND state = 'RUNNING' AND started_at = ?",
                 now,
                 now,
-                migration);
+                migration,
+                run);
     }
 
     @Override
-    public void fail(String migration, String reason, Instant now) {
-        end(migration, "FAILED", reason, now);
+    public void fail(String migration, Instant run, String reason, Instant now) {
+        update(
+                "UPDATE dualwrite_verification SET state = 'FAILED', failure = ?, updated_at = ?"
+                        + " WHERE migration = ? AND state = 'RUNNING' AND started_at = ?",
+                reason.length() > 2000 ? reason.substring(0, 2000) : reason,
+                now,
+                migration,
+                run);
     }
 
     @Override
     public boolean cancel(String migration, String reason, Instant now) {
-        return end(migration, "CANCELLED", reason, now);
-    }
-
-    private boolean end(String migration, String state, String reason, Instant now) {
         return update(
-                "UPDATE dualwrite_verification SET state = '" + state + "', failure = ?, updated_at = ?"
+                "UPDATE dualwrite_verification SET state = 'CANCELLED', failure = ?, updated_at = ?"
                         + " WHERE migration = ? AND state = 'RUNNING'",
                 reason.length() > 2000 ? reason.substring(0, 2000) : reason,
                 now,

@@ -49,6 +49,11 @@ final class LocalJdbcTransactions extends AbstractJdbcTransactions {
     }
 
     @Override
+    public boolean hasOpenTransaction() {
+        return BOUND.get().containsKey(dataSource());
+    }
+
+    @Override
     public void afterCommit(Runnable action) {
         Bound bound = BOUND.get().get(dataSource());
         if (bound == null) {

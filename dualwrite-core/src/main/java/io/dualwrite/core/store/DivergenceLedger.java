@@ -26,6 +26,15 @@ public interface DivergenceLedger {
     /** Up to {@code limit} entries of a migration whose side ahead is {@code ahead}, oldest first. */
     List<Entry> entries(String migration, Side ahead, int limit);
 
+    /**
+     * Locks the entry of a key ahead on {@code ahead} until the transaction open on this thread in the ledger's
+     * database ends, if it is recorded; false when it is not (another copy already brought the key over). A copy
+     * takes this lock before it reads the key, and a write records its intent (taking the same row) before it
+     * writes the key, so that a copy and a write of one key are ordered by this row even where the key's own row
+     * is absent (a delete) and a locking read of it locks nothing.
+     */
+    boolean lock(String migration, String key, Side ahead);
+
     /** The entry of one key of a migration, if recorded. */
     java.util.Optional<Entry> find(String migration, String key);
 
@@ -47,6 +56,9 @@ public interface DivergenceLedger {
      * the fence until it ends, so that raising the fence waits for every write that passed it.
      */
     long fence(String migration);
+
+    /** Whether the migration's fence row exists in this ledger's database. */
+    boolean hasFence(String migration);
 
     /**
      * Sets the fence of a migration in this ledger's database (in a transaction of its own, which waits for the

@@ -36,6 +36,9 @@ public interface Transactions {
         });
     }
 
+    /** Whether a transaction is open on this thread in this database (one that work would join). */
+    boolean hasOpenTransaction();
+
     /**
      * Runs the action once the transaction open on this thread has committed, and never if it rolls back; at once
      * when no transaction is open. An exception of the action reaches the code that committed, after the commit.

@@ -25,9 +25,15 @@ public final class InMemoryVerificationStore implements VerificationStore {
 
     @Override
     public synchronized boolean checkpoint(
-            String migration, String lastKey, long rowsChecked, long divergences, long inFlight, Instant now) {
+            String migration,
+            Instant run,
+            String lastKey,
+            long rowsChecked,
+            long divergences,
+            long inFlight,
+            Instant now) {
         VerificationProgress p = progress.get(migration);
-        if (p == null || p.state() != VerificationState.RUNNING) {
+        if (p == null || p.state() != VerificationState.RUNNING || !run.equals(p.startedAt())) {
             return false;
         }
         progress.put(
@@ -48,23 +54,23 @@ public final class InMemoryVerificationStore implements VerificationStore {
     }
 
     @Override
-    public synchronized void complete(String migration, Instant now) {
-        end(migration, VerificationState.COMPLETED, null, now);
+    public synchronized void complete(String migration, Instant run, Instant now) {
+        end(migration, run, VerificationState.COMPLETED, null, now);
     }
 
     @Override
-    public synchronized void fail(String migration, String reason, Instant now) {
-        end(migration, VerificationState.FAILED, reason, now);
+    public synchronized void fail(String migration, Instant run, String reason, Instant now) {
+        end(migration, run, VerificationState.FAILED, reason, now);
     }
 
     @Override
     public synchronized boolean cancel(String migration, String reason, Instant now) {
-        return end(migration, VerificationState.CANCELLED, reason, now);
+        return end(migration, null, VerificationState.CANCELLED, reason, now);
     }
 
-    private boolean end(String migration, VerificationState state, String failure, Instant now) {
+    private boolean end(String migration, Instant run, VerificationState state, String failure, Instant now) {
         VerificationProgress p = progress.get(migration);
-        if (p == null || p.state() != VerificationState.RUNNING) {
+        if (p == null || p.state() != VerificationState.RUNNING || (run != null && !run.equals(p.startedAt()))) {
             return false;
         }
         progress.put(

@@ -143,6 +143,12 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
         Side to = from.other();
         Transactions source = migration.store(from).transactions();
         return source.inNewTransaction(() -> {
+            // The entry first: a write of the key records (and so locks) it before it writes the row, so the copy
+            // reads the row either before that write began or after it committed, even when the row is absent.
+            Optional<DivergenceLedger> ledger = migration.ledger(from);
+            if (ledger.isPresent() && !ledger.get().lock(migration.name(), encode(key), from)) {
+                return true; // another copy brought this key over and removed the entry meanwhile
+            }
             Runnable write = from == Side.OLD ? copyToNew(key) : copyToOld(key);
             if (migration.sidesShareTransactions()) {
                 write.run();

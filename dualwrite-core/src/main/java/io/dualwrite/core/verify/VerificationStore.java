@@ -12,19 +12,26 @@ public interface VerificationStore {
     VerificationProgress start(String migration, long phaseVersion, Instant now);
 
     /**
-     * Records a verified chunk of a RUNNING verification.
+     * Records a verified chunk of the RUNNING verification started at {@code run} (its {@code startedAt}).
      *
-     * @return false when the verification is no longer RUNNING (it was cancelled): the caller stops
+     * @return false when that run is no longer RUNNING (it was cancelled, or a newer run replaced it): the caller
+     *     stops
      */
     boolean checkpoint(
-            String migration, String lastKey, long rowsChecked, long divergences, long inFlight, Instant now);
+            String migration,
+            Instant run,
+            String lastKey,
+            long rowsChecked,
+            long divergences,
+            long inFlight,
+            Instant now);
 
-    /** Marks the RUNNING verification CANCELLED with a reason; true if one was running. */
+    /** Marks the RUNNING verification started at {@code run} COMPLETED. */
+    void complete(String migration, Instant run, Instant now);
+
+    /** Marks the RUNNING verification started at {@code run} FAILED with a reason. */
+    void fail(String migration, Instant run, String reason, Instant now);
+
+    /** Marks whatever verification is RUNNING CANCELLED with a reason; true if one was running. */
     boolean cancel(String migration, String reason, Instant now);
-
-    /** Marks the RUNNING verification COMPLETED. */
-    void complete(String migration, Instant now);
-
-    /** Marks the RUNNING verification FAILED with a reason. */
-    void fail(String migration, String reason, Instant now);
 }

@@ -146,20 +146,21 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
     public VerificationProgress verify(BooleanSupplier mayContinue) {
         PhaseState started = phase.get();
         VerificationProgress progress = progress();
-        if (progress.state() != VerificationState.RUNNING
-                || progress.phaseVersion() == null
-                || progress.phaseVersion() != started.version()) {
+        if (!resumable(progress, started)) {
             if (progress.state() == VerificationState.RUNNING) {
                 log.info(
-                        "Verification of '{}' started in phase version {} is discarded; a new one starts in {}"
+                        "Verification of '{}' started at {} in phase version {} is superseded; a new one starts in {}"
                                 + " (version {})",
                         migration.name(),
+                        progress.startedAt(),
                         progress.phaseVersion(),
                         started.phase(),
                         started.version());
             }
             progress = store.start(migration.name(), started.version(), clock.instant());
         }
+        // The run's identity: a run superseded by a newer one can write nothing more (its checkpoints fail).
+        java.time.Instant run = progress.startedAt();
         ahead = started.phase().sourceOfTruth();
         KeyCodec<K> codec = migration.keyCodec();
         WalkPosition<K> after = WalkPosition.decode(progress.lastKey(), codec);
@@ -169,15 +170,18 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                 if (now.version() != started.version()) {
                     store.fail(
                             migration.name(),
+                            run,
                             "the phase moved from " + started.phase() + " (version " + started.version() + ") to "
                                     + now.phase() + " (version " + now.version() + ") during the verification; its"
                                     + " findings are no evidence for the new phase: start a new one",
                             clock.instant());
+                    LEFT_RUNNING_HERE.remove(migration.name());
                     return progress();
                 }
                 Chunk<K> chunk = verifyChunk(after);
                 if (chunk == null) {
-                    store.complete(migration.name(), clock.instant());
+                    store.complete(migration.name(), run, clock.instant());
+                    LEFT_RUNNING_HERE.remove(migration.name());
                     VerificationProgress done = progress();
                     log.info(
                             "Verification of '{}' completed: {} keys, {} divergent, {} in flight",
@@ -190,21 +194,48 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                 after = chunk.lastKey();
                 boolean running = store.checkpoint(
                         migration.name(),
+                        run,
                         after.encode(codec),
                         chunk.keys(),
                         chunk.divergences(),
                         chunk.inFlight(),
                         clock.instant());
                 if (!running) {
-                    log.info("Verification of '{}' was cancelled after key {}", migration.name(), after);
+                    log.info("Verification of '{}' was cancelled or superseded after key {}", migration.name(), after);
+                    LEFT_RUNNING_HERE.remove(migration.name());
                     return progress();
                 }
             }
+            LEFT_RUNNING_HERE.put(migration.name(), run); // stopped by mayContinue: this JVM may resume it
         } catch (RuntimeException e) {
             log.error("Verification of '{}' failed after key {}", migration.name(), after, e);
-            store.fail(migration.name(), "after key " + after + ": " + e, clock.instant());
+            store.fail(migration.name(), run, "after key " + after + ": " + e, clock.instant());
+            LEFT_RUNNING_HERE.remove(migration.name());
         }
         return progress();
+    }
+
+    /** A RUNNING run left here by a stopped call, per migration: this JVM resumes it rather than start anew. */
+    private static final java.util.Map<String, java.time.Instant> LEFT_RUNNING_HERE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How long a RUNNING run may go without a checkpoint before another runner takes it over. */
+    static final Duration ABANDONED_AFTER = Duration.ofSeconds(30);
+
+    /**
+     * Whether to resume the stored run: RUNNING in the current phase version, and either stopped by a call in this
+     * JVM or abandoned (no checkpoint for {@link #ABANDONED_AFTER}). A run another runner is making progress on is
+     * superseded instead, never resumed by two runners at once (their checkpoints would skip each other's keys).
+     */
+    private boolean resumable(VerificationProgress progress, PhaseState current) {
+        if (progress.state() != VerificationState.RUNNING
+                || progress.phaseVersion() == null
+                || progress.phaseVersion() != current.version()
+                || progress.startedAt() == null) {
+            return false;
+        }
+        return progress.startedAt().equals(LEFT_RUNNING_HERE.get(migration.name()))
+                || progress.updatedAt().plus(ABANDONED_AFTER).isBefore(clock.instant());
     }
 
     private record Chunk<K>(WalkPosition<K> lastKey, int keys, int divergences, int inFlight) {}

@@ -46,6 +46,13 @@ public final class SpringJdbcTransactions extends AbstractJdbcTransactions {
     }
 
     @Override
+    public boolean hasOpenTransaction() {
+        // DataSourceTransactionManager binds the DataSource; JpaTransactionManager (Hibernate) binds it too.
+        return TransactionSynchronizationManager.isActualTransactionActive()
+                && TransactionSynchronizationManager.hasResource(dataSource());
+    }
+
+    @Override
     public void afterCommit(Runnable action) {
         if (TransactionSynchronizationManager.isSynchronizationActive()
                 && TransactionSynchronizationManager.isActualTransactionActive()) {

@@ -139,6 +139,11 @@ class DualWriteEndpointSecurityTest {
             }
 
             @Override
+            public boolean hasOpenTransaction() {
+                return false;
+            }
+
+            @Override
             public void afterCommit(Runnable action) {
                 action.run();
             }
