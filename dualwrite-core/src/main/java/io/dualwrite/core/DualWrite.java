@@ -132,6 +132,7 @@ public final class DualWrite implements AutoCloseable {
     private final Handover handover;
     private final Map<String, Object> verifying = new java.util.concurrent.ConcurrentHashMap<>();
     private final WriteFence fence;
+    private final HandoverFences.Abandoned abandonedFences = new HandoverFences.Abandoned();
     private final OldSideResync resync;
     private @Nullable ScheduledExecutorService resyncChecks;
 
@@ -716,6 +717,12 @@ public final class DualWrite implements AutoCloseable {
                 resync.resumeIfOwed(name);
             } catch (RuntimeException e) {
                 log.warn("Migration '{}': could not check whether a re-sync is owed: {}", name, e.toString());
+            }
+            try {
+                abandonedFences.lowerIfAbandoned(
+                        migrations.get(name), store.find(name).orElseThrow());
+            } catch (RuntimeException e) {
+                log.debug("Migration '{}': could not check its fences: {}", name, e.toString());
             }
         }
     }

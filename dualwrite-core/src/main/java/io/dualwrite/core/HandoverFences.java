@@ -146,4 +146,46 @@ final class HandoverFences {
         });
         previous.clear();
     }
+
+    /**
+     * Lowers fences that a move raised and never committed nor lowered (its instance died, or lowering failed), once
+     * they have stood above the committed phase version for {@link #AFTER}: longer than any move's drain takes.
+     * Until then, writes of the fenced version wait and fail, nothing written.
+     */
+    static final class Abandoned {
+        static final java.time.Duration AFTER = java.time.Duration.ofMinutes(2);
+
+        private final Map<String, java.time.Instant> seen = new java.util.concurrent.ConcurrentHashMap<>();
+
+        void lowerIfAbandoned(Migration<?, ?, ?> migration, PhaseState committed) {
+            if (migration.sidesShareTransactions()) {
+                return;
+            }
+            for (Side side : Side.values()) {
+                Optional<DivergenceLedger> ledger = migration.ledger(side);
+                if (ledger.isEmpty()) {
+                    continue;
+                }
+                String key = migration.name() + "/" + side;
+                long fence = ledger.get().fence(migration.name());
+                if (fence <= committed.version()) {
+                    seen.remove(key);
+                    continue;
+                }
+                java.time.Instant since = seen.computeIfAbsent(key, k -> java.time.Instant.now());
+                if (since.plus(AFTER).isBefore(java.time.Instant.now())) {
+                    log.warn(
+                            "Migration '{}': the fence on the {} side stood at version {} above the committed {} for"
+                                    + " {}: the move that raised it is gone; lowering it",
+                            migration.name(),
+                            side,
+                            fence,
+                            committed.version(),
+                            AFTER);
+                    ledger.get().setFence(migration.name(), committed.version());
+                    seen.remove(key);
+                }
+            }
+        }
+    }
 }

@@ -50,36 +50,44 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
     private static final int MOVES = 14;
     private static final Duration HEARTBEAT = Duration.ofMillis(20);
 
-    /** The OLD side's database, possibly behind a switch that a walk cuts. */
-    protected abstract DataSource oldDatabase();
+    private final WalkSetup<K> setup;
 
-    /** The NEW side's database. */
-    protected abstract DataSource newDatabase();
+    AbstractPhaseWalkTest(WalkSetup<K> setup) {
+        this.setup = setup;
+    }
 
-    /** Whether the sides live in two databases, so that a walk cuts either of them at times. */
-    protected abstract boolean twoDatabases();
+    private DataSource oldDatabase() {
+        return setup.oldDatabase().get().dataSource();
+    }
 
-    /** A prefix for this subclass's tables. */
-    protected abstract String prefix();
+    private DataSource newDatabase() {
+        return setup.newDatabase().get().dataSource();
+    }
 
-    /** The Java type of the tables' keys. */
-    protected abstract Class<K> keyType();
+    private boolean twoDatabases() {
+        return setup.twoDatabases();
+    }
 
-    /** The SQL type of the key column in a side's database (with its collation, if any). */
-    protected abstract String keyColumnType(Side side);
+    private String prefix() {
+        return setup.prefix();
+    }
 
-    /** The key of index {@code i} (1 and up), distinct for every index under any collation. */
-    protected abstract K key(int i);
+    private Class<K> keyType() {
+        return setup.keyType();
+    }
 
-    /** How many walks {@code mvn verify} runs for this subclass. */
-    protected int defaultWalks() {
-        return 34;
+    private String keyColumnType(Side side) {
+        return setup.keyColumnType();
+    }
+
+    private K key(int i) {
+        return setup.keys().apply(i);
     }
 
     @Test
     void randomWalksOverEveryMoveLoseNoAcknowledgedWrite() {
         Long fixed = Long.getLong("dualwrite.seed");
-        int walks = fixed != null ? 1 : Integer.getInteger("dualwrite.walk.seeds", defaultWalks());
+        int walks = fixed != null ? 1 : Integer.getInteger("dualwrite.walk.seeds", setup.walks());
         long base = fixed != null ? fixed : new Random().nextLong();
         for (int i = 0; i < walks; i++) {
             long seed = base + i;

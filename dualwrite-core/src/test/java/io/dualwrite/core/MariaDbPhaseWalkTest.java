@@ -1,43 +1,16 @@
 package io.dualwrite.core;
 
+import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
-import javax.sql.DataSource;
+import java.util.function.Supplier;
 
 /** The randomized phase walks (see {@link AbstractPhaseWalkTest}) on MariaDB, one database, Long keys. */
 class MariaDbPhaseWalkTest extends AbstractPhaseWalkTest<Long> {
 
-    @Override
-    protected DataSource oldDatabase() {
-        return TestDatabases.mariadb().dataSource();
-    }
+    private static final Supplier<TestDatabase> PG = TestDatabases::postgres;
+    private static final Supplier<TestDatabase> MARIADB = TestDatabases::mariadb;
 
-    @Override
-    protected DataSource newDatabase() {
-        return TestDatabases.mariadb().dataSource();
-    }
-
-    @Override
-    protected boolean twoDatabases() {
-        return false;
-    }
-
-    @Override
-    protected String prefix() {
-        return "walk_maria";
-    }
-
-    @Override
-    protected Class<Long> keyType() {
-        return Long.class;
-    }
-
-    @Override
-    protected String keyColumnType(Side side) {
-        return side == Side.OLD ? "BIGINT" : "BIGINT";
-    }
-
-    @Override
-    protected Long key(int i) {
-        return (long) i;
+    MariaDbPhaseWalkTest() {
+        super(WalkSetup.longs(MARIADB, MARIADB, "walk_maria"));
     }
 }

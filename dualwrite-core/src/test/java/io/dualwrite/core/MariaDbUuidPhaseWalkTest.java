@@ -1,48 +1,16 @@
 package io.dualwrite.core;
 
+import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
-import javax.sql.DataSource;
+import java.util.function.Supplier;
 
 /** The randomized phase walks (see {@link AbstractPhaseWalkTest}) on MariaDB, UUID keys (whose type sorts its segments swapped). */
 class MariaDbUuidPhaseWalkTest extends AbstractPhaseWalkTest<java.util.UUID> {
 
-    @Override
-    protected DataSource oldDatabase() {
-        return TestDatabases.mariadb().dataSource();
-    }
+    private static final Supplier<TestDatabase> PG = TestDatabases::postgres;
+    private static final Supplier<TestDatabase> MARIADB = TestDatabases::mariadb;
 
-    @Override
-    protected DataSource newDatabase() {
-        return TestDatabases.mariadb().dataSource();
-    }
-
-    @Override
-    protected boolean twoDatabases() {
-        return false;
-    }
-
-    @Override
-    protected String prefix() {
-        return "walk_maria_uuid";
-    }
-
-    @Override
-    protected Class<java.util.UUID> keyType() {
-        return java.util.UUID.class;
-    }
-
-    @Override
-    protected String keyColumnType(Side side) {
-        return side == Side.OLD ? "UUID" : "UUID";
-    }
-
-    @Override
-    protected java.util.UUID key(int i) {
-        return WalkKeys.uuid(i);
-    }
-
-    @Override
-    protected int defaultWalks() {
-        return 10;
+    MariaDbUuidPhaseWalkTest() {
+        super(WalkSetup.uuids(MARIADB, MARIADB, "walk_maria_uuid"));
     }
 }
