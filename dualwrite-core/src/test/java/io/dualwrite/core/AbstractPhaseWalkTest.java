@@ -25,8 +25,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Randomized, seed-reproducible walks over every allowed move, forward and back, on real databases: two in-process
- * instances with different refresh intervals (one lags behind every move), writes and deletes through either,
+ * Randomized, seed-reproducible walks over every allowed move, forward and back, on real databases: three in-process
+ * instances with different refresh intervals (two lag behind every move), writes and deletes through either,
  * callers that roll back after the write, and, across two databases, outages of either side. A model records every
  * acknowledged write and delete; after each walk the migration is brought to READ_NEW and both sides must equal the
  * model, compared with plain SQL. Then divergences are planted behind the library's back and the verifier must find
@@ -110,6 +110,7 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
         private final List<String> trail = new ArrayList<>();
         private DualWrite leader;
         private DualWrite lagging;
+        private DualWrite slow;
         private JdbcTransactions oldTransactions;
         private JdbcTransactions newTransactions;
         private int written;
@@ -128,6 +129,7 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
             newTransactions = twoDatabases() ? JdbcTransactions.of(newSwitch) : oldTransactions;
             leader = instance("leader", Duration.ZERO, true);
             lagging = instance("lagging", Duration.ofMillis(40), false);
+            slow = instance("slow", Duration.ofMillis(90), false);
             try {
                 leader.startBackgroundWork();
                 for (int i = 0; i < KEYS / 2; i++) {
@@ -157,6 +159,7 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
             } finally {
                 oldSwitch.restore();
                 newSwitch.restore();
+                slow.close();
                 lagging.close();
                 leader.close();
             }
@@ -189,12 +192,21 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
                             .withMinShadowTime(Duration.ZERO)
                             .withReadNewSoak(Duration.ZERO))
                     .copies(copies)
+                    .autopilot(
+                            name,
+                            setup.autopilot() && copies
+                                    ? AutopilotOptions.upToReadNew()
+                                            .withSoak(Duration.ZERO)
+                                            .withMinSamples(5)
+                                    : AutopilotOptions.off())
+                    .autopilotInterval(Duration.ofMillis(50))
                     .build();
         }
 
         private void operations(int count) {
             for (int i = 0; i < count; i++) {
-                DualWrite through = random.nextBoolean() ? leader : lagging;
+                int pick = random.nextInt(3);
+                DualWrite through = pick == 0 ? leader : pick == 1 ? lagging : slow;
                 K key = key(1 + random.nextInt(KEYS));
                 int kind = random.nextInt(10);
                 if (kind < 2) {

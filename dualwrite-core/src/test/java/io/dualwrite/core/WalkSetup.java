@@ -10,6 +10,7 @@ import java.util.function.Supplier;
  *
  * @param keyColumnType the SQL type of the key column on both sides (with its collation, if any)
  * @param keys the key of each index (1 and up), distinct for every index under any collation
+ * @param autopilot whether the leader's autopilot drives the migration too, racing the walk's own moves
  */
 record WalkSetup<K extends Comparable<? super K>>(
         Supplier<TestDatabase> oldDatabase,
@@ -19,20 +20,27 @@ record WalkSetup<K extends Comparable<? super K>>(
         Class<K> keyType,
         String keyColumnType,
         IntFunction<K> keys,
-        int walks) {
+        int walks,
+        boolean autopilot) {
 
     /** Long keys, 34 walks. */
     static WalkSetup<Long> longs(Supplier<TestDatabase> old, Supplier<TestDatabase> fresh, String prefix) {
-        return new WalkSetup<>(old, fresh, old != fresh, prefix, Long.class, "BIGINT", i -> (long) i, 34);
+        return new WalkSetup<>(old, fresh, old != fresh, prefix, Long.class, "BIGINT", i -> (long) i, 34, false);
+    }
+
+    /** The same walks with the autopilot driving the leader too (up to READ_NEW), 10 walks. */
+    WalkSetup<K> withAutopilot() {
+        return new WalkSetup<>(oldDatabase, newDatabase, twoDatabases, prefix, keyType, keyColumnType, keys, 10, true);
     }
 
     /** String keys that Java orders otherwise than the database (see {@link WalkKeys#mixed}), 10 walks. */
     static WalkSetup<String> strings(Supplier<TestDatabase> database, String prefix, String columnType) {
-        return new WalkSetup<>(database, database, false, prefix, String.class, columnType, WalkKeys::mixed, 10);
+        return new WalkSetup<>(database, database, false, prefix, String.class, columnType, WalkKeys::mixed, 10, false);
     }
 
     /** UUID keys (see {@link WalkKeys#uuid}), 10 walks. */
     static WalkSetup<java.util.UUID> uuids(Supplier<TestDatabase> old, Supplier<TestDatabase> fresh, String prefix) {
-        return new WalkSetup<>(old, fresh, old != fresh, prefix, java.util.UUID.class, "UUID", WalkKeys::uuid, 10);
+        return new WalkSetup<>(
+                old, fresh, old != fresh, prefix, java.util.UUID.class, "UUID", WalkKeys::uuid, 10, false);
     }
 }
