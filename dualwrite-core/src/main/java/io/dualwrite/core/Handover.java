@@ -1,6 +1,5 @@
 package io.dualwrite.core;
 
-import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.phase.Resync;
@@ -146,10 +145,7 @@ final class Handover {
 
     private GateResult resynced(String name) {
         PhaseState current = store.find(name).orElseThrow();
-        Optional<AuditEntry> entered = store.auditTrail(name, 1_000).stream()
-                .filter(e -> e.event().movesPhase() && e.version() == current.version())
-                .findFirst();
-        if (entered.isEmpty() || entered.get().from() != MigrationPhase.DROP_OLD) {
+        if (!OldSideResync.enteredFromDropOld(store, current)) {
             return GateResult.pass(RESYNCED, "READ_NEW was not entered from DROP_OLD: the old side was kept current");
         }
         Optional<Resync> resync = store.findResync(name).filter(r -> r.phaseVersion() == current.version());

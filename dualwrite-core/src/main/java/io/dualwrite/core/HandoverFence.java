@@ -43,14 +43,4 @@ final class HandoverFence {
         Optional<io.dualwrite.core.store.DivergenceLedger> ledger = migration.ledger(side);
         return ledger.isEmpty() || version >= ledger.get().fence(migration.name());
     }
-
-    /** Whether a failure is, or was caused by, a fence. */
-    static boolean isFenced(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof Fenced) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

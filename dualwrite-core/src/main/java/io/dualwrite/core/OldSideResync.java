@@ -69,7 +69,9 @@ final class OldSideResync {
      */
     void resumeIfOwed(String name) {
         PhaseState current = store.find(name).orElseThrow();
-        if (current.phase() != MigrationPhase.READ_NEW || running.contains(name) || !enteredFromDropOld(current)) {
+        if (current.phase() != MigrationPhase.READ_NEW
+                || running.contains(name)
+                || !enteredFromDropOld(store, current)) {
             return;
         }
         Optional<Resync> latest = store.findResync(name).filter(r -> r.phaseVersion() == current.version());
@@ -94,7 +96,8 @@ final class OldSideResync {
         return verified.isAfter(resync.updatedAt()) ? verified : resync.updatedAt();
     }
 
-    private boolean enteredFromDropOld(PhaseState current) {
+    /** Whether the migration's current phase was entered from DROP_OLD, by the move its audit trail records. */
+    static boolean enteredFromDropOld(PhaseStore store, PhaseState current) {
         return store.auditTrail(current.migration(), 1_000).stream()
                 .filter(e -> e.event().movesPhase() && e.version() == current.version())
                 .findFirst()

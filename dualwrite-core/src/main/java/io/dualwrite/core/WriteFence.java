@@ -46,12 +46,6 @@ final class WriteFence {
         return new WriteFence(after, clock);
     }
 
-    /** How long after its last confirmation an instance stops writing; null without a fence. */
-    @Nullable
-    Duration fenceAfter() {
-        return fenceAfter;
-    }
-
     /** Records that this instance reported the phase it applies to the migration at {@code at}. */
     void confirmed(String migration, Instant at) {
         confirmed.merge(migration, at, (a, b) -> a.isAfter(b) ? a : b);

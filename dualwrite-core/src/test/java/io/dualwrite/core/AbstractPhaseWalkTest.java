@@ -76,10 +76,6 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
         return setup.keyType();
     }
 
-    private String keyColumnType(Side side) {
-        return setup.keyColumnType();
-    }
-
     private K key(int i) {
         return setup.keys().apply(i);
     }
@@ -424,7 +420,7 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
         execute(database, "DROP TABLE IF EXISTS " + table);
         execute(
                 database,
-                "CREATE TABLE " + table + " (id " + keyColumnType(side) + " PRIMARY KEY, "
+                "CREATE TABLE " + table + " (id " + setup.keyColumnType() + " PRIMARY KEY, "
                         + (side == Side.OLD
                                 ? "full_name VARCHAR(200))"
                                 : "first_name VARCHAR(100) NOT NULL, last_name VARCHAR(100))"));

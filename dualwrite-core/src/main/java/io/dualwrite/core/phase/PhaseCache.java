@@ -53,20 +53,13 @@ public final class PhaseCache {
 
     /** Takes a state this instance just committed, so that it applies it at once. */
     public void accept(PhaseState state) {
-        Instant now = clock.instant();
-        put(state.migration(), new Cached(state, now, now));
+        put(state.migration(), new Cached(state, clock.instant()));
     }
 
     /** The cached state, read from the store only if nothing is cached yet. */
     public PhaseState cached(String migration) {
         Cached cached = cache.get(migration);
         return cached != null ? cached.state() : current(migration);
-    }
-
-    /** When the state was last read from the store successfully (or committed here); null if never. */
-    public @org.jspecify.annotations.Nullable Instant confirmedAt(String migration) {
-        Cached cached = cache.get(migration);
-        return cached == null ? null : cached.confirmedAt();
     }
 
     public Duration refreshInterval() {
@@ -85,7 +78,7 @@ public final class PhaseCache {
                         state.version(),
                         previous.state().phase());
             }
-            return put(migration, new Cached(state, now, now)).state();
+            return put(migration, new Cached(state, now)).state();
         } catch (StoreException e) {
             if (previous == null) {
                 throw e;
@@ -96,8 +89,7 @@ public final class PhaseCache {
                     previous.state().phase(),
                     refreshInterval,
                     e.getMessage());
-            return put(migration, new Cached(previous.state(), now, previous.confirmedAt()))
-                    .state();
+            return put(migration, new Cached(previous.state(), now)).state();
         }
     }
 
@@ -107,19 +99,10 @@ public final class PhaseCache {
                 migration,
                 fresh,
                 (old, candidate) -> old.state().version() > candidate.state().version()
-                        ? new Cached(
-                                old.state(), candidate.loadedAt(), latest(old.confirmedAt(), candidate.confirmedAt()))
+                        ? new Cached(old.state(), candidate.loadedAt())
                         : candidate);
     }
 
-    private static @org.jspecify.annotations.Nullable Instant latest(
-            @org.jspecify.annotations.Nullable Instant a, @org.jspecify.annotations.Nullable Instant b) {
-        return a == null ? b : b == null || a.isAfter(b) ? a : b;
-    }
-
-    /**
-     * @param loadedAt when the entry was last loaded or a load was last tried (the refresh interval runs from it)
-     * @param confirmedAt when the state was last read from the store successfully
-     */
-    private record Cached(PhaseState state, Instant loadedAt, @org.jspecify.annotations.Nullable Instant confirmedAt) {}
+    /** @param loadedAt when the entry was last loaded or a load was last tried (the refresh interval runs from it) */
+    private record Cached(PhaseState state, Instant loadedAt) {}
 }
