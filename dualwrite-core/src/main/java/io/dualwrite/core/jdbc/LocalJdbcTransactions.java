@@ -1,11 +1,10 @@
 package io.dualwrite.core.jdbc;
 
 import io.dualwrite.core.StoreException;
+import io.dualwrite.core.internal.AfterCommitActions;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -22,7 +21,7 @@ final class LocalJdbcTransactions extends AbstractJdbcTransactions {
     private static final ThreadLocal<Map<DataSource, Bound>> BOUND = ThreadLocal.withInitial(IdentityHashMap::new);
 
     /** The open transaction's connection and what runs once it committed. */
-    private record Bound(Connection connection, List<Runnable> afterCommit) {}
+    private record Bound(Connection connection, AfterCommitActions afterCommit) {}
 
     LocalJdbcTransactions(DataSource dataSource) {
         super(dataSource);
@@ -66,7 +65,7 @@ final class LocalJdbcTransactions extends AbstractJdbcTransactions {
     private <T> T transaction(Supplier<T> work) {
         Map<DataSource, Bound> bound = BOUND.get();
         T result;
-        List<Runnable> afterCommit = new ArrayList<>();
+        AfterCommitActions afterCommit = new AfterCommitActions();
         try (Connection connection = dataSource().getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             int isolation = connection.getTransactionIsolation();
@@ -75,42 +74,41 @@ final class LocalJdbcTransactions extends AbstractJdbcTransactions {
             }
             connection.setAutoCommit(false);
             bound.put(dataSource(), new Bound(connection, afterCommit));
+            Throwable failure = null;
             try {
                 result = work.get();
                 connection.commit();
             } catch (RuntimeException | Error e) {
+                failure = e;
                 rollback(connection, e);
                 throw e;
             } finally {
                 bound.remove(dataSource());
-                connection.setAutoCommit(autoCommit);
-                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
-                    connection.setTransactionIsolation(isolation);
-                }
+                restore(connection, autoCommit, isolation, failure);
             }
         } catch (SQLException e) {
             throw new StoreException("Transaction on " + dataSource() + " failed: " + e.getMessage(), e);
         }
-        runAll(afterCommit);
+        afterCommit.runAll();
         return result;
     }
 
-    /** Runs every action, even when one throws; the first failure is thrown after the others ran. */
-    private static void runAll(List<Runnable> actions) {
-        RuntimeException failure = null;
-        for (Runnable action : actions) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+    /**
+     * Gives the connection back its settings. When the work already failed, a connection too broken to restore must
+     * not hide that failure: the restore's error is attached to it instead (the pool discards such a connection).
+     */
+    private static void restore(Connection connection, boolean autoCommit, int isolation, Throwable failure)
+            throws SQLException {
+        try {
+            connection.setAutoCommit(autoCommit);
+            if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                connection.setTransactionIsolation(isolation);
             }
-        }
-        if (failure != null) {
-            throw failure;
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 

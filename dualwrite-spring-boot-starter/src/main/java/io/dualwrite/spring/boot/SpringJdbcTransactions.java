@@ -1,6 +1,7 @@
 package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.StoreException;
+import io.dualwrite.core.internal.AfterCommitActions;
 import io.dualwrite.core.jdbc.AbstractJdbcTransactions;
 import io.dualwrite.core.jdbc.SqlWork;
 import java.sql.Connection;
@@ -56,14 +57,41 @@ public final class SpringJdbcTransactions extends AbstractJdbcTransactions {
     public void afterCommit(Runnable action) {
         if (TransactionSynchronizationManager.isSynchronizationActive()
                 && TransactionSynchronizationManager.isActualTransactionActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    action.run();
-                }
-            });
+            actionsOfThisTransaction().add(action);
         } else {
             action.run();
+        }
+    }
+
+    /**
+     * One synchronization per transaction holds all of this data source's actions, so that every one runs even
+     * when an earlier one throws (Spring stops at the first synchronization that throws). A transaction started
+     * with REQUIRES_NEW has its own list: Spring suspends the outer transaction's synchronizations meanwhile.
+     */
+    private AfterCommitActions actionsOfThisTransaction() {
+        for (TransactionSynchronization registered : TransactionSynchronizationManager.getSynchronizations()) {
+            if (registered instanceof ActionsAfterCommit mine && mine.owner == this) {
+                return mine.actions;
+            }
+        }
+        ActionsAfterCommit created = new ActionsAfterCommit(this);
+        TransactionSynchronizationManager.registerSynchronization(created);
+        return created.actions;
+    }
+
+    /** The synchronization that runs one transaction's actions after it committed. */
+    private static final class ActionsAfterCommit implements TransactionSynchronization {
+
+        private final SpringJdbcTransactions owner;
+        private final AfterCommitActions actions = new AfterCommitActions();
+
+        ActionsAfterCommit(SpringJdbcTransactions owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void afterCommit() {
+            actions.runAll();
         }
     }
 
