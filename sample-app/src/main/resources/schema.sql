@@ -5,9 +5,13 @@ CREATE TABLE IF NOT EXISTS customer (
     full_name VARCHAR(200) NOT NULL,
     email     VARCHAR(200)
 );
-ALTER TABLE customer ADD COLUMN IF NOT EXISTS plan VARCHAR(40) DEFAULT 'free' NOT NULL;
-ALTER TABLE customer ADD COLUMN IF NOT EXISTS status VARCHAR(20) DEFAULT 'active' NOT NULL;
+-- The subscription columns accept NULL: deleting a customer's subscription clears them (the customer stays).
+ALTER TABLE customer ADD COLUMN IF NOT EXISTS plan VARCHAR(40) DEFAULT 'free';
+ALTER TABLE customer ADD COLUMN IF NOT EXISTS status VARCHAR(20) DEFAULT 'active';
 ALTER TABLE customer ADD COLUMN IF NOT EXISTS renewal_date DATE;
+-- Databases created by an earlier version of the sample declared them NOT NULL.
+ALTER TABLE customer ALTER COLUMN plan DROP NOT NULL;
+ALTER TABLE customer ALTER COLUMN status DROP NOT NULL;
 
 -- After, migration customer-name-split: the name in two columns of its own table.
 CREATE TABLE IF NOT EXISTS customer_name (

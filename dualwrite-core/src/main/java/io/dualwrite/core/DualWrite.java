@@ -1305,11 +1305,13 @@ public final class DualWrite implements AutoCloseable {
          *
          * @throws InvalidMigrationException if per-migration settings name a migration that is not registered, or
          *     a migration's key columns hold different string keys equal (their collations differ in case, accent
-         *     or trailing-space sensitivity; see {@link Migration.Builder#acceptKeyCollations})
+         *     or trailing-space sensitivity; see {@link Migration.Builder#acceptKeyCollations}), or a store of shared
+         *     rows has columns that cannot be NULL
          */
         public DualWrite build() {
             checkSettingsNames();
             migrations.values().forEach(KeyEqualityCheck::check);
+            migrations.values().forEach(SharedRowsCheck::check);
             return new DualWrite(this);
         }
     }

@@ -357,16 +357,16 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     /**
      * {@inheritDoc}
      *
-     * <p>A store of {@link Builder#sharedRows() shared rows} never deletes the row it shares: it resets its own
-     * columns to their defaults (NULL where a column has none), and a row whose own columns are all NULL holds no
-     * value of this store.
+     * <p>A store of {@link Builder#sharedRows() shared rows} never deletes the row it shares: it sets its own columns
+     * to NULL, and a row whose own columns are all NULL holds no value of this store. (Resetting them to their
+     * defaults would leave a row that reads as a value wherever a default is not NULL.)
      */
     @Override
     public void delete(K key) {
         String sql = ownedValue.isEmpty()
                 ? "DELETE FROM " + table + " WHERE " + keyColumn + " = ?"
                 : "UPDATE " + table + " SET "
-                        + columns.stream().map(c -> c + " = DEFAULT").collect(java.util.stream.Collectors.joining(", "))
+                        + columns.stream().map(c -> c + " = NULL").collect(java.util.stream.Collectors.joining(", "))
                         + " WHERE " + keyColumn + " = ?";
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
@@ -537,6 +537,39 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         return Optional.ofNullable(known);
     }
 
+    /**
+     * Whether this store shares its rows with another writer ({@link Builder#sharedRows()}): then a delete clears
+     * its columns, which must therefore all accept NULL.
+     */
+    public boolean sharesRows() {
+        return sharedRows;
+    }
+
+    /**
+     * This store's columns that the database declares NOT NULL, read from the result metadata of a query that
+     * returns no row; empty while the table does not exist yet.
+     */
+    public Optional<List<String>> notNullColumns() {
+        String sql = "SELECT " + String.join(", ", columns) + " FROM " + table + " WHERE 1 = 0";
+        try {
+            return Optional.of(transactions.withConnection(c -> {
+                try (PreparedStatement statement = c.prepareStatement(sql);
+                        ResultSet rs = statement.executeQuery()) {
+                    java.sql.ResultSetMetaData metadata = rs.getMetaData();
+                    List<String> notNull = new ArrayList<>();
+                    for (int i = 1; i <= columns.size(); i++) {
+                        if (metadata.isNullable(i) == java.sql.ResultSetMetaData.columnNoNulls) {
+                            notNull.add(columns.get(i - 1));
+                        }
+                    }
+                    return List.copyOf(notNull);
+                }
+            }));
+        } catch (StoreException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Updates this store's columns of the row under the value's key; the number of rows updated. */
     private int updateColumns(V value) {
         String sql = "UPDATE " + table + " SET "
@@ -629,8 +662,9 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
          * columns of a customer row, say): an upsert updates those columns of the existing row and inserts only when
          * there is none. A plain upsert would not do on PostgreSQL, whose {@code INSERT ... ON CONFLICT} checks the
          * other columns' NOT NULL constraints on the row it proposes before it finds the conflict. A delete never
-         * deletes the shared row: it resets this store's columns to their defaults; a row whose columns of this store
-         * are all NULL holds no value of it (reads and scans skip it, insert-if-absent fills it).
+         * deletes the shared row: it sets this store's columns to NULL, so they must all accept NULL (checked when the
+         * {@code DualWrite} is built); a row whose columns of this store are all NULL holds no value of it (reads and
+         * scans skip it, insert-if-absent fills it).
          */
         public Builder<K, V> sharedRows() {
             this.sharedRows = true;

@@ -168,6 +168,56 @@ abstract class AbstractJdbcStoreContractTest {
         assertThat(plans.readAll(List.of(1L, 2L, 3L)).keySet()).containsExactlyInAnyOrder(2L, 3L);
     }
 
+    /*
+     * A shared-rows delete reset the columns to their defaults: a default that is not NULL ('free') left a row that
+     * read as a value, so the deleted value came back on this side.
+     */
+    @Test
+    void aDeletedSharedValueStaysDeletedWhereItsColumnsHaveDefaults() {
+        People.execute(
+                database.dataSource(),
+                "DROP TABLE IF EXISTS " + PREFIX + "_shared3",
+                "CREATE TABLE " + PREFIX + "_shared3 (id BIGINT PRIMARY KEY, full_name VARCHAR(100) NOT NULL,"
+                        + " plan VARCHAR(20) DEFAULT 'free', seats INT DEFAULT 1)",
+                "INSERT INTO " + PREFIX + "_shared3 (id, full_name, plan, seats) VALUES (1, 'Ada Lovelace', 'pro', 5)");
+        record Plan(long id, String plan, int seats) {}
+        JdbcStore<Long, Plan> plans = JdbcStore.builder(transactions, Long.class, Plan.class)
+                .table(PREFIX + "_shared3")
+                .key("id", Plan::id)
+                .columns("plan", "seats")
+                .mapper(rs -> new Plan(rs.getLong("id"), rs.getString("plan"), rs.getInt("seats")))
+                .binder((p, row) -> row.set("plan", p.plan()).set("seats", p.seats()))
+                .sharedRows()
+                .build();
+
+        plans.delete(1L);
+
+        assertThat(plans.read(1L)).isEmpty();
+        assertThat(plans.scan(null, null, 10)).isEmpty();
+        assertThat(People.rows(database.dataSource(), PREFIX + "_shared3"))
+                .containsExactly(java.util.Map.entry(1L, "Ada Lovelace|null|null"));
+        assertThat(plans.notNullColumns()).contains(List.of());
+    }
+
+    @Test
+    void aStoreNamesItsColumnsThatCannotBeNullAndKnowsNothingOfATableNotThereYet() {
+        People.execute(
+                database.dataSource(),
+                "DROP TABLE IF EXISTS " + PREFIX + "_shared4",
+                "CREATE TABLE " + PREFIX + "_shared4 (id BIGINT PRIMARY KEY, plan VARCHAR(20) NOT NULL, note"
+                        + " VARCHAR(20), seats INT DEFAULT 1 NOT NULL)");
+        record Plan(long id, String plan) {}
+        JdbcStore.Builder<Long, Plan> builder = JdbcStore.builder(transactions, Long.class, Plan.class)
+                .key("id", Plan::id)
+                .columns("plan", "note", "seats")
+                .mapper(rs -> new Plan(rs.getLong("id"), rs.getString("plan")))
+                .binder((p, row) -> row.set("plan", p.plan()).set("note", null).set("seats", 1));
+
+        assertThat(builder.table(PREFIX + "_shared4").build().notNullColumns()).contains(List.of("plan", "seats"));
+        assertThat(builder.table(PREFIX + "_not_there").build().notNullColumns())
+                .isEmpty();
+    }
+
     @Test
     void readAllFindsPresentKeysInBatchesUnderTheKeysAskedFor() {
         List<Person> stored = new ArrayList<>();
