@@ -2,6 +2,7 @@ package io.dualwrite.benchmarks;
 
 import io.dualwrite.core.DualRepository;
 import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.DualWriteBuilder;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.TransitionRequest;
@@ -190,7 +191,7 @@ public final class RequestPathBenchmark {
         DualWriteSchema.create(dataSource);
         JdbcTransactions transactions = JdbcTransactions.of(dataSource);
         Migration<Long, BenchTables.OldRow, BenchTables.NewRow> migration = tables.migration(false);
-        DualWrite.Builder listening = DualWrite.builder(new JdbcPhaseStore(transactions))
+        DualWriteBuilder listening = DualWrite.builder(new JdbcPhaseStore(transactions))
                 .singleInstance()
                 .migration(migration)
                 .refreshInterval(refresh);

@@ -128,7 +128,7 @@ public final class ShadowReadBenchmark {
                         path,
                         (long) (reads / threads) * threads,
                         elapsed,
-                        dualWrite.shadowReads(migration.name()).stats());
+                        dualWrite.managed(migration.name()).shadowReads().stats());
             } finally {
                 pool.shutdownNow();
             }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,7 @@ final class Autopilot {
 
     private static final Logger log = LoggerFactory.getLogger(Autopilot.class);
 
-    private final DualWrite dualWrite;
+    private final Function<String, ManagedMigration<?, ?, ?>> migrations;
     private final Map<String, AutopilotOptions> options;
     private final ExecutorService maintenance;
     private final Clock clock;
@@ -34,8 +35,12 @@ final class Autopilot {
     private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
     private final Map<String, Future<?>> verifications = new ConcurrentHashMap<>();
 
-    Autopilot(DualWrite dualWrite, Map<String, AutopilotOptions> options, ExecutorService maintenance, Clock clock) {
-        this.dualWrite = dualWrite;
+    Autopilot(
+            Function<String, ManagedMigration<?, ?, ?>> migrations,
+            Map<String, AutopilotOptions> options,
+            ExecutorService maintenance,
+            Clock clock) {
+        this.migrations = migrations;
         this.options = Map.copyOf(options);
         this.maintenance = maintenance;
         this.clock = clock;
@@ -61,7 +66,7 @@ final class Autopilot {
      * one moved the migration since.
      */
     boolean halted(String name) {
-        return dualWrite.auditTrail(name, 20).stream()
+        return migrations.apply(name).auditTrail(20).stream()
                 .filter(e -> e.event().movesPhase() || stoppedItself(e))
                 .findFirst()
                 .map(e -> stoppedItself(e)
@@ -80,7 +85,7 @@ final class Autopilot {
         if (halted(name)) {
             return;
         }
-        PhaseState state = dualWrite.state(name);
+        PhaseState state = migrations.apply(name).state();
         Optional<Alarm> alarm = alarm(name, state, settings);
         if (alarm.isPresent() && state.phase().previous().isPresent()) {
             rollBackOrStop(name, state, alarm.get());
@@ -90,10 +95,10 @@ final class Autopilot {
             return;
         }
         MigrationPhase next = state.phase().next().orElseThrow();
-        if (state.phase().writeOrder().size() == 2 && dualWrite.ledgerSize(name) > 0) {
-            dualWrite.repair(name, 1_000);
+        if (state.phase().writeOrder().size() == 2 && migrations.apply(name).ledgerSize() > 0) {
+            migrations.apply(name).repair(1_000);
         }
-        List<GateResult> gates = dualWrite.gates(name, next);
+        List<GateResult> gates = migrations.apply(name).gates(next);
         verifyIfTheGateWaitsForIt(name, gates);
         if (!gates.stream().allMatch(GateResult::passed)) {
             passing.remove(name);
@@ -106,13 +111,14 @@ final class Autopilot {
             return;
         }
         passing.remove(name);
-        dualWrite.transition(
-                name,
-                next,
-                TransitionRequest.by(
-                        AutopilotOptions.ACTOR,
-                        "every gate held for " + settings.soak() + ": "
-                                + gates.stream().map(GateResult::name).collect(Collectors.joining(", "))));
+        migrations
+                .apply(name)
+                .transition(
+                        next,
+                        TransitionRequest.by(
+                                AutopilotOptions.ACTOR,
+                                "every gate held for " + settings.soak() + ": "
+                                        + gates.stream().map(GateResult::name).collect(Collectors.joining(", "))));
     }
 
     /**
@@ -130,16 +136,17 @@ final class Autopilot {
                     + " truth, and writes to it are failing: " + alarm.reason()
                     + "; the autopilot stops instead of rolling back";
             log.warn("Autopilot of migration '{}' stops in {}: {}", name, state.phase(), why);
-            dualWrite.refuse(
-                    name,
-                    target,
-                    TransitionRequest.by(AutopilotOptions.ACTOR, why),
-                    List.of(GateResult.fail("autopilot-rollback", why)));
+            migrations
+                    .apply(name)
+                    .refuse(
+                            target,
+                            TransitionRequest.by(AutopilotOptions.ACTOR, why),
+                            List.of(GateResult.fail("autopilot-rollback", why)));
             return;
         }
         log.warn("Autopilot of migration '{}' rolls back from {}: {}", name, state.phase(), alarm.reason());
         try {
-            dualWrite.transition(name, target, request);
+            migrations.apply(name).transition(target, request);
         } catch (TransitionRefusedException refused) {
             log.warn(
                     "Autopilot of migration '{}' stops in {}: its rollback was refused: {}",
@@ -157,9 +164,10 @@ final class Autopilot {
         boolean copied = gates.stream().anyMatch(g -> g.name().equals(EvidenceGates.BACKFILL_COMPLETED) && g.passed());
         boolean unverified = gates.stream().anyMatch(g -> g.name().equals(EvidenceGates.VERIFIED) && !g.passed());
         Future<?> running = verifications.get(name);
-        if (copied && unverified && dualWrite.hasVerification() && (running == null || running.isDone())) {
+        if (copied && unverified && migrations.apply(name).hasVerification() && (running == null || running.isDone())) {
             log.info("Autopilot of migration '{}' starts a full verification: the copy is complete", name);
-            verifications.put(name, maintenance.submit(() -> dualWrite.verify(name)));
+            verifications.put(
+                    name, maintenance.submit(() -> migrations.apply(name).verify()));
         }
     }
 
@@ -168,7 +176,7 @@ final class Autopilot {
 
     /** A reason to roll back now, if a rate in the current phase crossed its threshold. */
     private Optional<Alarm> alarm(String name, PhaseState state, AutopilotOptions settings) {
-        ShadowReadStats shadow = dualWrite.shadowReads(name).phaseStats(state.version());
+        ShadowReadStats shadow = migrations.apply(name).shadowReads().phaseStats(state.version());
         if (shadow.compared() >= settings.minSamples() && shadow.mismatchRate() > settings.rollbackMismatchRate()) {
             return Optional.of(new Alarm(
                     "shadow-read mismatch rate " + shadow.mismatchRate() + " (" + shadow.mismatches()
@@ -176,7 +184,7 @@ final class Autopilot {
                             + settings.rollbackMismatchRate(),
                     null));
         }
-        DualRepository<?, ?, ?> repository = dualWrite.repository(name);
+        DualRepository<?, ?, ?> repository = migrations.apply(name).repository();
         Baseline baseline = baselines.compute(
                 name,
                 (n, b) -> b != null && b.version() == state.version()

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +35,18 @@ final class OldSideResync {
     private static final Logger log = LoggerFactory.getLogger(OldSideResync.class);
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private final DualWrite dualWrite;
+    private final Function<String, ManagedMigration<?, ?, ?>> migrations;
     private final PhaseStore store;
     private final ExecutorService executor;
     private final Clock clock;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-    OldSideResync(DualWrite dualWrite, PhaseStore store, ExecutorService executor, Clock clock) {
-        this.dualWrite = dualWrite;
+    OldSideResync(
+            Function<String, ManagedMigration<?, ?, ?>> migrations,
+            PhaseStore store,
+            ExecutorService executor,
+            Clock clock) {
+        this.migrations = migrations;
         this.store = store;
         this.executor = executor;
         this.clock = clock;
@@ -91,8 +96,9 @@ final class OldSideResync {
 
     /** The later of the re-sync's last update and its verification's last checkpoint. */
     private Instant lastSignOfLife(String name, Resync resync) {
-        Instant verified =
-                dualWrite.hasVerification() ? dualWrite.verification(name).updatedAt() : Instant.MIN;
+        Instant verified = migrations.apply(name).hasVerification()
+                ? migrations.apply(name).verification().updatedAt()
+                : Instant.MIN;
         return verified.isAfter(resync.updatedAt()) ? verified : resync.updatedAt();
     }
 
@@ -126,7 +132,7 @@ final class OldSideResync {
     private void run(String name, long version) {
         Resync resync = store.findResync(name).orElseThrow();
         try {
-            while (!dualWrite.barrierPasses(name)) {
+            while (!migrations.apply(name).barrierPasses()) {
                 if (superseded(name, version)) {
                     store.saveResync(resync.with(Resync.State.SUPERSEDED, 0, 0, clock.instant(), "the phase moved on"));
                     return;
@@ -137,7 +143,7 @@ final class OldSideResync {
             }
             resync = resync.with(Resync.State.RUNNING, 0, 0, clock.instant(), "verifying every key");
             store.saveResync(resync);
-            VerificationProgress found = dualWrite.verify(name);
+            VerificationProgress found = migrations.apply(name).verify();
             if (found.state() != VerificationState.COMPLETED
                     || found.phaseVersion() == null
                     || found.phaseVersion() != version) {
@@ -152,7 +158,7 @@ final class OldSideResync {
                         why));
                 return;
             }
-            long left = dualWrite.repairer(name).ledgerSize(Side.NEW);
+            long left = migrations.apply(name).repairer().ledgerSize(Side.NEW);
             while (left > 0) {
                 if (superseded(name, version)) {
                     store.saveResync(
@@ -166,10 +172,10 @@ final class OldSideResync {
                         clock.instant(),
                         "copying " + left + " keys to the old side");
                 store.saveResync(resync);
-                if (dualWrite.repairer(name).drain(Side.NEW, 10_000).repaired() == 0) {
+                if (migrations.apply(name).repairer().drain(Side.NEW, 10_000).repaired() == 0) {
                     sleep(Duration.ofSeconds(1)); // the old side may be down: keep trying, visibly
                 }
-                left = dualWrite.repairer(name).ledgerSize(Side.NEW);
+                left = migrations.apply(name).repairer().ledgerSize(Side.NEW);
             }
             store.saveResync(resync.with(Resync.State.COMPLETED, found.divergences(), 0, clock.instant(), null));
             log.info(

@@ -222,7 +222,7 @@ abstract class AbstractKeyOrderTest {
 
         ShadowReadStats[] stats = new ShadowReadStats[1];
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            stats[0] = dualWrite.shadowReads(migration.name()).stats();
+            stats[0] = dualWrite.managed(migration.name()).shadowReads().stats();
             assertThat(stats[0].count(ShadowResult.MATCH)
                             + stats[0].count(ShadowResult.NOT_YET_BACKFILLED)
                             + stats[0].count(ShadowResult.MISSING_IN_CANDIDATE))
@@ -358,7 +358,8 @@ abstract class AbstractKeyOrderTest {
             boolean checksums;
             int runs = 0;
             do {
-                Verifier<K, Item<K>, Item<K>> verifier = dualWrite.verifier(migration);
+                Verifier<K, Item<K>, Item<K>> verifier =
+                        dualWrite.managed(migration).verifier();
                 AtomicInteger run = new AtomicInteger();
                 progress = verifier.verify(() -> chunks.getAndIncrement() < bound
                         && (chunksPerRun == 0 || run.getAndIncrement() < chunksPerRun));

@@ -22,4 +22,42 @@ class ArchitectureTest {
                 .because("dualwrite-core is plain Java; Spring integration lives in the starter")
                 .check(core);
     }
+
+    @Test
+    void theEnginesNeverDependOnTheFacade() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.dualwrite.core.backfill..",
+                        "io.dualwrite.core.verify..",
+                        "io.dualwrite.core.shadow..",
+                        "io.dualwrite.core.phase..",
+                        "io.dualwrite.core.store..",
+                        "io.dualwrite.core.internal..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(DualWrite.class.getName())
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(DualWriteBuilder.class.getName())
+                .because("the engines serve one migration each and are wired by DualWrite, never the other way round;"
+                        + " what they need of their migration's run time comes from its ManagedMigration")
+                .check(core);
+    }
+
+    @Test
+    void theRunTimeOfOneMigrationNeverReachesBackToTheFacade() {
+        noClasses()
+                .that()
+                .haveSimpleNameNotStartingWith("DualWrite")
+                .and()
+                .resideInAPackage("io.dualwrite.core")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName(DualWrite.class.getName())
+                .because("DualWrite keeps only the name -> ManagedMigration map and the wiring; the transition"
+                        + " protocol, the barrier, the background work and the autopilot take handles")
+                .allowEmptyShould(true)
+                .check(core);
+    }
 }

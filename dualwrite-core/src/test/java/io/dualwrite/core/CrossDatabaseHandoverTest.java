@@ -129,7 +129,7 @@ class CrossDatabaseHandoverTest {
                         .contains("gave up 2 keys")
                         .contains("2")
                         .contains("4"));
-        assertThat(dualWrite.repairer(name).ledgerSize(Side.NEW)).isZero();
+        assertThat(dualWrite.managed(name).repairer().ledgerSize(Side.NEW)).isZero();
     }
 
     /*
@@ -158,7 +158,7 @@ class CrossDatabaseHandoverTest {
 
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> !dualWrite.autopilotActive(name));
+                .until(() -> !dualWrite.managed(name).autopilotActive());
 
         assertThat(dualWrite.phase(name)).isEqualTo(MigrationPhase.READ_NEW);
         var stop = dualWrite.auditTrail(name, 1).get(0);
@@ -213,7 +213,7 @@ class CrossDatabaseHandoverTest {
     }
 
     private DualRepository<Long, Person, PersonName> walkTo(
-            MigrationPhase phase, java.util.function.UnaryOperator<DualWrite.Builder> settings) {
+            MigrationPhase phase, java.util.function.UnaryOperator<DualWriteBuilder> settings) {
         Migration<Long, Person, PersonName> migration = Migration.builder(
                         "cross-handover",
                         Long.class,

@@ -102,7 +102,8 @@ class CrossDatabaseRoutingTest {
         breakerConfig = io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
         Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
         fixture.dualWrite
-                .circuitBreakers(fixture.migration.name())
+                .managed(fixture.migration.name())
+                .circuitBreakers()
                 .get(Side.NEW)
                 .transitionToOpenState();
 
@@ -151,7 +152,11 @@ class CrossDatabaseRoutingTest {
         io.dualwrite.core.verify.RepairReport report = fixture.dualWrite.repair(fixture.migration.name(), 100);
 
         assertThat(report.repaired()).isEqualTo(3);
-        assertThat(fixture.dualWrite.repairer(fixture.migration.name()).totals().repaired())
+        assertThat(fixture.dualWrite
+                        .managed(fixture.migration.name())
+                        .repairer()
+                        .totals()
+                        .repaired())
                 .isEqualTo(3);
         assertThat(fixture.dualWrite.ledgerSize(fixture.migration.name())).isZero();
         assertThat(fixture.dualWrite.verify(fixture.migration.name()).divergences())
@@ -197,8 +202,10 @@ class CrossDatabaseRoutingTest {
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .build();
         Fixture fixture = fixture(SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.DUAL_WRITE);
-        var breaker =
-                fixture.dualWrite.circuitBreakers(fixture.migration.name()).get(Side.NEW);
+        var breaker = fixture.dualWrite
+                .managed(fixture.migration.name())
+                .circuitBreakers()
+                .get(Side.NEW);
         newDatabase.cut();
 
         for (long id = 1; id <= 10; id++) {
@@ -289,9 +296,11 @@ class CrossDatabaseRoutingTest {
         breakerConfig = io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
         Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
         fixture.people.write(new Person(1, "Ada Lovelace"));
-        var shadow = fixture.dualWrite.shadowReads(fixture.migration.name());
-        var breaker =
-                fixture.dualWrite.circuitBreakers(fixture.migration.name()).get(Side.NEW);
+        var shadow = fixture.dualWrite.managed(fixture.migration.name()).shadowReads();
+        var breaker = fixture.dualWrite
+                .managed(fixture.migration.name())
+                .circuitBreakers()
+                .get(Side.NEW);
 
         fixture.people.read(1L);
         org.awaitility.Awaitility.await()
@@ -325,7 +334,7 @@ class CrossDatabaseRoutingTest {
                 .migration(local)
                 .circuitBreakers(breakerConfig)
                 .build();
-        assertThat(dualWrite.circuitBreakers(local.name())).isEmpty();
+        assertThat(dualWrite.managed(local.name()).circuitBreakers()).isEmpty();
     }
 
     @Test
@@ -469,7 +478,7 @@ class CrossDatabaseRoutingTest {
                 .toNew(People::split)
                 .failurePolicy(policy)
                 .build();
-        DualWrite.Builder builder = DualWrite.builder(new JdbcPhaseStore(postgres))
+        DualWriteBuilder builder = DualWrite.builder(new JdbcPhaseStore(postgres))
                 .singleInstance()
                 .migration(migration)
                 .verificationStore(new io.dualwrite.core.jdbc.JdbcVerificationStore(postgres))

@@ -84,7 +84,7 @@ class PostgresAutopilotTest {
         });
         try {
             reader.start();
-            assertThat(dualWrite.autopilotActive(name)).isTrue();
+            assertThat(dualWrite.managed(name).autopilotActive()).isTrue();
             dualWrite.startBackgroundWork();
 
             Awaitility.await()
@@ -116,7 +116,7 @@ class PostgresAutopilotTest {
                     .contains("shadow-read mismatch rate")
                     .contains("is above 0.2")
                     .contains("the autopilot stops here");
-            assertThat(dualWrite.autopilotActive(name)).isFalse();
+            assertThat(dualWrite.managed(name).autopilotActive()).isFalse();
             Thread.sleep(1_000);
             assertThat(dualWrite.phase(name)).isEqualTo(MigrationPhase.BACKFILL);
         } finally {

@@ -109,7 +109,8 @@ class PostgresHandoverTest {
             assertThat(refused.getMessage()).contains(Handover.RESYNCED);
             Awaitility.await()
                     .atMost(Duration.ofSeconds(60))
-                    .until(() -> dualWrite.resync(name).map(Resync::state).orElse(null) == Resync.State.COMPLETED);
+                    .until(() ->
+                            dualWrite.managed(name).resync().map(Resync::state).orElse(null) == Resync.State.COMPLETED);
             move(MigrationPhase.BACKFILL);
         }
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -144,7 +145,7 @@ class PostgresHandoverTest {
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> dualWrite.backfill(name).progress().state() == BackfillState.COMPLETED);
         int[] chunks = {0};
-        dualWrite.verifier(migration).verify(() -> chunks[0]++ < 1);
+        dualWrite.managed(migration).verifier().verify(() -> chunks[0]++ < 1);
         assertThat(dualWrite.verification(name).lastKey()).isEqualTo("50");
 
         move(MigrationPhase.DUAL_WRITE);

@@ -64,7 +64,7 @@ class PostgresInstanceBarrierTest {
         a.advance(name, TransitionRequest.by("alice", "dual writes"));
         Awaitility.await()
                 .atMost(Duration.ofSeconds(5))
-                .until(() -> a.liveInstances(name).stream()
+                .until(() -> a.managed(name).liveInstances().stream()
                                 .filter(i -> i.phase() == MigrationPhase.DUAL_WRITE)
                                 .count()
                         == 2);
@@ -116,7 +116,7 @@ class PostgresInstanceBarrierTest {
                 .isInstanceOf(TransitionRefusedException.class)
                 .hasMessageContaining("crashed (applies OLD_ONLY");
 
-        Awaitility.await().atMost(TIMEOUT.multipliedBy(3)).until(() -> a.liveInstances(name).stream()
+        Awaitility.await().atMost(TIMEOUT.multipliedBy(3)).until(() -> a.managed(name).liveInstances().stream()
                 .noneMatch(i -> i.instanceId().equals("crashed")));
         assertThat(a.advance(name, TransitionRequest.by("alice", "backfill")).phase())
                 .isEqualTo(MigrationPhase.BACKFILL);
@@ -139,7 +139,7 @@ class PostgresInstanceBarrierTest {
 
         a.advance(name, TransitionRequest.by("alice", "dual writes")); // b's write was routed by OLD_ONLY
         Thread.sleep(HEARTBEAT.multipliedBy(5).toMillis());
-        assertThat(a.liveInstances(name))
+        assertThat(a.managed(name).liveInstances())
                 .filteredOn(i -> i.instanceId().equals("b"))
                 .singleElement()
                 .extracting(InstanceState::phase)
@@ -150,7 +150,7 @@ class PostgresInstanceBarrierTest {
 
         release.countDown();
         write.join(5_000);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> a.liveInstances(name).stream()
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> a.managed(name).liveInstances().stream()
                 .allMatch(i -> i.phase() == MigrationPhase.DUAL_WRITE));
         assertThat(a.advance(name, TransitionRequest.by("alice", "backfill")).phase())
                 .isEqualTo(MigrationPhase.BACKFILL);

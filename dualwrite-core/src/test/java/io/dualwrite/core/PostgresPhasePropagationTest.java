@@ -56,7 +56,7 @@ class PostgresPhasePropagationTest {
                 .singleInstance()
                 .migration(migration)
                 .build();
-        DualWrite.Builder listening = DualWrite.builder(new JdbcPhaseStore(transactions))
+        DualWriteBuilder listening = DualWrite.builder(new JdbcPhaseStore(transactions))
                 .singleInstance()
                 .migration(migration)
                 .refreshInterval(refresh);

@@ -59,7 +59,7 @@ class PostgresSecondJvmBarrierTest {
                 .build();
         Process other = start(database, name, "other-jvm", 3_000);
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> here.liveInstances(name).stream()
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> here.managed(name).liveInstances().stream()
                     .anyMatch(i -> i.instanceId().equals("other-jvm")));
 
             here.advance(name, TransitionRequest.by("alice", "dual writes"));
@@ -84,7 +84,7 @@ class PostgresSecondJvmBarrierTest {
                     .isInstanceOf(TransitionRefusedException.class)
                     .hasMessageContaining("other-jvm (applies BACKFILL");
             awaitAdvance(here, name, MigrationPhase.DROP_OLD); // once its heartbeat is older than the timeout
-            assertThat(here.liveInstances(name))
+            assertThat(here.managed(name).liveInstances())
                     .extracting(io.dualwrite.core.phase.InstanceState::instanceId)
                     .containsExactly("here");
         } finally {
@@ -94,7 +94,7 @@ class PostgresSecondJvmBarrierTest {
     }
 
     private static void awaitOtherApplies(DualWrite here, String name, MigrationPhase phase) {
-        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> here.liveInstances(name).stream()
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> here.managed(name).liveInstances().stream()
                 .allMatch(i -> i.phase() == phase));
     }
 

@@ -1,7 +1,7 @@
 package io.dualwrite.core.metrics;
 
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.ManagedMigration;
 import io.dualwrite.core.Side;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
@@ -79,9 +79,9 @@ public final class DualWriteMetrics implements MeterBinder {
     }
 
     /** The ledger's size, or NaN (no value) while a database holding part of it cannot be reached. */
-    private double ledgerSizeOrNaN(String name) {
+    private static double ledgerSizeOrNaN(ManagedMigration<?, ?, ?> migration) {
         try {
-            return dualWrite.ledgerSize(name);
+            return migration.ledgerSize();
         } catch (RuntimeException e) {
             return Double.NaN;
         }
@@ -89,20 +89,19 @@ public final class DualWriteMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (Migration<?, ?, ?> migration : dualWrite.migrations()) {
+        for (ManagedMigration<?, ?, ?> migration : dualWrite.managedMigrations()) {
             String name = migration.name();
             Tags tags = Tags.of("migration", name);
-            Supplier<Double> ledgerSize = new CachedSupplier<>(() -> ledgerSizeOrNaN(name), MAX_AGE, clock);
-            Gauge.builder("dualwrite.migration.phase", dualWrite, d -> d.phase(name)
-                            .order())
+            Supplier<Double> ledgerSize = new CachedSupplier<>(() -> ledgerSizeOrNaN(migration), MAX_AGE, clock);
+            Gauge.builder("dualwrite.migration.phase", migration, d -> d.phase().order())
                     .description("The phase this instance applies: 0 OLD_ONLY, 1 DUAL_WRITE, 2 BACKFILL, 3 READ_NEW,"
                             + " 4 DROP_OLD")
                     .tags(tags)
                     .register(registry);
-            bindShadowReads(registry, name, tags);
+            bindShadowReads(registry, migration, tags);
             for (Side side : Side.values()) {
                 for (boolean succeeded : new boolean[] {true, false}) {
-                    FunctionCounter.builder("dualwrite.writes", dualWrite, d -> d.repository(name)
+                    FunctionCounter.builder("dualwrite.writes", migration, d -> d.repository()
                                     .writes(side, succeeded))
                             .description("Writes and deletes of one side, by outcome; failed writes of another"
                                     + " database that were recorded for repair count as failed")
@@ -118,25 +117,25 @@ public final class DualWriteMetrics implements MeterBinder {
                     .description("Keys waiting in the divergence ledger for repair")
                     .tags(tags)
                     .register(registry);
-            FunctionCounter.builder("dualwrite.repairs", dualWrite, d -> d.repairer(name)
+            FunctionCounter.builder("dualwrite.repairs", migration, d -> d.repairer()
                             .totals()
                             .repaired())
                     .description("Keys repaired and found equal afterwards")
                     .tags(tags.and("outcome", "repaired"))
                     .register(registry);
-            FunctionCounter.builder("dualwrite.repairs", dualWrite, d -> d.repairer(name)
+            FunctionCounter.builder("dualwrite.repairs", migration, d -> d.repairer()
                             .totals()
                             .stillDivergent())
                     .description("Keys still different after their repair (written again meanwhile)")
                     .tags(tags.and("outcome", "still_divergent"))
                     .register(registry);
-            FunctionCounter.builder("dualwrite.repairs", dualWrite, d -> d.repairer(name)
+            FunctionCounter.builder("dualwrite.repairs", migration, d -> d.repairer()
                             .totals()
                             .failed())
                     .description("Keys whose repair failed")
                     .tags(tags.and("outcome", "failed"))
                     .register(registry);
-            dualWrite.circuitBreakers(name).forEach((side, breaker) -> {
+            migration.circuitBreakers().forEach((side, breaker) -> {
                 for (io.github.resilience4j.circuitbreaker.CircuitBreaker.State state :
                         io.github.resilience4j.circuitbreaker.CircuitBreaker.State.values()) {
                     Gauge.builder("dualwrite.breaker.state", breaker, b -> b.getState() == state ? 1 : 0)
@@ -146,9 +145,9 @@ public final class DualWriteMetrics implements MeterBinder {
                             .register(registry);
                 }
             });
-            if (dualWrite.hasVerification()) {
+            if (migration.hasVerification()) {
                 Supplier<VerificationProgress> verification =
-                        new CachedSupplier<>(() -> dualWrite.verification(name), MAX_AGE, clock);
+                        new CachedSupplier<>(() -> migration.verification(), MAX_AGE, clock);
                 Gauge.builder("dualwrite.verification.rows.checked", verification, v -> v.get()
                                 .rowsChecked())
                         .description("Keys compared by the latest full verification")
@@ -160,11 +159,11 @@ public final class DualWriteMetrics implements MeterBinder {
                         .tags(tags)
                         .register(registry);
             }
-            if (!dualWrite.hasBackfill(name)) {
+            if (!migration.hasBackfill()) {
                 continue;
             }
             Supplier<BackfillProgress> progress =
-                    new CachedSupplier<>(() -> dualWrite.backfill(name).progress(), MAX_AGE, clock);
+                    new CachedSupplier<>(() -> migration.backfill().progress(), MAX_AGE, clock);
             backfillGauge(
                     registry,
                     "dualwrite.backfill.rows.copied",
@@ -206,16 +205,16 @@ public final class DualWriteMetrics implements MeterBinder {
         }
     }
 
-    private void bindShadowReads(MeterRegistry registry, String name, Tags tags) {
+    private static void bindShadowReads(MeterRegistry registry, ManagedMigration<?, ?, ?> migration, Tags tags) {
         for (ShadowResult result : ShadowResult.values()) {
-            FunctionCounter.builder("dualwrite.shadow.reads", dualWrite, d -> d.shadowReads(name)
+            FunctionCounter.builder("dualwrite.shadow.reads", migration, d -> d.shadowReads()
                             .stats()
                             .count(result))
                     .description("Sampled reads compared with the other side, by result")
                     .tags(tags.and("result", result.name().toLowerCase(java.util.Locale.ROOT)))
                     .register(registry);
         }
-        Gauge.builder("dualwrite.shadow.mismatch.rate", dualWrite, d -> d.shadowReads(name)
+        Gauge.builder("dualwrite.shadow.mismatch.rate", migration, d -> d.shadowReads()
                         .stats()
                         .mismatchRate())
                 .description("Mismatches over comparisons since this instance started")
@@ -223,18 +222,18 @@ public final class DualWriteMetrics implements MeterBinder {
                 .register(registry);
         FunctionTimer.builder(
                         "dualwrite.read.latency",
-                        dualWrite,
-                        d -> d.shadowReads(name).stats().primaryReads(),
-                        d -> d.shadowReads(name).stats().primaryNanos(),
+                        migration,
+                        d -> d.shadowReads().stats().primaryReads(),
+                        d -> d.shadowReads().stats().primaryNanos(),
                         TimeUnit.NANOSECONDS)
                 .description("Read time of the source of truth")
                 .tags(tags.and("side", "primary"))
                 .register(registry);
         FunctionTimer.builder(
                         "dualwrite.read.latency",
-                        dualWrite,
-                        d -> d.shadowReads(name).stats().candidateReads(),
-                        d -> d.shadowReads(name).stats().candidateNanos(),
+                        migration,
+                        d -> d.shadowReads().stats().candidateReads(),
+                        d -> d.shadowReads().stats().candidateNanos(),
                         TimeUnit.NANOSECONDS)
                 .description("Read time of shadow candidates")
                 .tags(tags.and("side", "candidate"))

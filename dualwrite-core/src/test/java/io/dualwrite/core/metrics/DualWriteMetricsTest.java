@@ -143,7 +143,11 @@ class DualWriteMetricsTest {
                         .gauge()
                         .value())
                 .isEqualTo(1);
-        dualWrite.circuitBreakers("names").get(io.dualwrite.core.Side.NEW).transitionToOpenState();
+        dualWrite
+                .managed("names")
+                .circuitBreakers()
+                .get(io.dualwrite.core.Side.NEW)
+                .transitionToOpenState();
         assertThat(registry.get("dualwrite.breaker.state")
                         .tag("side", "new")
                         .tag("state", "open")

@@ -230,7 +230,7 @@ abstract class AbstractShadowReadTest {
     }
 
     private ShadowReader<?, ?, ?> shadow() {
-        return dualWrite.shadowReads(migration.name());
+        return dualWrite.managed(migration.name()).shadowReads();
     }
 
     private ShadowReadStats stats() {

@@ -148,7 +148,7 @@ abstract class AbstractChecksumEncodingTest {
                 .verifierOptions(new VerifierOptions(3, Duration.ZERO, 0))
                 .build();
         dualWrite.advance(migration.name(), TransitionRequest.by("test", null));
-        return dualWrite.verifier(migration);
+        return dualWrite.managed(migration).verifier();
     }
 
     private static JdbcStore<Long, Sample> sampleStore(JdbcTransactions transactions, String table) {

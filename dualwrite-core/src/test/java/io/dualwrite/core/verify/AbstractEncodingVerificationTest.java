@@ -69,11 +69,12 @@ abstract class AbstractEncodingVerificationTest {
                 "UPDATE doc_new SET body = '{\"a\": 2}' WHERE id = 2",
                 "UPDATE doc_new SET body = '{\"a\":4}' WHERE id = 3");
 
-        Verifier<Long, Document, Document> strict = dualWrite.verifier(plain);
+        Verifier<Long, Document, Document> strict = dualWrite.managed(plain).verifier();
         strict.verify(() -> true);
         assertThat(keys(strict)).isEqualTo(padsChar() ? Set.of(1L, 2L, 3L) : Set.of(2L, 3L));
 
-        Verifier<Long, Document, Document> lenient = dualWrite.verifier(normalized);
+        Verifier<Long, Document, Document> lenient =
+                dualWrite.managed(normalized).verifier();
         VerificationProgress lenientRun = lenient.verify(() -> true);
         assertThat(keys(lenient)).as(lenientRun.toString()).containsExactly(3L);
 

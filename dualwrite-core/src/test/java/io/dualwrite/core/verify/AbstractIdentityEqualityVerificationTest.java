@@ -103,7 +103,8 @@ abstract class AbstractIdentityEqualityVerificationTest {
         DualWrite dualWrite = dualWrite(migration);
         write20People(dualWrite.repository(migration));
         People.execute(dataSource, "UPDATE " + prefix() + "_new SET last_name = 'Changed' WHERE id = 3");
-        Verifier<Long, Person, NameEntity> verifier = dualWrite.verifier(migration);
+        Verifier<Long, Person, NameEntity> verifier =
+                dualWrite.managed(migration).verifier();
 
         VerificationProgress progress = verifier.verify(() -> true);
 
@@ -134,7 +135,8 @@ abstract class AbstractIdentityEqualityVerificationTest {
                 .build();
         DualWrite dualWrite = dualWrite(migration);
         write20People(dualWrite.repository(migration));
-        Verifier<Long, Person, NameEntity> verifier = dualWrite.verifier(migration);
+        Verifier<Long, Person, NameEntity> verifier =
+                dualWrite.managed(migration).verifier();
 
         VerificationProgress progress = verifier.verify(() -> true);
 

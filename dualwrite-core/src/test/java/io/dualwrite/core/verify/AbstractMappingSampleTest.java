@@ -105,7 +105,8 @@ abstract class AbstractMappingSampleTest {
         backfilledWith(SPLIT_AT_LAST_SPACE).verify(() -> true);
         Migration<Long, Person, PersonName> corrected = migration(SPLIT_AT_FIRST_SPACE);
         DualWrite dualWrite = dualWrite(corrected);
-        Verifier<Long, Person, PersonName> verifier = dualWrite.verifier(corrected);
+        Verifier<Long, Person, PersonName> verifier =
+                dualWrite.managed(corrected).verifier();
 
         VerificationProgress progress = verifier.verify(() -> true);
 
@@ -142,7 +143,7 @@ abstract class AbstractMappingSampleTest {
         assertThat(backfill.copiesInTheDatabase()).isTrue();
         assertThat(backfill.run(() -> true)).isEqualTo(Backfill.Outcome.COMPLETED);
         assertThat(backfill.progress().state()).isEqualTo(BackfillState.COMPLETED);
-        return dualWrite.verifier(migration);
+        return dualWrite.managed(migration).verifier();
     }
 
     private Migration<Long, Person, PersonName> migration(SqlMapping mapping) {

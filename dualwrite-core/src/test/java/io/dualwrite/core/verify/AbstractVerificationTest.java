@@ -96,7 +96,8 @@ abstract class AbstractVerificationTest {
                 "UPDATE " + newTable + " SET last_name = NULL WHERE id = 5",
                 "UPDATE " + newTable + " SET first_name = 'First6 ' WHERE id = 6",
                 "DELETE FROM " + newTable + " WHERE id = 30");
-        Verifier<Long, Person, PersonName> verifier = dualWrite.verifier(migration);
+        Verifier<Long, Person, PersonName> verifier =
+                dualWrite.managed(migration).verifier();
 
         VerificationProgress found = verifier.verify(() -> true);
 
@@ -151,7 +152,7 @@ abstract class AbstractVerificationTest {
                 "UPDATE " + newTable + " SET last_name = 'Changed' WHERE id = 23",
                 "DELETE FROM " + newTable + " WHERE id = 77",
                 "INSERT INTO " + newTable + " (id, first_name, last_name) VALUES (101, 'Extra', 'Row')");
-        Verifier<Long, Person, PersonName> verifier = checked.verifier(sqlMapped);
+        Verifier<Long, Person, PersonName> verifier = checked.managed(sqlMapped).verifier();
 
         VerificationProgress progress = verifier.verify(() -> true);
 
@@ -196,7 +197,8 @@ abstract class AbstractVerificationTest {
         for (long id = 1; id <= 50; id++) {
             people.write(new Person(id, "First" + id + " Last" + id));
         }
-        Verifier<Long, Person, PersonName> verifier = dualWrite.verifier(migration);
+        Verifier<Long, Person, PersonName> verifier =
+                dualWrite.managed(migration).verifier();
         int[] chunks = {0};
 
         VerificationProgress partial = verifier.verify(() -> chunks[0]++ < 3);
@@ -236,7 +238,8 @@ abstract class AbstractVerificationTest {
                     return null;
                 }));
             }
-            Verifier<Long, Person, PersonName> verifier = dualWrite.verifier(migration);
+            Verifier<Long, Person, PersonName> verifier =
+                    dualWrite.managed(migration).verifier();
             VerificationProgress progress = verifier.verify(() -> true);
             verifying.set(false);
             for (Future<?> writer : writers) {

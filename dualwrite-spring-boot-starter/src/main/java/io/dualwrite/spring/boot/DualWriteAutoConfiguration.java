@@ -1,6 +1,7 @@
 package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.DualWriteBuilder;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.TransitionGuard;
 import io.dualwrite.core.backfill.BackfillStore;
@@ -48,7 +49,7 @@ public class DualWriteAutoConfiguration {
             ObjectProvider<InstanceRegistry> instanceRegistry,
             ObjectProvider<DualWriteBuilderCustomizer> customizers) {
         schema.ifAvailable(tables -> {}); // dualwrite's tables exist before any store is used
-        DualWrite.Builder builder = DualWrite.builder(phaseStore)
+        DualWriteBuilder builder = DualWrite.builder(phaseStore)
                 .refreshInterval(properties.getRefreshInterval())
                 .shadowReads(properties.getShadowReads().toOptions())
                 .backfillOptions(properties.getBackfill().toOptions())

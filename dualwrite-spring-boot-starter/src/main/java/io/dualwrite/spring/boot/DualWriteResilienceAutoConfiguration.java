@@ -1,6 +1,7 @@
 package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.DualWrite;
+import io.dualwrite.core.DualWriteBuilder;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -50,6 +51,6 @@ public class DualWriteResilienceAutoConfiguration {
     @Bean
     @ConditionalOnProperty(prefix = "dualwrite.time-limiter", name = "enabled", havingValue = "false")
     DualWriteBuilderCustomizer dualWriteWithoutTimeLimiter() {
-        return DualWrite.Builder::withoutTimeLimiter;
+        return DualWriteBuilder::withoutTimeLimiter;
     }
 }

@@ -249,7 +249,7 @@ class DualWriteAutoConfigurationTest {
                         "dualwrite.migrations.names.backfill-max-rows-per-second=500")
                 .run(context -> {
                     DualWrite dualWrite = context.getBean(DualWrite.class);
-                    var shadow = dualWrite.shadowReads("names").options();
+                    var shadow = dualWrite.managed("names").shadowReads().options();
                     assertThat(shadow.sampleRate()).isEqualTo(1.0);
                     assertThat(shadow.timeout()).isEqualTo(Duration.ofMillis(300));
                     assertThat(dualWrite.backfill("names").options().maxRowsPerSecond())
@@ -349,7 +349,7 @@ class DualWriteAutoConfigurationTest {
             assertThat(context.getBean(io.dualwrite.core.phase.InstanceRegistry.class))
                     .isInstanceOf(io.dualwrite.core.jdbc.JdbcInstanceRegistry.class);
             DualWrite dualWrite = context.getBean(DualWrite.class);
-            assertThat(dualWrite.liveInstances("names"))
+            assertThat(dualWrite.managed("names").liveInstances())
                     .extracting(io.dualwrite.core.phase.InstanceState::instanceId)
                     .containsExactly(dualWrite.instanceId());
         });
@@ -357,7 +357,7 @@ class DualWriteAutoConfigurationTest {
                 .withPropertyValues("dualwrite.instances.enabled=false")
                 .run(context -> {
                     assertThat(context).doesNotHaveBean(io.dualwrite.core.phase.InstanceRegistry.class);
-                    assertThat(context.getBean(DualWrite.class).liveInstances("names"))
+                    assertThat(context.getBean(DualWrite.class).managed("names").liveInstances())
                             .isEmpty();
                 });
         runner.withUserConfiguration(NamesMigration.class)
@@ -400,15 +400,15 @@ class DualWriteAutoConfigurationTest {
         assertThat(new DualWriteProperties.Autopilot().toOptions("names"))
                 .isEqualTo(io.dualwrite.core.AutopilotOptions.off());
         assertThat(new DualWriteProperties().getAutopilotInterval()).isEqualTo(DualWrite.DEFAULT_AUTOPILOT_INTERVAL);
-        runner.withUserConfiguration(NamesMigration.class)
-                .run(context -> assertThat(context.getBean(DualWrite.class).autopilotEnabled("names"))
-                        .isFalse());
+        runner.withUserConfiguration(NamesMigration.class).run(context -> assertThat(
+                        context.getBean(DualWrite.class).managed("names").autopilotEnabled())
+                .isFalse());
         runner.withUserConfiguration(NamesMigration.class)
                 .withPropertyValues("dualwrite.migrations.names.autopilot.enabled=true")
                 .run(context -> {
                     DualWrite dualWrite = context.getBean(DualWrite.class);
-                    assertThat(dualWrite.autopilotEnabled("names")).isTrue();
-                    assertThat(dualWrite.autopilotActive("names")).isTrue();
+                    assertThat(dualWrite.managed("names").autopilotEnabled()).isTrue();
+                    assertThat(dualWrite.managed("names").autopilotActive()).isTrue();
                 });
         runner.withUserConfiguration(NamesMigration.class)
                 .withPropertyValues(
@@ -448,7 +448,7 @@ class DualWriteAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context.getBean(io.dualwrite.core.backfill.BackfillStore.class))
                             .isInstanceOf(io.dualwrite.core.backfill.InMemoryBackfillStore.class);
-                    assertThat(context.getBean(DualWrite.class).hasBackfill("names"))
+                    assertThat(context.getBean(DualWrite.class).managed("names").hasBackfill())
                             .isTrue();
                 });
     }

@@ -4,7 +4,7 @@ import io.dualwrite.core.ConcurrentTransitionException;
 import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.GateResult;
 import io.dualwrite.core.IllegalPhaseTransitionException;
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.ManagedMigration;
 import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.PhaseTransition;
 import io.dualwrite.core.TransitionRefusedException;
@@ -81,9 +81,8 @@ public class DualWriteEndpoint implements DisposableBean {
         return new WebEndpointResponse<>(
                 Map.of(
                         "migrations",
-                        dualWrite.migrations().stream()
-                                .map(m -> new Summary(
-                                        m.name(), dualWrite.phase(m.name()).name()))
+                        dualWrite.managedMigrations().stream()
+                                .map(m -> new Summary(m.name(), m.phase().name()))
                                 .toList()),
                 WebEndpointResponse.STATUS_OK);
     }
@@ -96,7 +95,7 @@ public class DualWriteEndpoint implements DisposableBean {
             return denied;
         }
         try {
-            return new WebEndpointResponse<>(status(name), WebEndpointResponse.STATUS_OK);
+            return new WebEndpointResponse<>(status(dualWrite.managed(name)), WebEndpointResponse.STATUS_OK);
         } catch (UnknownMigrationException e) {
             return error(WebEndpointResponse.STATUS_NOT_FOUND, "unknown-migration", e.getMessage());
         }
@@ -122,10 +121,10 @@ public class DualWriteEndpoint implements DisposableBean {
         }
         String actor = security.getPrincipal() != null ? security.getPrincipal().getName() : "anonymous";
         try {
-            dualWrite.migration(name);
+            ManagedMigration<?, ?, ?> migration = dualWrite.managed(name);
             switch (action.toLowerCase(Locale.ROOT)) {
-                case "advance" -> dualWrite.advance(name, TransitionRequest.by(actor, reason));
-                case "rollback" -> dualWrite.rollback(name, TransitionRequest.by(actor, reason));
+                case "advance" -> migration.advance(TransitionRequest.by(actor, reason));
+                case "rollback" -> migration.rollback(TransitionRequest.by(actor, reason));
                 case "force", "accept-data-loss" -> {
                     String verb = action.toLowerCase(Locale.ROOT);
                     if (target == null || target.isBlank()) {
@@ -135,23 +134,22 @@ public class DualWriteEndpoint implements DisposableBean {
                     if (reason == null || reason.isBlank()) {
                         return badRequest("'" + verb + "' needs a \"reason\", which is recorded in the audit trail");
                     }
-                    dualWrite.transition(
-                            name,
+                    migration.transition(
                             MigrationPhase.parse(target),
                             verb.equals("force")
                                     ? TransitionRequest.forcedBy(actor, reason)
                                     : TransitionRequest.acceptingDataLoss(actor, reason));
                 }
-                case "pause-backfill" -> dualWrite.backfill(name).pause();
-                case "resume-backfill" -> dualWrite.backfill(name).resume();
-                case "verify" -> verifications.submit(() -> dualWrite.verify(name));
-                case "repair" -> dualWrite.repair(name, REPAIR_BATCH);
+                case "pause-backfill" -> migration.backfill().pause();
+                case "resume-backfill" -> migration.backfill().resume();
+                case "verify" -> verifications.submit(migration::verify);
+                case "repair" -> migration.repair(REPAIR_BATCH);
                 default -> {
                     return badRequest("Unknown action '" + action + "'; use one of advance, rollback, force,"
                             + " accept-data-loss, pause-backfill, resume-backfill, verify, repair");
                 }
             }
-            return new WebEndpointResponse<>(status(name), WebEndpointResponse.STATUS_OK);
+            return new WebEndpointResponse<>(status(migration), WebEndpointResponse.STATUS_OK);
         } catch (UnknownMigrationException e) {
             return error(WebEndpointResponse.STATUS_NOT_FOUND, "unknown-migration", e.getMessage());
         } catch (TransitionRefusedException e) {
@@ -169,9 +167,8 @@ public class DualWriteEndpoint implements DisposableBean {
         }
     }
 
-    private MigrationStatus status(String name) {
-        Migration<?, ?, ?> migration = dualWrite.migration(name);
-        PhaseState state = dualWrite.state(name);
+    private MigrationStatus status(ManagedMigration<?, ?, ?> migration) {
+        PhaseState state = migration.state();
         MigrationPhase phase = state.phase();
         long version = state.version();
         List<String> allowed = Arrays.stream(PhaseTransition.values())
@@ -179,7 +176,7 @@ public class DualWriteEndpoint implements DisposableBean {
                 .map(t -> t.to().name())
                 .toList();
         List<MigrationStatus.Gate> gates = phase.next()
-                .map(next -> dualWrite.gates(name, next).stream()
+                .map(next -> migration.gates(next).stream()
                         .map(DualWriteEndpoint::gate)
                         .toList())
                 .orElse(List.of());
@@ -189,28 +186,28 @@ public class DualWriteEndpoint implements DisposableBean {
                 version,
                 allowed,
                 gates,
-                dualWrite.hasBackfill(name) ? backfill(dualWrite.backfill(name).progress()) : null,
-                shadowReads(dualWrite.shadowReads(name)),
-                dualWrite.hasVerification() ? verification(dualWrite.verification(name)) : null,
-                dualWrite
-                        .resync(name)
+                migration.hasBackfill() ? backfill(migration.backfill().progress()) : null,
+                shadowReads(migration.shadowReads()),
+                migration.hasVerification() ? verification(migration.verification()) : null,
+                migration
+                        .resync()
                         .filter(r -> r.phaseVersion() == version)
                         .map(r -> new MigrationStatus.Resync(
                                 r.state().name(), r.keysFound(), r.keysLeft(), r.updatedAt(), r.detail()))
                         .orElse(null),
-                ledger(name),
-                breakers(name),
-                new MigrationStatus.Autopilot(dualWrite.autopilotEnabled(name), dualWrite.autopilotActive(name)),
-                instances(name),
-                dualWrite.auditTrail(name, AUDIT_ENTRIES).stream()
+                ledger(migration),
+                breakers(migration),
+                new MigrationStatus.Autopilot(migration.autopilotEnabled(), migration.autopilotActive()),
+                instances(migration),
+                migration.auditTrail(AUDIT_ENTRIES).stream()
                         .map(DualWriteEndpoint::audit)
                         .toList());
     }
 
-    private Map<String, String> breakers(String name) {
+    private static Map<String, String> breakers(ManagedMigration<?, ?, ?> migration) {
         Map<String, String> states = new LinkedHashMap<>();
-        dualWrite
-                .circuitBreakers(name)
+        migration
+                .circuitBreakers()
                 .forEach((side, breaker) -> states.put(
                         side.name().toLowerCase(Locale.ROOT), breaker.getState().name()));
         return states;
@@ -271,19 +268,19 @@ public class DualWriteEndpoint implements DisposableBean {
     }
 
     /** The live instances from the registry, or only this one when there is no registry. */
-    private List<MigrationStatus.Instance> instances(String name) {
-        List<MigrationStatus.Instance> registered = dualWrite.liveInstances(name).stream()
+    private List<MigrationStatus.Instance> instances(ManagedMigration<?, ?, ?> migration) {
+        List<MigrationStatus.Instance> registered = migration.liveInstances().stream()
                 .map(i -> new MigrationStatus.Instance(i.instanceId(), i.phase().name(), i.lastSeen()))
                 .toList();
         return registered.isEmpty()
                 ? List.of(new MigrationStatus.Instance(
-                        dualWrite.instanceId(), dualWrite.phase(name).name(), clock.instant()))
+                        dualWrite.instanceId(), migration.phase().name(), clock.instant()))
                 : registered;
     }
 
-    private MigrationStatus.Ledger ledger(String name) {
+    private static MigrationStatus.Ledger ledger(ManagedMigration<?, ?, ?> migration) {
         try {
-            return new MigrationStatus.Ledger(dualWrite.ledgerSize(name), null);
+            return new MigrationStatus.Ledger(migration.ledgerSize(), null);
         } catch (RuntimeException e) {
             return new MigrationStatus.Ledger(null, "unavailable: " + e.getMessage());
         }

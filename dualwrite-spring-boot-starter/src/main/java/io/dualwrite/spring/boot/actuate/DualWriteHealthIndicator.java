@@ -1,7 +1,7 @@
 package io.dualwrite.spring.boot.actuate;
 
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.ManagedMigration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -24,11 +24,11 @@ public class DualWriteHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         Map<String, Object> migrations = new LinkedHashMap<>();
-        for (Migration<?, ?, ?> migration : dualWrite.migrations()) {
+        for (ManagedMigration<?, ?, ?> migration : dualWrite.managedMigrations()) {
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("phase", dualWrite.state(migration.name()).phase().name());
+            details.put("phase", migration.state().phase().name());
             try {
-                details.put("ledgerSize", dualWrite.ledgerSize(migration.name()));
+                details.put("ledgerSize", migration.ledgerSize());
             } catch (RuntimeException e) {
                 // Information, not an outage of this application: the database's own health says whether it is up.
                 details.put("ledgerSize", "unavailable: " + e.getMessage());

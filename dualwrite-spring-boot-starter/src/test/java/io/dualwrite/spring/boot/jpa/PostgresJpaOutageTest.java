@@ -105,7 +105,7 @@ class PostgresJpaOutageTest {
 
     private void outage(Random random) throws Exception {
         dualWrite.advance(MIGRATION, TransitionRequest.by("test", "dual writes"));
-        CircuitBreaker breaker = dualWrite.circuitBreakers(MIGRATION).get(Side.NEW);
+        CircuitBreaker breaker = dualWrite.managed(MIGRATION).circuitBreakers().get(Side.NEW);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong requests = new AtomicLong();
         AtomicInteger failures = new AtomicInteger();
@@ -163,7 +163,7 @@ class PostgresJpaOutageTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .alias("the ledger drains; repairer totals so far: "
-                        + dualWrite.repairer(MIGRATION).totals())
+                        + dualWrite.managed(MIGRATION).repairer().totals())
                 .until(() -> dualWrite.ledgerSize(MIGRATION) == 0);
         assertThat(dualWrite.verify(MIGRATION).divergences()).isZero();
         Map<Long, String> oldRows = new TreeMap<>();
