@@ -132,7 +132,7 @@ public final class DualWrite implements AutoCloseable {
     private final Handover handover;
     private final Map<String, Object> verifying = new java.util.concurrent.ConcurrentHashMap<>();
     private final WriteFence fence;
-    private final HandoverFences.Abandoned abandonedFences = new HandoverFences.Abandoned();
+    private final HandoverFences.Abandoned abandonedFences;
     private final OldSideResync resync;
     private @Nullable ScheduledExecutorService resyncChecks;
 
@@ -141,6 +141,7 @@ public final class DualWrite implements AutoCloseable {
         this.store = builder.store;
         this.clock = builder.clock;
         this.phases = new PhaseCache(store, builder.refreshInterval, clock);
+        this.abandonedFences = new HandoverFences.Abandoned(clock);
         this.fence = builder.instanceRegistry != null && builder.fencing
                 ? WriteFence.beforeTimeout(builder.heartbeatInterval, builder.instanceTimeout, clock)
                 : WriteFence.none(clock);
