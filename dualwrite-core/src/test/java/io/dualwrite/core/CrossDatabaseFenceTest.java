@@ -2,6 +2,7 @@ package io.dualwrite.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
@@ -16,6 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -23,16 +29,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The handover fences across MariaDB (OLD) and PostgreSQL (NEW) when the move that raised them is gone: a fence a
- * dead move left raised blocks writes until background work lowers it after {@link HandoverFences.Abandoned#AFTER}.
- * Both sides are compared with plain SQL.
+ * The handover fences across MariaDB (OLD) and PostgreSQL (NEW) when the move that raised them is gone, and when a
+ * write holds them for long: a fence a dead move left raised blocks writes until background work lowers it after
+ * {@link HandoverFences.Abandoned#AFTER}, and raising a fence that a long write holds gives up after the lock
+ * timeout, refusing the move and leaving no fence raised. Both sides are compared with plain SQL.
  */
 class CrossDatabaseFenceTest {
 
     private static final String PREFIX = "cross_fence";
 
+    /** How long raising a fence waits for the writes that hold it (JdbcDivergenceLedger). */
+    private static final Duration FENCE_LOCK_TIMEOUT = Duration.ofSeconds(3);
+
     private final String name = "fence-" + UUID.randomUUID();
     private final MutableClock clock = new MutableClock(Instant.now());
+    private final ExecutorService callers = Executors.newCachedThreadPool();
     private DataSource mariadb;
     private DataSource postgres;
     private JdbcTransactions oldTransactions;
@@ -71,6 +82,7 @@ class CrossDatabaseFenceTest {
 
     @AfterEach
     void tearDown() {
+        callers.shutdownNow();
         if (dualWrite != null) {
             dualWrite.close();
         }
@@ -151,6 +163,98 @@ class CrossDatabaseFenceTest {
                 .isEqualTo(bothAt(moved.version()));
     }
 
+    /*
+     * Interleaving: in DUAL_WRITE a caller's transaction on OLD (MariaDB) wrote key 1 and stays open, holding OLD's
+     * fence shared as every write does until it commits. A move DUAL_WRITE -> OLD_ONLY must raise that fence and
+     * waits for the write: at most the lock timeout, then the move is refused (handover-fence), not committed, with
+     * no fence left raised. The caller then commits, and its write reaches NEW as usual.
+     */
+    @Test
+    void aMoveWhoseFenceALongWriteHoldsOnTheOldSideIsRefusedAfterTheLockTimeout() throws Exception {
+        dualWrite.advance(name, TransitionRequest.by("test", "dual write"));
+        long committed = dualWrite.state(name).version();
+        Map<Side, Long> before = fences();
+
+        refusedWhileALongWriteHoldsTheFence(oldTransactions, MigrationPhase.OLD_ONLY, before, committed);
+
+        assertThat(People.rows(mariadb, PREFIX + "_old")).containsExactly(Map.entry(1L, "Long Write"));
+        assertThat(People.rows(postgres, PREFIX + "_new")).containsExactly(Map.entry(1L, "Long|Write"));
+        assertThat(dualWrite.ledgerSize(name)).isZero();
+        dualWrite.transition(name, MigrationPhase.OLD_ONLY, TransitionRequest.by("test", "now it can"));
+        assertThat(fences()).isEqualTo(bothAt(committed + 1));
+    }
+
+    /*
+     * Interleaving: in READ_NEW a caller's transaction on NEW (PostgreSQL) wrote key 1 and stays open, holding NEW's
+     * fence. A move READ_NEW -> BACKFILL raises OLD's fence (nothing holds it), then waits for NEW's: after the lock
+     * timeout it gives up, lowers OLD's fence again and is refused. Had OLD's fence stayed raised, the caller's copy
+     * to OLD would be fenced and every later write refused until the fence expired.
+     */
+    @Test
+    void aMoveWhoseFenceALongWriteHoldsOnTheNewSideIsRefusedAfterTheLockTimeoutAndLowersTheFenceItRaised()
+            throws Exception {
+        while (dualWrite.phase(name) != MigrationPhase.READ_NEW) {
+            dualWrite.advance(name, TransitionRequest.by("test", "forward"));
+        }
+        long committed = dualWrite.state(name).version();
+        Map<Side, Long> before = fences();
+
+        refusedWhileALongWriteHoldsTheFence(newTransactions, MigrationPhase.BACKFILL, before, committed);
+
+        people().write(new Person(2, "Next Write"));
+        assertThat(People.rows(postgres, PREFIX + "_new"))
+                .containsExactly(Map.entry(1L, "Long|Write"), Map.entry(2L, "Next|Write"));
+        assertThat(People.rows(mariadb, PREFIX + "_old"))
+                .containsExactly(Map.entry(1L, "Long Write"), Map.entry(2L, "Next Write"));
+        assertThat(dualWrite.ledgerSize(name)).isZero();
+    }
+
+    /**
+     * Holds the fence of the side {@code callers} writes first with an open caller's transaction that wrote key 1,
+     * asks for the move to {@code target}, and checks that it is refused after about the lock timeout, that the phase
+     * and the fences did not change, and that the caller's transaction then commits.
+     */
+    private void refusedWhileALongWriteHoldsTheFence(
+            JdbcTransactions callersDatabase, MigrationPhase target, Map<Side, Long> before, long committed)
+            throws Exception {
+        DualRepository<Long, Person, PersonName> people = people();
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> longWrite = callers.submit(() -> callersDatabase.inTransaction(() -> {
+            people.write(new Person(1, "Long Write"));
+            written.countDown();
+            await(release);
+        }));
+        assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long started = System.nanoTime();
+        TransitionRefusedException refused = assertTimeoutPreemptively(
+                Duration.ofSeconds(20),
+                () -> catchRefusal(() ->
+                        dualWrite.transition(name, target, TransitionRequest.by("test", "while a write is open"))));
+        Duration waited = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(refused.failedGates()).extracting(GateResult::name).contains(HandoverFences.FENCE);
+        assertThat(waited)
+                .as("how long the move waited for the write holding the fence")
+                .isBetween(FENCE_LOCK_TIMEOUT.minusMillis(500), FENCE_LOCK_TIMEOUT.plusSeconds(4));
+        assertThat(dualWrite.state(name).version())
+                .as("the phase version after the refusal")
+                .isEqualTo(committed);
+        release.countDown();
+        longWrite.get(10, TimeUnit.SECONDS);
+        assertThat(fences()).as("the fences after the refused move").isEqualTo(before);
+    }
+
+    private static TransitionRefusedException catchRefusal(Runnable move) {
+        try {
+            move.run();
+        } catch (TransitionRefusedException refused) {
+            return refused;
+        }
+        throw new AssertionError("the move committed while a write held its fence");
+    }
+
     @SuppressWarnings("unchecked")
     private DualRepository<Long, Person, PersonName> people() {
         return (DualRepository<Long, Person, PersonName>) dualWrite.repository(name);
@@ -186,6 +290,17 @@ class CrossDatabaseFenceTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }
