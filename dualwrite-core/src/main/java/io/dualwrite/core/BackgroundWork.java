@@ -7,6 +7,7 @@ import io.dualwrite.core.internal.DaemonThreads;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.verify.RepairWorker;
 import io.dualwrite.core.verify.Repairer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -34,7 +35,7 @@ final class BackgroundWork implements AutoCloseable {
     private final @Nullable OldSideResync resync;
     private final @Nullable Autopilot autopilot;
     private final Duration autopilotInterval;
-    private final HandoverFences.Abandoned abandonedFences = new HandoverFences.Abandoned();
+    private final HandoverFences.Abandoned abandonedFences;
     private @Nullable BackfillWorker backfillWorker;
     private @Nullable RepairWorker repairWorker;
     private @Nullable ScheduledExecutorService resyncChecks;
@@ -48,8 +49,10 @@ final class BackgroundWork implements AutoCloseable {
             @Nullable Duration repairInterval,
             @Nullable OldSideResync resync,
             @Nullable Autopilot autopilot,
-            Duration autopilotInterval) {
+            Duration autopilotInterval,
+            Clock clock) {
         this.migrations = List.copyOf(migrations);
+        this.abandonedFences = new HandoverFences.Abandoned(clock);
         this.store = store;
         this.copies = copies;
         this.backfillOptions = backfillOptions;

@@ -197,7 +197,8 @@ public final class DualWrite implements AutoCloseable {
                 builder.repairInterval,
                 resync,
                 autopilot,
-                builder.autopilotInterval);
+                builder.autopilotInterval,
+                clock);
         this.notifications = builder.notifications;
         barrier.start();
         if (notifications != null) {

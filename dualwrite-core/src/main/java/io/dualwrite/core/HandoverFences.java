@@ -2,11 +2,15 @@ package io.dualwrite.core;
 
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.store.DivergenceLedger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,13 +153,18 @@ final class HandoverFences {
 
     /**
      * Lowers fences that a move raised and never committed nor lowered (its instance died, or lowering failed), once
-     * they have stood above the committed phase version for {@link #AFTER}: longer than any move's drain takes.
-     * Until then, writes of the fenced version wait and fail, nothing written.
+     * they have stood above the committed phase version for {@link #AFTER}, by the given clock: longer than any
+     * move's drain takes. Until then, writes of the fenced version wait and fail, nothing written.
      */
     static final class Abandoned {
-        static final java.time.Duration AFTER = java.time.Duration.ofMinutes(2);
+        static final Duration AFTER = Duration.ofMinutes(2);
 
-        private final Map<String, java.time.Instant> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Clock clock;
+        private final Map<String, Instant> seen = new ConcurrentHashMap<>();
+
+        Abandoned(Clock clock) {
+            this.clock = clock;
+        }
 
         void lowerIfAbandoned(Migration<?, ?, ?> migration, PhaseState committed) {
             if (migration.sidesShareTransactions()) {
@@ -172,8 +181,9 @@ final class HandoverFences {
                     seen.remove(key);
                     continue;
                 }
-                java.time.Instant since = seen.computeIfAbsent(key, k -> java.time.Instant.now());
-                if (since.plus(AFTER).isBefore(java.time.Instant.now())) {
+                Instant now = clock.instant();
+                Instant since = seen.computeIfAbsent(key, k -> now);
+                if (since.plus(AFTER).isBefore(now)) {
                     log.warn(
                             "Migration '{}': the fence on the {} side stood at version {} above the committed {} for"
                                     + " {}: the move that raised it is gone; lowering it",

@@ -11,6 +11,7 @@ import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
+import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.store.Transactions;
 import io.dualwrite.core.verify.VerifierOptions;
 import java.time.Duration;
@@ -32,6 +33,10 @@ import org.junit.jupiter.api.Test;
  * model, compared with plain SQL. Then divergences are planted behind the library's back and the verifier must find
  * each one.
  *
+ * <p>Where the setup says so, the leader's autopilot drives the migration too, racing the walk's own moves. Up to
+ * DROP_OLD, each walk ends by letting the autopilot reach DROP_OLD; the leader is then replaced by one without an
+ * autopilot, which moves back to READ_NEW and waits for the re-sync of the old side before the sides are compared.
+ *
  * <p>The tables are keyed by {@code K}: Long, String keys that Java orders otherwise than the database (mixed case,
  * accents, trailing spaces) or UUIDs, as each subclass says. {@code -Ddualwrite.seed=N} replays one walk;
  * {@code -Ddualwrite.walk.seeds=N} sets how many walks each subclass runs (the long form).
@@ -49,6 +54,8 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
     private static final int KEYS = 30;
     private static final int MOVES = 14;
     private static final Duration HEARTBEAT = Duration.ofMillis(20);
+    /** How long every gate must hold before an autopilot that goes up to DROP_OLD advances: the walk acts meanwhile. */
+    private static final Duration PILOT_SOAK = Duration.ofMillis(100);
 
     private final WalkSetup<K> setup;
 
@@ -85,14 +92,47 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
         Long fixed = Long.getLong("dualwrite.seed");
         int walks = fixed != null ? 1 : Integer.getInteger("dualwrite.walk.seeds", setup.walks());
         long base = fixed != null ? fixed : new Random().nextLong();
+        Coverage coverage = new Coverage();
         for (int i = 0; i < walks; i++) {
             long seed = base + i;
             try {
-                new Walk(seed).run();
+                coverage.add(new Walk(seed).run());
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(
                         getClass().getSimpleName() + " walk failed; reproduce with -Ddualwrite.seed=" + seed, e);
             }
+        }
+        System.out.println(getClass().getSimpleName() + ", " + walks + " walks from seed " + base + ": " + coverage);
+    }
+
+    /** What the walks of one run did, by their audit trails: printed, so that a run that covers little shows. */
+    private static final class Coverage {
+        private int moves;
+        private int byAutopilot;
+        private int resyncs;
+        private int rollbacksAfterResync;
+
+        /** Adds one walk's committed moves, oldest first, as {@code FROM->TO vN by ACTOR}. */
+        void add(List<String> walk) {
+            for (int i = 0; i < walk.size(); i++) {
+                String move = walk.get(i);
+                moves++;
+                if (move.endsWith(" by " + AutopilotOptions.ACTOR)) {
+                    byAutopilot++;
+                }
+                if (move.startsWith("DROP_OLD->READ_NEW")) {
+                    resyncs++;
+                    if (i + 1 < walk.size() && walk.get(i + 1).matches("READ_NEW->(BACKFILL|DUAL_WRITE) .*")) {
+                        rollbacksAfterResync++;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return moves + " moves committed (" + byAutopilot + " by the autopilot), " + resyncs
+                    + " DROP_OLD -> READ_NEW (re-sync), " + rollbacksAfterResync + " rollbacks from that READ_NEW";
         }
     }
 
@@ -116,16 +156,17 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
             this.random = new Random(seed);
         }
 
-        void run() {
+        /** Runs the walk; returns its committed moves. */
+        List<String> run() {
             DualWriteSchema.create(oldDatabase());
             DualWriteSchema.create(newDatabase());
             createTables(oldDatabase(), Side.OLD);
             createTables(twoDatabases() ? newDatabase() : oldDatabase(), Side.NEW);
             oldTransactions = JdbcTransactions.of(oldSwitch);
             newTransactions = twoDatabases() ? JdbcTransactions.of(newSwitch) : oldTransactions;
-            leader = instance("leader", Duration.ZERO, true);
-            lagging = instance("lagging", Duration.ofMillis(40), false);
-            slow = instance("slow", Duration.ofMillis(90), false);
+            leader = instance("leader", Duration.ZERO, true, autopilot());
+            lagging = instance("lagging", Duration.ofMillis(40), false, AutopilotOptions.off());
+            slow = instance("slow", Duration.ofMillis(90), false, AutopilotOptions.off());
             try {
                 leader.startBackgroundWork();
                 for (int i = 0; i < KEYS / 2; i++) {
@@ -140,6 +181,9 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
                     }
                     operations(3 + random.nextInt(8));
                     randomMove();
+                    if (setup.autopilotUpTo() == MigrationPhase.DROP_OLD && random.nextInt(3) == 0) {
+                        pause(random.nextInt(400)); // time for the autopilot to move (its soak is PILOT_SOAK)
+                    }
                     operations(random.nextInt(4));
                     if (outage) {
                         cut.restore();
@@ -147,11 +191,13 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
                         trail.add("restore");
                     }
                 }
+                autopilotReachesDropOld();
                 settleInReadNew();
                 assertSidesEqualTheModel();
                 plantedDivergencesAreAllFound();
+                return moves();
             } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("walk trail: " + trail, e);
+                throw new AssertionError("walk trail: " + trail + "\nmoves: " + moves(), e);
             } finally {
                 oldSwitch.restore();
                 newSwitch.restore();
@@ -161,7 +207,7 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
             }
         }
 
-        private DualWrite instance(String id, Duration refresh, boolean copies) {
+        private DualWrite instance(String id, Duration refresh, boolean copies, AutopilotOptions pilot) {
             JdbcTransactions tables = JdbcTransactions.of(newDatabase());
             Migration<K, Row<K>, Name<K>> migration = Migration.builder(
                             name, keyType(), oldStore(oldTransactions), newStore(newTransactions))
@@ -188,15 +234,57 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
                             .withMinShadowTime(Duration.ZERO)
                             .withReadNewSoak(Duration.ZERO))
                     .copies(copies)
-                    .autopilot(
-                            name,
-                            setup.autopilot() && copies
-                                    ? AutopilotOptions.upToReadNew()
-                                            .withSoak(Duration.ZERO)
-                                            .withMinSamples(5)
-                                    : AutopilotOptions.off())
+                    .autopilot(name, pilot)
                     .autopilotInterval(Duration.ofMillis(50))
                     .build();
+        }
+
+        /** The leader's autopilot: off, or up to the setup's final phase. */
+        private AutopilotOptions autopilot() {
+            MigrationPhase upTo = setup.autopilotUpTo();
+            if (upTo == null) {
+                return AutopilotOptions.off();
+            }
+            return AutopilotOptions.upToReadNew()
+                    .withFinalPhase(upTo)
+                    .withSoak(upTo == MigrationPhase.DROP_OLD ? PILOT_SOAK : Duration.ZERO)
+                    .withMinSamples(5);
+        }
+
+        /**
+         * Up to DROP_OLD: once the walk stops moving, the autopilot must bring the migration to DROP_OLD on its own.
+         * Then the leader is replaced by one without an autopilot (which would move forward again), to settle.
+         */
+        private void autopilotReachesDropOld() {
+            if (setup.autopilotUpTo() != MigrationPhase.DROP_OLD) {
+                return;
+            }
+            awaitQuietly(() -> leader.state(name).phase() == MigrationPhase.DROP_OLD
+                    || !leader.managed(name).autopilotActive());
+            assertThat(leader.state(name).phase())
+                    .as("where the autopilot drove the migration once the walk stopped moving")
+                    .isEqualTo(MigrationPhase.DROP_OLD);
+            trail.add("autopilot reached DROP_OLD");
+            leader.close();
+            leader = instance("settler", Duration.ZERO, true, AutopilotOptions.off());
+            leader.startBackgroundWork();
+        }
+
+        /** The committed moves, oldest first, with who made them (the autopilot's moves show only here). */
+        private List<String> moves() {
+            List<String> moves = new ArrayList<>();
+            try {
+                List<AuditEntry> entries = new ArrayList<>(leader.auditTrail(name, 500));
+                java.util.Collections.reverse(entries);
+                for (AuditEntry e : entries) {
+                    if (e.event().movesPhase()) {
+                        moves.add(e.from() + "->" + e.to() + " v" + e.version() + " by " + e.actor());
+                    }
+                }
+            } catch (RuntimeException e) {
+                moves.add("audit trail unreadable: " + e);
+            }
+            return moves;
         }
 
         private void operations(int count) {

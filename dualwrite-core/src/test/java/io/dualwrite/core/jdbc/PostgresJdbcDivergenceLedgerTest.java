@@ -1,0 +1,12 @@
+package io.dualwrite.core.jdbc;
+
+import io.dualwrite.testsupport.TestDatabase;
+import io.dualwrite.testsupport.TestDatabases;
+
+class PostgresJdbcDivergenceLedgerTest extends AbstractJdbcDivergenceLedgerContractTest {
+
+    @Override
+    protected TestDatabase database() {
+        return TestDatabases.postgres();
+    }
+}
