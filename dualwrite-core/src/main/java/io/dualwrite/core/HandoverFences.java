@@ -160,12 +160,21 @@ final class HandoverFences {
         static final Duration AFTER = Duration.ofMinutes(2);
 
         private final Clock clock;
-        private final Map<String, Instant> seen = new ConcurrentHashMap<>();
+        /** Per migration and side: the raise last seen above the committed version, and since when. */
+        private final Map<String, Sighting> seen = new ConcurrentHashMap<>();
+
+        private record Sighting(long raiseId, Instant since) {}
 
         Abandoned(Clock clock) {
             this.clock = clock;
         }
 
+        /**
+         * Lowers each side's fence that has stood above the committed version, as the same raise, for longer than
+         * {@link #AFTER}. A live move that raises the fence again (even to the same version) makes it a new raise,
+         * whose age starts from zero; the lowering is a compare-and-set on the raise, so a raise that happens
+         * between the look and the lowering is never undone.
+         */
         void lowerIfAbandoned(Migration<?, ?, ?> migration, PhaseState committed) {
             if (migration.sidesShareTransactions()) {
                 return;
@@ -176,24 +185,28 @@ final class HandoverFences {
                     continue;
                 }
                 String key = migration.name() + "/" + side;
+                long raise = ledger.get().fenceRaise(migration.name());
                 long fence = ledger.get().fence(migration.name());
                 if (fence <= committed.version()) {
                     seen.remove(key);
                     continue;
                 }
                 Instant now = clock.instant();
-                Instant since = seen.computeIfAbsent(key, k -> now);
-                if (since.plus(AFTER).isBefore(now)) {
-                    log.warn(
-                            "Migration '{}': the fence on the {} side stood at version {} above the committed {} for"
-                                    + " {}: the move that raised it is gone; lowering it",
-                            migration.name(),
-                            side,
-                            fence,
-                            committed.version(),
-                            AFTER);
-                    ledger.get().setFence(migration.name(), committed.version());
+                Sighting sighting = seen.compute(
+                        key, (k, old) -> old != null && old.raiseId() == raise ? old : new Sighting(raise, now));
+                if (sighting.since().plus(AFTER).isBefore(now)) {
+                    boolean lowered = ledger.get().lowerAbandonedFence(migration.name(), raise, committed.version());
                     seen.remove(key);
+                    if (lowered) {
+                        log.warn(
+                                "Migration '{}': the fence on the {} side stood at version {} above the committed {}"
+                                        + " for {}: the move that raised it is gone; lowered it",
+                                migration.name(),
+                                side,
+                                fence,
+                                committed.version(),
+                                AFTER);
+                    }
                 }
             }
         }

@@ -164,6 +164,37 @@ class CrossDatabaseFenceTest {
     }
 
     /*
+     * Interleaving (the race the age alone let through): a dead move left both fences at v+1; instance B's
+     * background work first sees them at T0. At T0+1:59 a live move from v raises them again, to the same v+1, and
+     * drains. At T0+2:01 B looks again: the fences are the same version, but not the same raise, so B must leave
+     * them, or a lagging instance's write routed by v would commit on the old source of truth after the drain.
+     * Also: a raise between B's look and its lowering is not undone (the lowering compares the raise).
+     */
+    @Test
+    void aFenceRaisedAgainByALiveMoveIsNotTakenForTheAbandonedOneItReplaced() {
+        HandoverFences.Abandoned abandoned = new HandoverFences.Abandoned(clock);
+        dualWrite.advance(name, TransitionRequest.by("test", "dual write"));
+        PhaseState committed = dualWrite.state(name);
+        raiseBothFencesTo(committed.version() + 1);
+
+        abandoned.lowerIfAbandoned(migration, committed);
+        clock.advance(HandoverFences.Abandoned.AFTER.minusSeconds(1));
+        raiseBothFencesTo(committed.version() + 1); // the live move raising them again
+        clock.advance(Duration.ofSeconds(2));
+        abandoned.lowerIfAbandoned(migration, committed);
+        assertThat(fences())
+                .as("raised again 1 s ago by a live move, though first seen over two minutes ago")
+                .isEqualTo(bothAt(committed.version() + 1));
+
+        long staleRaise = migration.ledger(Side.OLD).orElseThrow().fenceRaise(name);
+        raiseBothFencesTo(committed.version() + 1);
+        assertThat(migration.ledger(Side.OLD).orElseThrow().lowerAbandonedFence(name, staleRaise, committed.version()))
+                .as("lowering a raise that was replaced meanwhile")
+                .isFalse();
+        assertThat(fences()).isEqualTo(bothAt(committed.version() + 1));
+    }
+
+    /*
      * Interleaving: in DUAL_WRITE a caller's transaction on OLD (MariaDB) wrote key 1 and stays open, holding OLD's
      * fence shared as every write does until it commits. A move DUAL_WRITE -> OLD_ONLY must raise that fence and
      * waits for the write: at most the lock timeout, then the move is refused (handover-fence), not committed, with

@@ -158,7 +158,8 @@ public final class JdbcDivergenceLedger implements DivergenceLedger {
 
     @Override
     public void setFence(String migration, long belowVersion) {
-        String statement = transactions.dialect().upsert("dualwrite_fence", "migration", List.of("below_version"));
+        String statement =
+                transactions.dialect().upsert("dualwrite_fence", "migration", List.of("below_version", "raise_id"));
         // Raising waits for the writes that hold the fence; a transaction left open must not stall it (and every
         // write queued behind it) for long: past this, the move is refused instead.
         String sql = transactions.dialect() == SqlDialect.MARIADB
@@ -173,7 +174,44 @@ public final class JdbcDivergenceLedger implements DivergenceLedger {
             try (PreparedStatement upsert = c.prepareStatement(sql)) {
                 upsert.setString(1, migration);
                 upsert.setLong(2, belowVersion);
+                upsert.setLong(3, newRaiseId());
                 return upsert.executeUpdate();
+            }
+        }));
+    }
+
+    private static long newRaiseId() {
+        long id = 0;
+        while (id == 0) {
+            id = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        }
+        return id;
+    }
+
+    @Override
+    public long fenceRaise(String migration) {
+        return transactions.withConnection(c -> {
+            try (PreparedStatement select =
+                    c.prepareStatement("SELECT raise_id FROM dualwrite_fence WHERE migration = ?")) {
+                select.setString(1, migration);
+                try (ResultSet rs = select.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean lowerAbandonedFence(String migration, long raiseId, long belowVersion) {
+        return transactions.inNewTransaction(() -> transactions.withConnection(c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE dualwrite_fence SET below_version = ?,"
+                    + " raise_id = ? WHERE migration = ? AND raise_id = ? AND below_version > ?")) {
+                update.setLong(1, belowVersion);
+                update.setLong(2, newRaiseId());
+                update.setString(3, migration);
+                update.setLong(4, raiseId);
+                update.setLong(5, belowVersion);
+                return update.executeUpdate() == 1;
             }
         }));
     }

@@ -66,6 +66,20 @@ public interface DivergenceLedger {
      */
     void setFence(String migration, long belowVersion);
 
+    /**
+     * The identity of the fence's latest raise: every {@link #setFence} gives it a new one, so that a fence raised
+     * again to the same version is told apart from one left raised. 0 when none was raised. Takes no lock.
+     */
+    long fenceRaise(String migration);
+
+    /**
+     * Lowers the fence to {@code belowVersion} only if it is still the raise {@code raiseId} found: a fence left
+     * raised by a move whose instance died, which no live move has raised again since.
+     *
+     * @return whether it was lowered
+     */
+    boolean lowerAbandonedFence(String migration, long raiseId, long belowVersion);
+
     /** Why a key was recorded. */
     enum DivergenceCause {
         /**

@@ -92,7 +92,11 @@ CREATE TABLE IF NOT EXISTS dualwrite_resync (
 
 -- Per migration, in every database holding one of its sides: writes and copies routed by a phase version below
 -- below_version are refused here (raised by a move that hands the source of truth over; see Handover).
+-- raise_id: a new random value at every raise, so that a fence raised again to the same version is told apart from
+-- one left raised by a move whose instance died (only such a fence is lowered by background work).
 CREATE TABLE IF NOT EXISTS dualwrite_fence (
     migration     VARCHAR(100) NOT NULL PRIMARY KEY,
-    below_version BIGINT       NOT NULL
+    below_version BIGINT       NOT NULL,
+    raise_id      BIGINT       DEFAULT 0 NOT NULL
 );
+ALTER TABLE dualwrite_fence ADD COLUMN IF NOT EXISTS raise_id BIGINT DEFAULT 0 NOT NULL;
