@@ -62,7 +62,7 @@ final class DatabaseUsage {
         }
     }
 
-    static void missing(TestDatabase.Kind kind, String reason) {
+    static void missing(TestDatabase.Kind kind) {
         synchronized (LOCK) {
             MISSING.add(kind);
         }

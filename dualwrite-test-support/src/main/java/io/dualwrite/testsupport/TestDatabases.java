@@ -117,7 +117,7 @@ public final class TestDatabases {
         if (found instanceof TestDatabase database) {
             DatabaseUsage.found(kind, database.origin(), serverVersion(database.dataSource()));
         } else {
-            DatabaseUsage.missing(kind, (String) found);
+            DatabaseUsage.missing(kind);
         }
         return found;
     }
@@ -264,7 +264,8 @@ public final class TestDatabases {
 
     private static String serverVersion(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
-            return connection.getMetaData().getDatabaseProductVersion();
+            // The first word: "15.20 (Debian 15.20-0+deb12u1)" as "15.20", "11.4.5-MariaDB" as it is.
+            return connection.getMetaData().getDatabaseProductVersion().trim().split("\\s+")[0];
         } catch (SQLException e) {
             return "";
         }
