@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Randomized, seed-reproducible walks over every allowed move, forward and back, on real databases: three in-process
@@ -97,6 +98,8 @@ abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
             long seed = base + i;
             try {
                 coverage.add(new Walk(seed).run());
+            } catch (TestAbortedException skipped) {
+                throw skipped;
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(
                         getClass().getSimpleName() + " walk failed; reproduce with -Ddualwrite.seed=" + seed, e);

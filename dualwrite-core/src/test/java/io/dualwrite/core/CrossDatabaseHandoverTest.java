@@ -51,6 +51,8 @@ class CrossDatabaseHandoverTest {
     void tearDown() {
         if (oldDatabase != null) {
             oldDatabase.restore();
+        }
+        if (newDatabase != null) {
             newDatabase.restore();
         }
         if (dualWrite != null) {

@@ -49,8 +49,13 @@ class CrossDatabaseRoutingTest {
 
     @AfterEach
     void restore() {
-        newDatabase.restore();
-        oldDatabase.restore();
+        // Null when the set-up was aborted (no database here).
+        if (newDatabase != null) {
+            newDatabase.restore();
+        }
+        if (oldDatabase != null) {
+            oldDatabase.restore();
+        }
     }
 
     @Test

@@ -2,12 +2,13 @@ package io.dualwrite.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualwrite.testsupport.SystemTools;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Alert;
@@ -24,16 +25,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The operator console in a real headless browser (Debian's Chromium and chromedriver; {@code .ci/run} installs
- * them): an operator clicks the sample's subscription migration through every phase, watches the backfill's
- * progress bar finish, reads a refused transition's reasons, forces a move with a reason and rolls it back.
+ * them; without them the test is skipped, and fails in CI): an operator clicks the sample's subscription migration
+ * through every phase, watches the backfill's progress bar finish, reads a refused transition's reasons, forces a
+ * move with a reason and rolls it back.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.datasource.url=jdbc:h2:mem:console-test;DB_CLOSE_DELAY=-1")
 class ConsoleBrowserTest {
-
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
     @LocalServerPort
     private int port;
@@ -41,20 +40,16 @@ class ConsoleBrowserTest {
     private ChromeDriver browser;
     private WebDriverWait wait;
 
+    /** Before the class, so that without a browser the application is not even started for nothing. */
+    @BeforeAll
+    static void requireBrowser() {
+        SystemTools.require("the console browser test", SystemTools.CHROMIUM, SystemTools.CHROMEDRIVER);
+    }
+
     @BeforeEach
     void openBrowser() {
-        boolean installed = new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
-        if (!installed && "true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("CI=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing;"
-                    + " .ci/run installs Debian's chromium and chromium-driver");
-        }
-        // Without a browser on a developer's machine the test cannot run; it says so instead of passing.
-        Assumptions.assumeTrue(
-                installed,
-                "Chromium and chromedriver are not installed (apt-get install chromium"
-                        + " chromium-driver); the console browser test is skipped");
         ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM)
+                .setBinary(SystemTools.CHROMIUM.path())
                 .addArguments(
                         "--headless=new",
                         "--no-sandbox",
@@ -66,7 +61,7 @@ class ConsoleBrowserTest {
                         "--disable-sync",
                         "--window-size=1300,1600");
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingDriverExecutable(new File(SystemTools.CHROMEDRIVER.path()))
                 .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));

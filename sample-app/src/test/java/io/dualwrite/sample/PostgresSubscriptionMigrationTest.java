@@ -2,6 +2,7 @@ package io.dualwrite.sample;
 
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
+import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
@@ -16,6 +17,15 @@ import org.springframework.test.context.DynamicPropertySource;
 // Closed after the class: a cached context would stay a live instance of the shared database's migrations.
 @DirtiesContext
 class PostgresSubscriptionMigrationTest extends AbstractSubscriptionMigrationTest {
+
+    /**
+     * Without a database the class is skipped here, before the context is built: an abort thrown while Spring reads
+     * the dynamic properties would reach JUnit as a context failure, an error.
+     */
+    @BeforeAll
+    static void requireDatabase() {
+        TestDatabases.postgres();
+    }
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {

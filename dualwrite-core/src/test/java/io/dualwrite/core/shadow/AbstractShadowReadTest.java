@@ -68,8 +68,13 @@ abstract class AbstractShadowReadTest {
 
     @AfterEach
     void close() {
-        newStore.mode(FaultyStore.Mode.NORMAL);
-        dualWrite.close();
+        // Null when the set-up was aborted (no database here).
+        if (newStore != null) {
+            newStore.mode(FaultyStore.Mode.NORMAL);
+        }
+        if (dualWrite != null) {
+            dualWrite.close();
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration;
 import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
@@ -109,6 +110,8 @@ abstract class AbstractJpaMigrationTest {
         runner.run(context -> {
             try {
                 migrateUnderLoad(context, new Random(seed));
+            } catch (TestAbortedException skipped) {
+                throw skipped;
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("JPA backfill under load failed; reproduce with -Ddualwrite.seed=" + seed, e);
             }

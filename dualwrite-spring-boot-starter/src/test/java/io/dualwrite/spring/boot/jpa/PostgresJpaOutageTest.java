@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -62,8 +64,10 @@ import org.springframework.transaction.PlatformTransactionManager;
         webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class PostgresJpaOutageTest {
 
-    private static final TestDatabase DATABASE = TestDatabases.postgres();
-    private static final TcpProxy PROXY = proxyTo(DATABASE.jdbcUrl());
+    // Found before the class rather than in a static initializer: without a database the class is then skipped
+    // (an abort thrown from a static initializer would be an error), and the context is not started for nothing.
+    private static TestDatabase database;
+    private static TcpProxy proxy;
     private static final String MIGRATION = "jpa-outage";
 
     /** How long the outage lasts beyond the breaker opening: a moment in mvn verify, 30 s in the long drill. */
@@ -71,16 +75,24 @@ class PostgresJpaOutageTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        io.dualwrite.testsupport.DualWriteTables.forget(DATABASE.dataSource(), MIGRATION);
+        io.dualwrite.testsupport.DualWriteTables.forget(database.dataSource(), MIGRATION);
         registry.add("dualwrite.refresh-interval", () -> "0s");
         registry.add("dualwrite.repair-interval", () -> "200ms");
         registry.add("dualwrite.circuit-breaker.minimum-number-of-calls", () -> "5");
         registry.add("dualwrite.circuit-breaker.wait-duration-in-open-state", () -> "1s");
     }
 
+    @BeforeAll
+    static void findDatabase() {
+        database = TestDatabases.postgres();
+        proxy = proxyTo(database.jdbcUrl());
+    }
+
     @AfterAll
     static void closeProxy() {
-        PROXY.close();
+        if (proxy != null) {
+            proxy.close();
+        }
     }
 
     @Autowired
@@ -98,6 +110,8 @@ class PostgresJpaOutageTest {
         long seed = Long.getLong("dualwrite.seed", System.nanoTime());
         try {
             outage(new Random(seed));
+        } catch (TestAbortedException e) {
+            throw e;
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("Outage test failed; reproduce with -Ddualwrite.seed=" + seed, e);
         }
@@ -137,7 +151,7 @@ class PostgresJpaOutageTest {
         }
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> requests.get() > 300);
 
-        PROXY.cut();
+        proxy.cut();
         long beforeOutage = requests.get();
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> requests.get() > beforeOutage + 300);
@@ -147,7 +161,7 @@ class PostgresJpaOutageTest {
         // The keys are recorded in the source of truth's database; the NEW side's part of the ledger is unreachable.
         assertThat(dualWrite.migration(MIGRATION).ledger(Side.OLD).orElseThrow().size(MIGRATION))
                 .isPositive();
-        PROXY.restore();
+        proxy.restore();
 
         long afterOutage = requests.get();
         Awaitility.await()
@@ -187,7 +201,7 @@ class PostgresJpaOutageTest {
     }
 
     private static String throughProxy(String jdbcUrl) {
-        return jdbcUrl.replaceFirst("//[^/]+/", "//127.0.0.1:" + PROXY.port() + "/");
+        return jdbcUrl.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
     }
 
     /** The application: OLD entities in one persistence unit, NEW ones in another, each with its own pool. */
@@ -199,12 +213,12 @@ class PostgresJpaOutageTest {
         @Bean
         @Primary
         DataSource oldDataSource() {
-            return pool(DATABASE.jdbcUrl(), "old");
+            return pool(database.jdbcUrl(), "old");
         }
 
         @Bean
         DataSource newDataSource() {
-            HikariDataSource pool = pool(throughProxy(DATABASE.jdbcUrl()), "new");
+            HikariDataSource pool = pool(throughProxy(database.jdbcUrl()), "new");
             pool.setConnectionTimeout(500);
             pool.addDataSourceProperty("connectTimeout", "1");
             pool.addDataSourceProperty("socketTimeout", "5");
@@ -255,8 +269,8 @@ class PostgresJpaOutageTest {
         private static HikariDataSource pool(String url, String name) {
             HikariDataSource pool = new HikariDataSource();
             pool.setJdbcUrl(url);
-            pool.setUsername(DATABASE.user());
-            pool.setPassword(DATABASE.password());
+            pool.setUsername(database.user());
+            pool.setPassword(database.password());
             pool.setMaximumPoolSize(6);
             pool.setPoolName("outage-" + name);
             return pool;
