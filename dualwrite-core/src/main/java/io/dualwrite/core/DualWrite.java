@@ -4,6 +4,7 @@ import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.internal.CachedSupplier;
 import io.dualwrite.core.internal.DaemonThreads;
+import io.dualwrite.core.jdbc.SqlChunkCopier;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.InFlightWrites;
 import io.dualwrite.core.phase.PhaseCache;
@@ -218,7 +219,13 @@ public final class DualWrite implements AutoCloseable {
         Clock clock = builder.clock;
         Backfill<K, O, N> backfill = builder.backfillStore == null
                 ? null
-                : new Backfill<>(migration, builder.backfillStore, settings.backfill(), builder.instanceId, clock);
+                : new Backfill<>(
+                        migration,
+                        builder.backfillStore,
+                        settings.backfill(),
+                        builder.instanceId,
+                        clock,
+                        SqlChunkCopier.forMigration(migration).orElse(null));
         Supplier<Optional<BackfillProgress>> progress = backfill == null
                 ? Optional::empty
                 : new CachedSupplier<>(() -> Optional.of(backfill.progress()), Duration.ofSeconds(1), clock);

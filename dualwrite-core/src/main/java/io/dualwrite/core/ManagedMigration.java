@@ -1,6 +1,7 @@
 package io.dualwrite.core;
 
 import io.dualwrite.core.backfill.Backfill;
+import io.dualwrite.core.jdbc.ChunkChecksums;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.InstanceState;
 import io.dualwrite.core.phase.PhaseCache;
@@ -218,7 +219,8 @@ public final class ManagedMigration<K extends Comparable<? super K>, O, N> {
                 verificationStore(),
                 shared.verifierOptions(),
                 () -> shared.phases().current(name()),
-                shared.clock());
+                shared.clock(),
+                ChunkChecksums.forMigration(migration, shared.verifierOptions()).orElse(null));
     }
 
     private VerificationStore verificationStore() {

@@ -1,13 +1,10 @@
 package io.dualwrite.core;
 
-import io.dualwrite.core.jdbc.JdbcDivergenceLedger;
-import io.dualwrite.core.jdbc.JdbcStore;
-import io.dualwrite.core.jdbc.JdbcTransactions;
-import io.dualwrite.core.jdbc.SqlMapping;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.KeyCodec;
 import io.dualwrite.core.store.MigrationStore;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -276,7 +273,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
 
         /**
          * The OLD -> NEW mapping in SQL, which lets the backfill copy inside the database. Both stores must be
-         * {@link JdbcStore}s in one database, and the mapping must name every NEW column.
+         * {@code JdbcStore}s in one database, and the mapping must name every NEW column.
          */
         public Builder<K, O, N> sqlMapping(SqlMapping mapping) {
             this.sqlMapping = require(mapping, "SQL mapping", "sqlMapping(...)");
@@ -286,7 +283,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         /**
          * Accepts that the key columns of the two sides hold different keys equal (their collations differ in case,
          * accent or trailing-space sensitivity), which registering the migration otherwise refuses for string keys
-         * of {@link JdbcStore}s: declare it only when no two keys differ that way, and say why (such as "keys are
+         * of {@code JdbcStore}s: declare it only when no two keys differ that way, and say why (such as "keys are
          * lower-case ASCII codes"). The reason is logged when the migration is registered.
          */
         public Builder<K, O, N> acceptKeyCollations(String reason) {
@@ -332,9 +329,13 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
                 ledgers.put(Side.NEW, only);
             }
             for (Side side : Side.values()) {
-                if (!ledgers.containsKey(side)
-                        && (side == Side.OLD ? oldStore : newStore).transactions() instanceof JdbcTransactions jdbc) {
-                    DivergenceLedger ledger = new JdbcDivergenceLedger(jdbc);
+                Optional<DivergenceLedger> kept = ledgers.containsKey(side)
+                        ? Optional.empty()
+                        : (side == Side.OLD ? oldStore : newStore)
+                                .transactions()
+                                .divergenceLedger();
+                if (kept.isPresent()) {
+                    DivergenceLedger ledger = kept.get();
                     ledgers.put(side, ledger);
                     if (sameDatabase) {
                         ledgers.put(side.other(), ledger);
@@ -354,7 +355,8 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         }
 
         private void checkSqlMapping(boolean sameDatabase) {
-            if (!(oldStore instanceof JdbcStore<?, ?>) || !(newStore instanceof JdbcStore<?, ?> newJdbc)) {
+            Optional<List<String>> newColumns = newStore.columnNames();
+            if (oldStore.columnNames().isEmpty() || newColumns.isEmpty()) {
                 throw new InvalidMigrationException("Migration '" + name + "' declares a SQL mapping, which needs"
                         + " JdbcStores on both sides; remove sqlMapping(...) or use JdbcStore");
             }
@@ -362,9 +364,9 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
                 throw new InvalidMigrationException("Migration '" + name + "' declares a SQL mapping, but its"
                         + " sides live in two databases; a SQL mapping works within one database only");
             }
-            if (!sqlMapping.expressions().keySet().equals(new java.util.HashSet<>(newJdbc.columns()))) {
+            if (!sqlMapping.expressions().keySet().equals(new java.util.HashSet<>(newColumns.get()))) {
                 throw new InvalidMigrationException("Migration '" + name + "': the SQL mapping must give an"
-                        + " expression for exactly the NEW columns " + newJdbc.columns() + ", but gives "
+                        + " expression for exactly the NEW columns " + newColumns.get() + ", but gives "
                         + sqlMapping.expressions().keySet());
             }
         }

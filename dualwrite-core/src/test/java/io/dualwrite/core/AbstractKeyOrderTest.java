@@ -12,7 +12,6 @@ import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
 import io.dualwrite.core.jdbc.SqlDialect;
-import io.dualwrite.core.jdbc.SqlMapping;
 import io.dualwrite.core.shadow.ShadowReadOptions;
 import io.dualwrite.core.shadow.ShadowReadStats;
 import io.dualwrite.core.shadow.ShadowResult;

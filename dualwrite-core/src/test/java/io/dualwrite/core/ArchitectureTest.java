@@ -60,4 +60,28 @@ class ArchitectureTest {
                 .allowEmptyShould(true)
                 .check(core);
     }
+
+    @Test
+    void theEnginesAndTheMigrationsDefinitionNeverDependOnJdbc() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.dualwrite.core.backfill..",
+                        "io.dualwrite.core.verify..",
+                        "io.dualwrite.core.shadow..",
+                        "io.dualwrite.core.phase..",
+                        "io.dualwrite.core.store..",
+                        "io.dualwrite.core.internal..")
+                .or()
+                .haveFullyQualifiedName(Migration.class.getName())
+                .or()
+                .haveFullyQualifiedName(SqlMapping.class.getName())
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.dualwrite.core.jdbc..")
+                .because("SQL lives in jdbc, which sits above the engines: an engine's fast path in SQL is an"
+                        + " interface of the engine (ChunkCopier, RangeChecksums) that jdbc implements and the"
+                        + " wiring hands over")
+                .check(core);
+    }
 }

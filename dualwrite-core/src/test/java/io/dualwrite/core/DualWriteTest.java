@@ -113,7 +113,7 @@ class DualWriteTest {
     void aSqlMappingMustCoverExactlyTheNewColumns() {
         assertThatThrownBy(() -> Migration.builder("sql", Long.class, oldStore, newStore)
                         .toNew(People::split)
-                        .sqlMapping(io.dualwrite.core.jdbc.SqlMapping.builder()
+                        .sqlMapping(io.dualwrite.core.SqlMapping.builder()
                                 .column("first_name", "full_name")
                                 .build())
                         .build())
@@ -127,7 +127,7 @@ class DualWriteTest {
         assertThatThrownBy(
                         () -> Migration.builder("sql", Long.class, oldStore, People.newStore(otherDatabase, "people"))
                                 .toNew(People::split)
-                                .sqlMapping(io.dualwrite.core.jdbc.SqlMapping.builder()
+                                .sqlMapping(io.dualwrite.core.SqlMapping.builder()
                                         .column("first_name", "full_name")
                                         .column("last_name", "full_name")
                                         .build())

@@ -3,7 +3,6 @@ package io.dualwrite.core.backfill;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.internal.ChunkSizer;
 import io.dualwrite.core.internal.RowRateLimiter;
-import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.store.KeyCodec;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.time.Clock;
@@ -41,14 +40,31 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
     private final String instanceId;
     private final Clock clock;
     private final @Nullable RateLimiter rateLimiter;
+    private final @Nullable ChunkCopier<K> inDatabase;
     private volatile ChunkCopier<K> copier;
 
+    /** A backfill that maps every row in Java. */
     public Backfill(
             Migration<K, O, N> migration,
             BackfillStore store,
             BackfillOptions options,
             String instanceId,
             Clock clock) {
+        this(migration, store, options, instanceId, clock, null);
+    }
+
+    /**
+     * A backfill that copies with {@code inDatabase} when given (a copier that runs the migration's SQL mapping in
+     * its database), else maps rows in Java.
+     */
+    public Backfill(
+            Migration<K, O, N> migration,
+            BackfillStore store,
+            BackfillOptions options,
+            String instanceId,
+            Clock clock,
+            @Nullable ChunkCopier<K> inDatabase) {
+        this.inDatabase = inDatabase;
         this.migration = Objects.requireNonNull(migration, "migration");
         this.store = Objects.requireNonNull(store, "store");
         this.options = Objects.requireNonNull(options, "options");
@@ -256,22 +272,15 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
         return Outcome.INTERRUPTED;
     }
 
-    /** Whether chunks are copied by a single INSERT ... SELECT in the database (the migration's SQL mapping). */
+    /** Whether chunks are copied inside the database (the migration's SQL mapping), not mapped in Java. */
     public boolean copiesInTheDatabase() {
-        return copier() instanceof SqlChunkCopier<?>;
+        return inDatabase != null;
     }
 
-    @SuppressWarnings("unchecked")
     private ChunkCopier<K> copier() {
         ChunkCopier<K> chosen = copier;
         if (chosen == null) {
-            chosen = migration.sqlMapping().isPresent()
-                            && migration.oldStore() instanceof JdbcStore<K, ?> oldJdbc
-                            && migration.newStore() instanceof JdbcStore<K, ?> newJdbc
-                            && SqlChunkCopier.supports(oldJdbc.transactions())
-                    ? new SqlChunkCopier<>(
-                            oldJdbc, newJdbc, migration.sqlMapping().get())
-                    : new JavaChunkCopier<>(migration);
+            chosen = inDatabase != null ? inDatabase : new JavaChunkCopier<>(migration);
             copier = chosen;
         }
         return chosen;

@@ -522,6 +522,11 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         return columns;
     }
 
+    @Override
+    public Optional<List<String>> columnNames() {
+        return Optional.of(columns);
+    }
+
     /**
      * How the database compares values of the key column, read from its catalog on first use; empty while the
      * catalog does not list the column (the table does not exist yet).

@@ -96,4 +96,12 @@ public interface MigrationStore<K extends Comparable<? super K>, V> {
     default Optional<Class<V>> valueType() {
         return Optional.empty();
     }
+
+    /**
+     * The columns this store writes, in order, when it is a table in a SQL database (a SQL mapping must give an
+     * expression for each); empty for other stores.
+     */
+    default Optional<List<String>> columnNames() {
+        return Optional.empty();
+    }
 }

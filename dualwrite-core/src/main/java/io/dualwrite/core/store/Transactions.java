@@ -44,4 +44,12 @@ public interface Transactions {
      * when no transaction is open. An exception of the action reaches the code that committed, after the commit.
      */
     void afterCommit(Runnable action);
+
+    /**
+     * The divergence ledger kept in this database, if this kind of database provides one (the JDBC transactions
+     * do, in dualwrite's tables): what a migration records its intents in when none is declared for a side.
+     */
+    default java.util.Optional<DivergenceLedger> divergenceLedger() {
+        return java.util.Optional.empty();
+    }
 }

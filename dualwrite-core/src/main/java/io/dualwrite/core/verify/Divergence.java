@@ -118,7 +118,7 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
     }
 
     /** The disagreement between an expected and an actual value, or null when they agree. */
-    static <K, N> @Nullable Divergence<K, N> of(
+    public static <K, N> @Nullable Divergence<K, N> of(
             K key, @Nullable N expected, @Nullable N actual, io.dualwrite.core.Equivalence<N> equivalence) {
         if (expected == null && actual == null) {
             return null;

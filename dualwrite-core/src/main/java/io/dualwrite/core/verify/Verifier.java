@@ -4,8 +4,6 @@ import io.dualwrite.core.Equivalence;
 import io.dualwrite.core.Migration;
 import io.dualwrite.core.Side;
 import io.dualwrite.core.internal.RowRateLimiter;
-import io.dualwrite.core.jdbc.JdbcStore;
-import io.dualwrite.core.jdbc.KeyCollation;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.KeyCodec;
@@ -17,7 +15,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -63,7 +60,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
     private final Clock clock;
     private final @Nullable RateLimiter rateLimiter;
     private final List<Divergence<K, N>> reported = new ArrayList<>();
-    private final @Nullable ChunkChecksums<K> checksums;
+    private final @Nullable RangeChecksums<K> checksums;
     /** The side ahead for keys this run reports: the source of truth of the phase it started in. */
     private volatile Side ahead = Side.OLD;
 
@@ -72,46 +69,37 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
     private final java.util.concurrent.atomic.AtomicLong chunksComparedByRow =
             new java.util.concurrent.atomic.AtomicLong();
 
+    /** A verifier that compares rows only. */
     public Verifier(
             Migration<K, O, N> migration,
             VerificationStore store,
             VerifierOptions options,
             Supplier<PhaseState> phase,
             Clock clock) {
+        this(migration, store, options, phase, clock, null);
+    }
+
+    /**
+     * A verifier that compares each chunk first by {@code checksums} when given (computed inside the database, see
+     * {@link RangeChecksums}), then row by row where they differ.
+     */
+    public Verifier(
+            Migration<K, O, N> migration,
+            VerificationStore store,
+            VerifierOptions options,
+            Supplier<PhaseState> phase,
+            Clock clock,
+            @Nullable RangeChecksums<K> checksums) {
         this.migration = migration;
         this.store = store;
         this.options = options;
         this.phase = phase;
         this.clock = clock;
         this.rateLimiter = RowRateLimiter.perSecond("dualwrite-verify-" + migration.name(), options.maxRowsPerSecond());
-        this.checksums = ChunkChecksums.of(migration, options)
-                .filter(c -> keysOrderAlike(migration))
-                .orElse(null);
+        this.checksums = checksums;
     }
 
-    /**
-     * Whether both key columns, in one database, order keys alike (same type family and collation), so that a key
-     * range holds the same keys on both sides: the condition for comparing ranges by checksums.
-     */
-    private static boolean keysOrderAlike(Migration<?, ?, ?> migration) {
-        if (!(migration.oldStore() instanceof JdbcStore<?, ?> oldJdbc)
-                || !(migration.newStore() instanceof JdbcStore<?, ?> newJdbc)) {
-            return false;
-        }
-        try {
-            Optional<KeyCollation> oldKey = oldJdbc.keyCollation();
-            Optional<KeyCollation> newKey = newJdbc.keyCollation();
-            return oldKey.isPresent() && newKey.isPresent() && oldKey.get().ordersLike(newKey.get());
-        } catch (RuntimeException e) {
-            log.warn(
-                    "Migration '{}': cannot read the key columns' collations; comparing rows, not checksums",
-                    migration.name(),
-                    e);
-            return false;
-        }
-    }
-
-    /** Whether chunks are first compared by checksums computed in the database (see {@link ChunkChecksums}). */
+    /** Whether chunks are first compared by checksums computed in the database (see {@link RangeChecksums}). */
     public boolean comparesChecksumsInTheDatabase() {
         return checksums != null;
     }
@@ -266,7 +254,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
             K end = checksums.chunkEnd(after.after(), size);
             if (end != null) {
                 WalkPosition<K> last = new WalkPosition<>(Side.OLD, end, after.newCovered());
-                ChunkChecksums.Comparison comparison = checksums.compare(after.after(), end);
+                RangeChecksums.Comparison comparison = checksums.compare(after.after(), end);
                 if (comparison.agree()) {
                     chunksMatchedByChecksum.incrementAndGet();
                     List<Divergence<K, N>> suspects =

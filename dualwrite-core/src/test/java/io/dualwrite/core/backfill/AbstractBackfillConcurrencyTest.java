@@ -60,7 +60,7 @@ abstract class AbstractBackfillConcurrencyTest {
     protected abstract String prefix();
 
     /** The SQL mapping to declare, or null to map in Java. */
-    protected io.dualwrite.core.jdbc.SqlMapping sqlMapping() {
+    protected io.dualwrite.core.SqlMapping sqlMapping() {
         return null;
     }
 

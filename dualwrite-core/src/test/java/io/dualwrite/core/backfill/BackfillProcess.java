@@ -6,6 +6,7 @@ import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
 import io.dualwrite.core.jdbc.JdbcBackfillStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.jdbc.SqlChunkCopier;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -24,8 +25,13 @@ public final class BackfillProcess {
                 .withChunkSizes(200, 50, 500)
                 .withMaxRowsPerSecond(4000)
                 .withLeaseDuration(Duration.ofSeconds(2));
-        Backfill<Long, Person, PersonName> backfill =
-                new Backfill<>(migration, new JdbcBackfillStore(transactions), options, args[4], Clock.systemUTC());
+        Backfill<Long, Person, PersonName> backfill = new Backfill<>(
+                migration,
+                new JdbcBackfillStore(transactions),
+                options,
+                args[4],
+                Clock.systemUTC(),
+                SqlChunkCopier.forMigration(migration).orElse(null));
         backfill.start();
         Backfill.Outcome outcome;
         do {

@@ -41,7 +41,7 @@ abstract class AbstractVerificationTest {
     protected abstract String prefix();
 
     /** The People split written in this database's SQL. */
-    protected abstract io.dualwrite.core.jdbc.SqlMapping sqlMapping();
+    protected abstract io.dualwrite.core.SqlMapping sqlMapping();
 
     @BeforeEach
     void setUp() {

@@ -1,8 +1,9 @@
-package io.dualwrite.core.verify;
+package io.dualwrite.core.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualwrite.core.verify.VerifierOptions;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

@@ -1,9 +1,8 @@
-package io.dualwrite.core.backfill;
+package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.jdbc.JdbcStore;
-import io.dualwrite.core.jdbc.JdbcTransactions;
-import io.dualwrite.core.jdbc.SqlDialect;
-import io.dualwrite.core.jdbc.SqlMapping;
+import io.dualwrite.core.Migration;
+import io.dualwrite.core.SqlMapping;
+import io.dualwrite.core.backfill.ChunkCopier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * inserts into NEW where absent, using the migration's {@link SqlMapping}. The chunk's end is found first, so the
  * statement covers an exact key range.
  */
-final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopier<K> {
+public final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopier<K> {
 
     private final JdbcTransactions transactions;
     private final JdbcStore<K, ?> oldStore;
@@ -56,6 +55,25 @@ final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopi
 
     private String range(@Nullable K after) {
         return " FROM " + table + " WHERE " + (after == null ? "" : key + " > ? AND ") + key + " <= ?";
+    }
+
+    /**
+     * The in-database copier of a migration that declares a {@link SqlMapping} over {@link JdbcStore}s in one
+     * PostgreSQL or MariaDB database; empty otherwise (the backfill then maps rows in Java).
+     */
+    @SuppressWarnings("unchecked")
+    public static <K extends Comparable<? super K>> java.util.Optional<ChunkCopier<K>> forMigration(
+            Migration<K, ?, ?> migration) {
+        if (migration.sqlMapping().isPresent()
+                && migration.oldStore() instanceof JdbcStore<?, ?> oldJdbc
+                && migration.newStore() instanceof JdbcStore<?, ?> newJdbc
+                && supports(oldJdbc.transactions())) {
+            return java.util.Optional.of(new SqlChunkCopier<>(
+                    (JdbcStore<K, ?>) oldJdbc,
+                    (JdbcStore<K, ?>) newJdbc,
+                    migration.sqlMapping().get()));
+        }
+        return java.util.Optional.empty();
     }
 
     /** Whether the database of these stores can run SQL-mapped copies. */

@@ -1,13 +1,12 @@
-package io.dualwrite.core.backfill;
+package io.dualwrite.core.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.People;
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
-import io.dualwrite.core.jdbc.JdbcStore;
-import io.dualwrite.core.jdbc.JdbcTransactions;
-import io.dualwrite.core.jdbc.SqlMapping;
+import io.dualwrite.core.SqlMapping;
+import io.dualwrite.core.backfill.ChunkCopier;
 import io.dualwrite.testsupport.TestDatabases;
 import java.sql.Connection;
 import java.sql.Statement;

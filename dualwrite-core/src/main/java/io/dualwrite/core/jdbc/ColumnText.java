@@ -1,7 +1,5 @@
-package io.dualwrite.core.verify;
+package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.jdbc.JdbcTransactions;
-import io.dualwrite.core.jdbc.SqlDialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;

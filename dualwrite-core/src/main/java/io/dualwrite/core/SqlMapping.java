@@ -1,4 +1,4 @@
-package io.dualwrite.core.jdbc;
+package io.dualwrite.core;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * The OLD -> NEW mapping written in SQL: for each NEW column, an expression over the OLD table's columns. When a
- * migration declares one and both sides are {@link JdbcStore}s in one PostgreSQL or MariaDB database, the backfill
+ * migration declares one and both sides are JDBC stores ({@code JdbcStore}) in one PostgreSQL or MariaDB database, the backfill
  * copies each chunk with a single {@code INSERT ... SELECT} inside the database instead of mapping rows in Java.
  * It must compute what the Java mapping computes; the verifier compares the two.
  *

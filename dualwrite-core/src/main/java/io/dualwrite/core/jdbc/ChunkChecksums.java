@@ -1,10 +1,10 @@
-package io.dualwrite.core.verify;
+package io.dualwrite.core.jdbc;
 
 import io.dualwrite.core.Migration;
-import io.dualwrite.core.jdbc.JdbcStore;
-import io.dualwrite.core.jdbc.JdbcTransactions;
-import io.dualwrite.core.jdbc.SqlDialect;
-import io.dualwrite.core.jdbc.SqlMapping;
+import io.dualwrite.core.SqlMapping;
+import io.dualwrite.core.verify.Divergence;
+import io.dualwrite.core.verify.RangeChecksums;
+import io.dualwrite.core.verify.VerifierOptions;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * writes: every chunk that passes is also compared on a sample of its rows through the Java mapping
  * ({@link MappingSample}).
  */
-final class ChunkChecksums<K extends Comparable<? super K>> {
+public final class ChunkChecksums<K extends Comparable<? super K>> implements RangeChecksums<K> {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChunkChecksums.class);
 
     private final JdbcTransactions transactions;
     private final JdbcStore<K, ?> oldStore;
@@ -49,14 +51,19 @@ final class ChunkChecksums<K extends Comparable<? super K>> {
         this.sample = new MappingSample<>(oldStore, options.mappingSampleRows(), options.mappingSampleSeed());
     }
 
-    /** Checksums for the migration, if it qualifies. */
+    /**
+     * Checksums for the migration, if it qualifies: a {@link SqlMapping} over {@link JdbcStore}s in one PostgreSQL
+     * or MariaDB database whose key columns order keys alike (same type family and collation), so that a key range
+     * holds the same keys on both sides.
+     */
     @SuppressWarnings("unchecked")
-    static <K extends Comparable<? super K>> Optional<ChunkChecksums<K>> of(
+    public static <K extends Comparable<? super K>> Optional<RangeChecksums<K>> forMigration(
             Migration<K, ?, ?> migration, VerifierOptions options) {
         if (migration.sqlMapping().isEmpty()
                 || !(migration.oldStore() instanceof JdbcStore<?, ?> oldJdbc)
                 || !(migration.newStore() instanceof JdbcStore<?, ?> newJdbc)
-                || !migration.sidesShareTransactions()) {
+                || !migration.sidesShareTransactions()
+                || !keysOrderAlike(migration, oldJdbc, newJdbc)) {
             return Optional.empty();
         }
         SqlDialect dialect = oldJdbc.transactions().dialect();
@@ -70,14 +77,29 @@ final class ChunkChecksums<K extends Comparable<? super K>> {
                 options));
     }
 
-    /** The key ending a chunk of {@code size} OLD keys after {@code after}, or null when fewer remain. */
+    private static boolean keysOrderAlike(
+            Migration<?, ?, ?> migration, JdbcStore<?, ?> oldJdbc, JdbcStore<?, ?> newJdbc) {
+        try {
+            Optional<KeyCollation> oldKey = oldJdbc.keyCollation();
+            Optional<KeyCollation> newKey = newJdbc.keyCollation();
+            return oldKey.isPresent() && newKey.isPresent() && oldKey.get().ordersLike(newKey.get());
+        } catch (RuntimeException e) {
+            log.warn(
+                    "Migration '{}': cannot read the key columns' collations; comparing rows, not checksums",
+                    migration.name(),
+                    e);
+            return false;
+        }
+    }
+
+    @Override
     @Nullable
-    K chunkEnd(@Nullable K after, int size) {
+    public K chunkEnd(@Nullable K after, int size) {
         return oldStore.keyAfter(after, null, size - 1).orElse(null);
     }
 
-    /** The OLD row count of the range, and whether both sides' checksums of ({@code after}, {@code end}] agree. */
-    Comparison compare(@Nullable K after, K end) {
+    @Override
+    public Comparison compare(@Nullable K after, K end) {
         String sql = statements().checksums(after != null);
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
@@ -100,13 +122,9 @@ final class ChunkChecksums<K extends Comparable<? super K>> {
         });
     }
 
-    record Comparison(long oldRows, boolean agree) {}
-
-    /**
-     * For a chunk whose checksums agree: the suspects among a sample of its rows compared through the Java mapping
-     * (see {@link MappingSample}), to re-check and report as any other.
-     */
-    <O, N> List<Divergence<K, N>> sampleThroughJavaMapping(
+    /** The suspects among a sample of the range's rows compared through the Java mapping ({@link MappingSample}). */
+    @Override
+    public <O, N> List<Divergence<K, N>> sampleThroughJavaMapping(
             Migration<K, O, N> migration, @Nullable K after, K end, long oldRows) {
         return sample.suspects(migration, after, end, oldRows);
     }

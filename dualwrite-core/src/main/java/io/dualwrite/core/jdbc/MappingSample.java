@@ -1,9 +1,8 @@
-package io.dualwrite.core.verify;
+package io.dualwrite.core.jdbc;
 
 import io.dualwrite.core.Equivalence;
 import io.dualwrite.core.Migration;
-import io.dualwrite.core.jdbc.JdbcStore;
-import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.verify.Divergence;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
