@@ -2,10 +2,10 @@ package io.dualwrite.core;
 
 import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillOptions;
-import io.dualwrite.core.backfill.BackfillWorker;
 import io.dualwrite.core.internal.DaemonThreads;
+import io.dualwrite.core.internal.work.BackfillWorker;
+import io.dualwrite.core.internal.work.RepairWorker;
 import io.dualwrite.core.phase.PhaseStore;
-import io.dualwrite.core.verify.RepairWorker;
 import io.dualwrite.core.verify.Repairer;
 import java.time.Clock;
 import java.time.Duration;

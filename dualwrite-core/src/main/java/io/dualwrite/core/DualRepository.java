@@ -1,7 +1,7 @@
 package io.dualwrite.core;
 
-import io.dualwrite.core.phase.InFlightWrites;
-import io.dualwrite.core.phase.PhaseCache;
+import io.dualwrite.core.internal.InFlightWrites;
+import io.dualwrite.core.internal.PhaseCache;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.store.DivergenceLedger;

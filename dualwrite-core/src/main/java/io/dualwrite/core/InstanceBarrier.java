@@ -1,11 +1,11 @@
 package io.dualwrite.core;
 
 import io.dualwrite.core.internal.DaemonThreads;
+import io.dualwrite.core.internal.InFlightWrites;
+import io.dualwrite.core.internal.PhaseCache;
 import io.dualwrite.core.phase.AuditEntry;
-import io.dualwrite.core.phase.InFlightWrites;
 import io.dualwrite.core.phase.InstanceRegistry;
 import io.dualwrite.core.phase.InstanceState;
-import io.dualwrite.core.phase.PhaseCache;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
 import java.time.Clock;

@@ -1,10 +1,10 @@
 package io.dualwrite.core;
 
 import io.dualwrite.core.backfill.Backfill;
+import io.dualwrite.core.internal.PhaseCache;
 import io.dualwrite.core.jdbc.ChunkChecksums;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.InstanceState;
-import io.dualwrite.core.phase.PhaseCache;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.phase.Resync;

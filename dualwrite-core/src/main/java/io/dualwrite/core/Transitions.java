@@ -1,7 +1,7 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.internal.PhaseCache;
 import io.dualwrite.core.phase.AuditEntry;
-import io.dualwrite.core.phase.PhaseCache;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
 import java.time.Clock;

@@ -1,5 +1,6 @@
-package io.dualwrite.core.phase;
+package io.dualwrite.core.internal;
 
+import io.dualwrite.core.phase.PhaseState;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

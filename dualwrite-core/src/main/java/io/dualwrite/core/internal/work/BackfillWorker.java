@@ -1,6 +1,9 @@
-package io.dualwrite.core.backfill;
+package io.dualwrite.core.internal.work;
 
 import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.backfill.Backfill;
+import io.dualwrite.core.backfill.BackfillOptions;
+import io.dualwrite.core.backfill.BackfillState;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

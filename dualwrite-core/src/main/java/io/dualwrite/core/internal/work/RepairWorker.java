@@ -1,5 +1,6 @@
-package io.dualwrite.core.verify;
+package io.dualwrite.core.internal.work;
 
+import io.dualwrite.core.verify.Repairer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;

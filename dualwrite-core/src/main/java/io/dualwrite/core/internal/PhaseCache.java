@@ -1,7 +1,9 @@
-package io.dualwrite.core.phase;
+package io.dualwrite.core.internal;
 
 import io.dualwrite.core.StoreException;
 import io.dualwrite.core.UnknownMigrationException;
+import io.dualwrite.core.phase.PhaseState;
+import io.dualwrite.core.phase.PhaseStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
