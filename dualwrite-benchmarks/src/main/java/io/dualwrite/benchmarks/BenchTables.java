@@ -1,9 +1,9 @@
 package io.dualwrite.benchmarks;
 
-import io.dualwrite.core.Migration;
-import io.dualwrite.core.SqlMapping;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.SqlMapping;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

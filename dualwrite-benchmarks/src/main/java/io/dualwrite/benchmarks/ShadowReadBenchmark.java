@@ -2,8 +2,8 @@ package io.dualwrite.benchmarks;
 
 import io.dualwrite.core.DualRepository;
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Migration;
 import io.dualwrite.core.TransitionRequest;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.phase.InMemoryPhaseStore;
 import io.dualwrite.core.shadow.ShadowReadOptions;
 import io.dualwrite.core.shadow.ShadowReadStats;

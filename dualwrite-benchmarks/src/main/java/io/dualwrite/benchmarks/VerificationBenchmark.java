@@ -1,8 +1,8 @@
 package io.dualwrite.benchmarks;
 
-import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
+import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.verify.VerificationProgress;
 import io.dualwrite.core.verify.Verifier;
 import io.dualwrite.core.verify.VerifierOptions;

@@ -1,5 +1,9 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.Side;
+import io.dualwrite.core.model.TransitionRefusedException;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.shadow.ShadowReadStats;

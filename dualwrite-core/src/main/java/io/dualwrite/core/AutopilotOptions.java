@@ -1,5 +1,6 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.model.MigrationPhase;
 import java.time.Duration;
 import java.util.Objects;
 

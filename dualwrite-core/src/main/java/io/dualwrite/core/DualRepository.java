@@ -1,7 +1,15 @@
 package io.dualwrite.core;
 
-import io.dualwrite.core.internal.InFlightWrites;
-import io.dualwrite.core.internal.PhaseCache;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.internal.runtime.InFlightWrites;
+import io.dualwrite.core.internal.runtime.PhaseCache;
+import io.dualwrite.core.model.DualWriteException;
+import io.dualwrite.core.model.InvalidMigrationException;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.SecondaryFailurePolicy;
+import io.dualwrite.core.model.SecondaryWriteException;
+import io.dualwrite.core.model.Side;
+import io.dualwrite.core.model.StoreException;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.store.DivergenceLedger;

@@ -2,11 +2,16 @@ package io.dualwrite.core;
 
 import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillProgress;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.internal.CachedSupplier;
 import io.dualwrite.core.internal.DaemonThreads;
-import io.dualwrite.core.internal.InFlightWrites;
-import io.dualwrite.core.internal.PhaseCache;
+import io.dualwrite.core.internal.runtime.InFlightWrites;
+import io.dualwrite.core.internal.runtime.PhaseCache;
 import io.dualwrite.core.jdbc.SqlChunkCopier;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.Side;
+import io.dualwrite.core.model.UnknownMigrationException;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseNotifications;
 import io.dualwrite.core.phase.PhaseState;

@@ -2,6 +2,8 @@ package io.dualwrite.core;
 
 import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.backfill.BackfillStore;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.InvalidMigrationException;
 import io.dualwrite.core.phase.InstanceRegistry;
 import io.dualwrite.core.phase.PhaseNotifications;
 import io.dualwrite.core.phase.PhaseStore;

@@ -2,6 +2,9 @@ package io.dualwrite.core;
 
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.PhaseTransition;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.shadow.ShadowReadStats;
 import io.dualwrite.core.verify.VerificationProgress;

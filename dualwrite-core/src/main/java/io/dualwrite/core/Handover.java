@@ -1,5 +1,10 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.PhaseTransition;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.phase.Resync;

@@ -1,5 +1,8 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.DualWriteException;
+import io.dualwrite.core.model.Side;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,9 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.PhaseTransition;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.store.DivergenceLedger;
 import java.time.Clock;

@@ -1,8 +1,10 @@
 package io.dualwrite.core;
 
 import io.dualwrite.core.internal.DaemonThreads;
-import io.dualwrite.core.internal.InFlightWrites;
-import io.dualwrite.core.internal.PhaseCache;
+import io.dualwrite.core.internal.runtime.InFlightWrites;
+import io.dualwrite.core.internal.runtime.PhaseCache;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.InstanceRegistry;
 import io.dualwrite.core.phase.InstanceState;

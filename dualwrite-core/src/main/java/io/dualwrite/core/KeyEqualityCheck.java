@@ -1,7 +1,9 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.KeyCollation;
+import io.dualwrite.core.model.InvalidMigrationException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

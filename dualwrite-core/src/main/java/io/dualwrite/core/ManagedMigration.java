@@ -1,8 +1,14 @@
 package io.dualwrite.core;
 
 import io.dualwrite.core.backfill.Backfill;
-import io.dualwrite.core.internal.PhaseCache;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.internal.runtime.PhaseCache;
 import io.dualwrite.core.jdbc.ChunkChecksums;
+import io.dualwrite.core.model.DualWriteException;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.IllegalPhaseTransitionException;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.InstanceState;
 import io.dualwrite.core.phase.PhaseState;

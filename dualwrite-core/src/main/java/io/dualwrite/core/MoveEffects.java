@@ -3,6 +3,7 @@ package io.dualwrite.core;
 import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.internal.DaemonThreads;
+import io.dualwrite.core.model.PhaseTransition;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
 import java.util.concurrent.ExecutorService;

@@ -1,5 +1,7 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;

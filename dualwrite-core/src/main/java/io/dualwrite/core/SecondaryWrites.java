@@ -1,5 +1,6 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.model.StoreException;
 import io.dualwrite.core.store.Transactions;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.timelimiter.TimeLimiter;

@@ -1,6 +1,9 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
+import io.dualwrite.core.model.InvalidMigrationException;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.store.MigrationStore;
 import java.util.List;
 import java.util.Optional;

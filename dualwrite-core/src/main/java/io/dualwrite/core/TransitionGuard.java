@@ -1,5 +1,8 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.PhaseTransition;
 import java.util.List;
 
 /**

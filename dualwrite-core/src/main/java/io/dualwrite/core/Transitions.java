@@ -1,6 +1,12 @@
 package io.dualwrite.core;
 
-import io.dualwrite.core.internal.PhaseCache;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.internal.runtime.PhaseCache;
+import io.dualwrite.core.model.ConcurrentTransitionException;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.PhaseTransition;
+import io.dualwrite.core.model.TransitionRefusedException;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;

@@ -1,5 +1,6 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.model.WriteFenceException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

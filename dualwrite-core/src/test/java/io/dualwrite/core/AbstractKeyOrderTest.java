@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.backfill.InMemoryBackfillStore;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
 import io.dualwrite.core.jdbc.SqlDialect;
+import io.dualwrite.core.model.SqlMapping;
 import io.dualwrite.core.shadow.ShadowReadOptions;
 import io.dualwrite.core.shadow.ShadowReadStats;
 import io.dualwrite.core.shadow.ShadowResult;

@@ -7,9 +7,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.InvalidMigrationException;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.Side;
+import io.dualwrite.core.model.StoreException;
 import io.dualwrite.testsupport.TestDatabase;
 import java.time.Duration;
 import java.util.UUID;

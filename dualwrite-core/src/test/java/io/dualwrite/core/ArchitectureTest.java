@@ -1,10 +1,13 @@
 package io.dualwrite.core;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.SqlMapping;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
@@ -82,6 +85,17 @@ class ArchitectureTest {
                 .because("SQL lives in jdbc, which sits above the engines: an engine's fast path in SQL is an"
                         + " interface of the engine (ChunkCopier, RangeChecksums) that jdbc implements and the"
                         + " wiring hands over")
+                .check(core);
+    }
+
+    @Test
+    void thePackagesImportEachOtherOneWayOnly() {
+        slices().matching("io.dualwrite.(**)")
+                .should()
+                .beFreeOfCycles()
+                .because("every arrow points one way: model <- store <- definition <- the engines (phase, backfill,"
+                        + " verify, shadow) <- jdbc <- the facade (io.dualwrite.core) <- metrics; internal is a leaf"
+                        + " and internal.runtime sits just below the facade (docs/architecture.md)")
                 .check(core);
     }
 }

@@ -6,10 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
+import io.dualwrite.core.model.DualWriteException;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.SecondaryFailurePolicy;
+import io.dualwrite.core.model.Side;
+import io.dualwrite.core.model.TransitionRefusedException;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.testsupport.TestDatabases;

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.SecondaryFailurePolicy;
+import io.dualwrite.core.model.Side;
+import io.dualwrite.core.model.TransitionRefusedException;
 import io.dualwrite.testsupport.TestDatabases;
 import java.util.Map;
 import java.util.TreeMap;

@@ -6,10 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcDivergenceLedger;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.InvalidMigrationException;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.SecondaryFailurePolicy;
+import io.dualwrite.core.model.SecondaryWriteException;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.testsupport.TestDatabases;

@@ -5,8 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.ConcurrentTransitionException;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.IllegalPhaseTransitionException;
+import io.dualwrite.core.model.InvalidMigrationException;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.PhaseTransition;
+import io.dualwrite.core.model.StoreException;
+import io.dualwrite.core.model.TransitionRefusedException;
+import io.dualwrite.core.model.UnknownMigrationException;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.InMemoryPhaseStore;
 import io.dualwrite.core.phase.PhaseState;
@@ -113,7 +123,7 @@ class DualWriteTest {
     void aSqlMappingMustCoverExactlyTheNewColumns() {
         assertThatThrownBy(() -> Migration.builder("sql", Long.class, oldStore, newStore)
                         .toNew(People::split)
-                        .sqlMapping(io.dualwrite.core.SqlMapping.builder()
+                        .sqlMapping(io.dualwrite.core.model.SqlMapping.builder()
                                 .column("first_name", "full_name")
                                 .build())
                         .build())
@@ -127,7 +137,7 @@ class DualWriteTest {
         assertThatThrownBy(
                         () -> Migration.builder("sql", Long.class, oldStore, People.newStore(otherDatabase, "people"))
                                 .toNew(People::split)
-                                .sqlMapping(io.dualwrite.core.SqlMapping.builder()
+                                .sqlMapping(io.dualwrite.core.model.SqlMapping.builder()
                                         .column("first_name", "full_name")
                                         .column("last_name", "full_name")
                                         .build())

@@ -3,6 +3,9 @@ package io.dualwrite.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.Equivalence;
+import io.dualwrite.core.model.InvalidMigrationException;
 import io.dualwrite.core.store.MigrationStore;
 import io.dualwrite.core.store.Transactions;
 import java.math.BigDecimal;

@@ -1,5 +1,6 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.model.StoreException;
 import io.dualwrite.core.store.MigrationStore;
 import java.util.Collection;
 import java.util.Map;

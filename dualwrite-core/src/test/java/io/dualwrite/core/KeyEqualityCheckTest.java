@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.core.AbstractKeyOrderTest.Item;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.InvalidMigrationException;
+import io.dualwrite.core.model.SecondaryFailurePolicy;
 import io.dualwrite.core.phase.InMemoryPhaseStore;
 import io.dualwrite.testsupport.TestDatabases;
 import java.util.UUID;

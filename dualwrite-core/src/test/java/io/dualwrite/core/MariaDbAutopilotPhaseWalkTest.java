@@ -1,5 +1,6 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 import java.util.function.Supplier;

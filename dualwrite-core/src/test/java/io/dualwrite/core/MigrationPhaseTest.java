@@ -1,13 +1,18 @@
 package io.dualwrite.core;
 
-import static io.dualwrite.core.MigrationPhase.BACKFILL;
-import static io.dualwrite.core.MigrationPhase.DROP_OLD;
-import static io.dualwrite.core.MigrationPhase.DUAL_WRITE;
-import static io.dualwrite.core.MigrationPhase.OLD_ONLY;
-import static io.dualwrite.core.MigrationPhase.READ_NEW;
+import static io.dualwrite.core.model.MigrationPhase.BACKFILL;
+import static io.dualwrite.core.model.MigrationPhase.DROP_OLD;
+import static io.dualwrite.core.model.MigrationPhase.DUAL_WRITE;
+import static io.dualwrite.core.model.MigrationPhase.OLD_ONLY;
+import static io.dualwrite.core.model.MigrationPhase.READ_NEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualwrite.core.model.IllegalPhaseTransitionException;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.PhaseTransition;
+import io.dualwrite.core.model.Side;
+import io.dualwrite.core.model.UnknownPhaseException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
 package io.dualwrite.core;
 
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import java.sql.Connection;

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcInstanceRegistry;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.TransitionRefusedException;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.InstanceState;
 import io.dualwrite.core.store.MigrationStore;

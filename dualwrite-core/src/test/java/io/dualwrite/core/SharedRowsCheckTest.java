@@ -3,8 +3,10 @@ package io.dualwrite.core;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.InvalidMigrationException;
 import io.dualwrite.core.phase.InMemoryPhaseStore;
 import io.dualwrite.testsupport.TestDatabases;
 import java.util.UUID;

@@ -1,6 +1,6 @@
 package io.dualwrite.sample;
 
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import org.springframework.context.annotation.Bean;

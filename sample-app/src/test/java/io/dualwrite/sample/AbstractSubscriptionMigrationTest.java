@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.MigrationPhase;
-import io.dualwrite.core.TransitionRefusedException;
 import io.dualwrite.core.TransitionRequest;
 import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.TransitionRefusedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

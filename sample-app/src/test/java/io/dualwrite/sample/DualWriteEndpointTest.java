@@ -3,9 +3,9 @@ package io.dualwrite.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualwrite.core.GateResult;
-import io.dualwrite.core.PhaseTransition;
 import io.dualwrite.core.TransitionGuard;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.PhaseTransition;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.dualwrite.core.backfill;
 
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.internal.ChunkSizer;
 import io.dualwrite.core.internal.RowRateLimiter;
 import io.dualwrite.core.store.KeyCodec;

@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Copies one chunk of a backfill; the strategy depends on where the mapping runs: in Java (the default), or inside
- * the database when the migration declares a {@link io.dualwrite.core.SqlMapping} (implemented beside the JDBC
+ * the database when the migration declares a {@link io.dualwrite.core.model.SqlMapping} (implemented beside the JDBC
  * stores, which know their SQL). An implementation must keep the copy's race-safety argument: read OLD's rows under
  * shared locks held until NEW's rows committed, and insert only keys NEW lacks.
  */

@@ -1,6 +1,6 @@
 package io.dualwrite.core.backfill;
 
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.store.MigrationStore;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,7 @@
 package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.Migration;
-import io.dualwrite.core.SqlMapping;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.SqlMapping;
 import io.dualwrite.core.verify.Divergence;
 import io.dualwrite.core.verify.RangeChecksums;
 import io.dualwrite.core.verify.VerifierOptions;

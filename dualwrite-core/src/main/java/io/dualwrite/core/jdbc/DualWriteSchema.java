@@ -1,6 +1,6 @@
 package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.StoreException;
+import io.dualwrite.core.model.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.Side;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.store.DivergenceLedger;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.phase.InstanceRegistry;
 import io.dualwrite.core.phase.InstanceState;
 import java.sql.PreparedStatement;

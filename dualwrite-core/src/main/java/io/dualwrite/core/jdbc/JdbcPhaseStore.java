@@ -1,8 +1,8 @@
 package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.ConcurrentTransitionException;
-import io.dualwrite.core.GateResult;
-import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.model.ConcurrentTransitionException;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;

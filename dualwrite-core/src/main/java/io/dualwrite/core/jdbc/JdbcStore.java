@@ -1,6 +1,6 @@
 package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.StoreException;
+import io.dualwrite.core.model.StoreException;
 import io.dualwrite.core.store.MigrationStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -531,7 +531,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
      * How the database compares values of the key column, read from its catalog on first use; empty while the
      * catalog does not list the column (the table does not exist yet).
      *
-     * @throws io.dualwrite.core.StoreException if the catalog cannot be read
+     * @throws io.dualwrite.core.model.StoreException if the catalog cannot be read
      */
     public Optional<KeyCollation> keyCollation() {
         KeyCollation known = keyCollation;

@@ -1,7 +1,7 @@
 package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.StoreException;
 import io.dualwrite.core.internal.AfterCommitActions;
+import io.dualwrite.core.model.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.IdentityHashMap;

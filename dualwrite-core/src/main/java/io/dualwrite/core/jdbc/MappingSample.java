@@ -1,7 +1,7 @@
 package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.Equivalence;
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.Equivalence;
 import io.dualwrite.core.verify.Divergence;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

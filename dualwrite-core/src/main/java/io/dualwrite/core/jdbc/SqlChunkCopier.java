@@ -1,8 +1,8 @@
 package io.dualwrite.core.jdbc;
 
-import io.dualwrite.core.Migration;
-import io.dualwrite.core.SqlMapping;
 import io.dualwrite.core.backfill.ChunkCopier;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.SqlMapping;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -2,10 +2,10 @@ package io.dualwrite.core.metrics;
 
 import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.ManagedMigration;
-import io.dualwrite.core.Side;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.internal.CachedSupplier;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.shadow.ShadowResult;
 import io.dualwrite.core.verify.VerificationProgress;
 import io.micrometer.core.instrument.FunctionCounter;

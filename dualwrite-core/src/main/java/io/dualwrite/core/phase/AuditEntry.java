@@ -1,7 +1,7 @@
 package io.dualwrite.core.phase;
 
-import io.dualwrite.core.GateResult;
-import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.MigrationPhase;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.dualwrite.core.phase;
 
-import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.model.MigrationPhase;
 import java.time.Instant;
 import java.util.Objects;
 

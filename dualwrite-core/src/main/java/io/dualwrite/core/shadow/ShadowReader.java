@@ -1,11 +1,11 @@
 package io.dualwrite.core.shadow;
 
-import io.dualwrite.core.Migration;
-import io.dualwrite.core.MigrationPhase;
-import io.dualwrite.core.Side;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.internal.PerSecondBudget;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.Side;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.timelimiter.TimeLimiter;

@@ -1,6 +1,6 @@
 package io.dualwrite.core.store;
 
-import io.dualwrite.core.Side;
+import io.dualwrite.core.model.Side;
 import java.time.Instant;
 import java.util.List;
 

@@ -90,7 +90,7 @@ public interface MigrationStore<K extends Comparable<? super K>, V> {
     String description();
 
     /**
-     * The class of the values, if the store knows it: a {@link io.dualwrite.core.Migration} checks with it, when it
+     * The class of the values, if the store knows it: a {@link io.dualwrite.core.definition.Migration} checks with it, when it
      * is built, that its equivalence can compare the NEW values.
      */
     default Optional<Class<V>> valueType() {

@@ -46,7 +46,7 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
 
     /**
      * The fields in which the values differ, for {@link Kind#DIFFERENT}: record components, or the fields of a class
-     * without {@code equals} (as {@link io.dualwrite.core.Equivalence#byFields()} compares them, before any
+     * without {@code equals} (as {@link io.dualwrite.core.model.Equivalence#byFields()} compares them, before any
      * normalization); empty for the other kinds, or when the values have no fields to tell apart.
      */
     public List<String> differingFields() {
@@ -119,7 +119,7 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
 
     /** The disagreement between an expected and an actual value, or null when they agree. */
     public static <K, N> @Nullable Divergence<K, N> of(
-            K key, @Nullable N expected, @Nullable N actual, io.dualwrite.core.Equivalence<N> equivalence) {
+            K key, @Nullable N expected, @Nullable N actual, io.dualwrite.core.model.Equivalence<N> equivalence) {
         if (expected == null && actual == null) {
             return null;
         }

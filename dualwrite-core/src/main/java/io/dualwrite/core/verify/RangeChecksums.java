@@ -1,6 +1,6 @@
 package io.dualwrite.core.verify;
 
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.definition.Migration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

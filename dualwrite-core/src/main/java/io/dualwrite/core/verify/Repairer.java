@@ -1,8 +1,8 @@
 package io.dualwrite.core.verify;
 
-import io.dualwrite.core.Migration;
-import io.dualwrite.core.MigrationPhase;
-import io.dualwrite.core.Side;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.Transactions;
 import java.util.LinkedHashSet;

@@ -1,9 +1,9 @@
 package io.dualwrite.core.verify;
 
-import io.dualwrite.core.Equivalence;
-import io.dualwrite.core.Migration;
-import io.dualwrite.core.Side;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.internal.RowRateLimiter;
+import io.dualwrite.core.model.Equivalence;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.KeyCodec;

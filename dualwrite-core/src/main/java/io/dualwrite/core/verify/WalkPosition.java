@@ -1,6 +1,6 @@
 package io.dualwrite.core.verify;
 
-import io.dualwrite.core.Side;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.store.KeyCodec;
 import org.jspecify.annotations.Nullable;
 

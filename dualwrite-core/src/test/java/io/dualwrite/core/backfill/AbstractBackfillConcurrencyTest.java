@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualRepository;
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Migration;
-import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.People;
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
 import io.dualwrite.core.TransitionRequest;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcBackfillStore;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.MigrationPhase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -60,7 +60,7 @@ abstract class AbstractBackfillConcurrencyTest {
     protected abstract String prefix();
 
     /** The SQL mapping to declare, or null to map in Java. */
-    protected io.dualwrite.core.SqlMapping sqlMapping() {
+    protected io.dualwrite.core.model.SqlMapping sqlMapping() {
         return null;
     }
 

@@ -1,9 +1,9 @@
 package io.dualwrite.core.backfill;
 
-import io.dualwrite.core.Migration;
 import io.dualwrite.core.People;
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcBackfillStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.SqlChunkCopier;

@@ -1,6 +1,6 @@
 package io.dualwrite.core.backfill;
 
-import io.dualwrite.core.SqlMapping;
+import io.dualwrite.core.model.SqlMapping;
 
 /** As {@link PostgresBackfillConcurrencyTest}, copying with the SQL-declared mapping. */
 class PostgresSqlMappedBackfillConcurrencyTest extends PostgresBackfillConcurrencyTest {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.dualwrite.core.StoreException;
+import io.dualwrite.core.model.StoreException;
 import io.dualwrite.testsupport.TestDatabase;
 import java.time.Duration;
 import java.util.UUID;

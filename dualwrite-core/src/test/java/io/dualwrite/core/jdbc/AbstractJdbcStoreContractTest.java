@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dualwrite.core.People;
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
-import io.dualwrite.core.StoreException;
+import io.dualwrite.core.model.StoreException;
 import io.dualwrite.testsupport.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +62,7 @@ abstract class AbstractJdbcStoreContractTest {
         store.insertAbsent(List.of(new io.dualwrite.core.People.Person(7, "changed@example.com")));
         assertThatThrownBy(() -> transactions.inTransaction(
                         () -> store.insertAbsent(List.of(new io.dualwrite.core.People.Person(5, "ada@example.com")))))
-                .isInstanceOf(io.dualwrite.core.StoreException.class);
+                .isInstanceOf(io.dualwrite.core.model.StoreException.class);
 
         assertThat(People.rows(database.dataSource(), PREFIX + "_unique"))
                 .containsExactly(java.util.Map.entry(7L, "ada@example.com"));
@@ -77,7 +77,7 @@ abstract class AbstractJdbcStoreContractTest {
         JdbcStore<Long, io.dualwrite.core.People.Person> store = storeWithAnotherUniqueIndex();
 
         assertThatThrownBy(() -> store.upsert(new io.dualwrite.core.People.Person(5, "ada@example.com")))
-                .isInstanceOf(io.dualwrite.core.StoreException.class);
+                .isInstanceOf(io.dualwrite.core.model.StoreException.class);
         store.upsert(new io.dualwrite.core.People.Person(7, "lovelace@example.com"));
         store.upsert(new io.dualwrite.core.People.Person(8, "babbage@example.com"));
 

@@ -3,7 +3,6 @@ package io.dualwrite.core.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Migration;
 import io.dualwrite.core.MutableClock;
 import io.dualwrite.core.People;
 import io.dualwrite.core.People.Person;
@@ -12,6 +11,7 @@ import io.dualwrite.core.TransitionRequest;
 import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.backfill.InMemoryBackfillStore;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.phase.InMemoryPhaseStore;
 import io.dualwrite.testsupport.TestDatabases;
@@ -146,7 +146,7 @@ class DualWriteMetricsTest {
         dualWrite
                 .managed("names")
                 .circuitBreakers()
-                .get(io.dualwrite.core.Side.NEW)
+                .get(io.dualwrite.core.model.Side.NEW)
                 .transitionToOpenState();
         assertThat(registry.get("dualwrite.breaker.state")
                         .tag("side", "new")

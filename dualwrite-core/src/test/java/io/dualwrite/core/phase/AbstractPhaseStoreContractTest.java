@@ -3,9 +3,9 @@ package io.dualwrite.core.phase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dualwrite.core.ConcurrentTransitionException;
-import io.dualwrite.core.GateResult;
-import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.model.ConcurrentTransitionException;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.MigrationPhase;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Migration;
 import io.dualwrite.core.People;
-import io.dualwrite.core.SqlMapping;
 import io.dualwrite.core.TransitionRequest;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
+import io.dualwrite.core.model.SqlMapping;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HexFormat;

@@ -3,15 +3,15 @@ package io.dualwrite.core.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Equivalence;
-import io.dualwrite.core.Migration;
 import io.dualwrite.core.People;
 import io.dualwrite.core.TransitionRequest;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.jdbc.JdbcVerificationStore;
+import io.dualwrite.core.model.Equivalence;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualRepository;
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Migration;
 import io.dualwrite.core.People;
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
 import io.dualwrite.core.TransitionRequest;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
@@ -41,7 +41,7 @@ abstract class AbstractVerificationTest {
     protected abstract String prefix();
 
     /** The People split written in this database's SQL. */
-    protected abstract io.dualwrite.core.SqlMapping sqlMapping();
+    protected abstract io.dualwrite.core.model.SqlMapping sqlMapping();
 
     @BeforeEach
     void setUp() {

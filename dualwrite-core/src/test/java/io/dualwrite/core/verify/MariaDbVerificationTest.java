@@ -16,8 +16,8 @@ class MariaDbVerificationTest extends AbstractVerificationTest {
     }
 
     @Override
-    protected io.dualwrite.core.SqlMapping sqlMapping() {
-        return io.dualwrite.core.SqlMapping.builder()
+    protected io.dualwrite.core.model.SqlMapping sqlMapping() {
+        return io.dualwrite.core.model.SqlMapping.builder()
                 .column("first_name", "SUBSTRING_INDEX(full_name, ' ', 1)")
                 .column(
                         "last_name",

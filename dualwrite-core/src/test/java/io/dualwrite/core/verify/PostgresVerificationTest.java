@@ -16,8 +16,8 @@ class PostgresVerificationTest extends AbstractVerificationTest {
     }
 
     @Override
-    protected io.dualwrite.core.SqlMapping sqlMapping() {
-        return io.dualwrite.core.SqlMapping.builder()
+    protected io.dualwrite.core.model.SqlMapping sqlMapping() {
+        return io.dualwrite.core.model.SqlMapping.builder()
                 .column("first_name", "split_part(full_name, ' ', 1)")
                 .column(
                         "last_name",

@@ -3,7 +3,7 @@ package io.dualwrite.core.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dualwrite.core.Side;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.store.KeyCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

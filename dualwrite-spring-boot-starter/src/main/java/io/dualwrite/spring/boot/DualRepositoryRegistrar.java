@@ -2,7 +2,7 @@ package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.DualRepository;
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.definition.Migration;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;

@@ -2,9 +2,9 @@ package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.DualWriteBuilder;
-import io.dualwrite.core.Migration;
 import io.dualwrite.core.TransitionGuard;
 import io.dualwrite.core.backfill.BackfillStore;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.phase.InstanceRegistry;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.verify.VerificationStore;

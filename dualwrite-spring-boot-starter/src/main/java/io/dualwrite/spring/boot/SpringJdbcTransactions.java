@@ -1,9 +1,9 @@
 package io.dualwrite.spring.boot;
 
-import io.dualwrite.core.StoreException;
 import io.dualwrite.core.internal.AfterCommitActions;
 import io.dualwrite.core.jdbc.AbstractJdbcTransactions;
 import io.dualwrite.core.jdbc.SqlWork;
+import io.dualwrite.core.model.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Supplier;

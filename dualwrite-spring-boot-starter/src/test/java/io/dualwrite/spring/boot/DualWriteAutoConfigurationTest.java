@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualRepository;
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Migration;
-import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.TransitionRequest;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.phase.InMemoryPhaseStore;
 import io.dualwrite.core.phase.PhaseStore;
 import java.time.Duration;
@@ -97,13 +97,13 @@ class DualWriteAutoConfigurationTest {
                 .withPropertyValues("dualwrite.refresh-interval=250ms")
                 .withBean(
                         DualWriteBuilderCustomizer.class,
-                        () -> builder -> builder.guard((m, t) ->
-                                List.of(io.dualwrite.core.GateResult.fail("customized", "added by a customizer"))))
+                        () -> builder -> builder.guard((m, t) -> List.of(
+                                io.dualwrite.core.model.GateResult.fail("customized", "added by a customizer"))))
                 .run(context -> {
                     assertThat(context.getBean(DualWriteProperties.class).getRefreshInterval())
                             .isEqualTo(Duration.ofMillis(250));
                     assertThat(context.getBean(DualWrite.class).gates("names", MigrationPhase.DUAL_WRITE))
-                            .extracting(io.dualwrite.core.GateResult::name)
+                            .extracting(io.dualwrite.core.model.GateResult::name)
                             .containsExactly(DualWrite.BARRIER_GATE, "customized");
                 });
     }
@@ -460,11 +460,11 @@ class DualWriteAutoConfigurationTest {
                 .run(context -> {
                     DualWrite dualWrite = context.getBean(DualWrite.class);
                     assertThat(dualWrite.migration("names").failurePolicy())
-                            .isEqualTo(io.dualwrite.core.SecondaryFailurePolicy.RECORD_FOR_REPAIR);
+                            .isEqualTo(io.dualwrite.core.model.SecondaryFailurePolicy.RECORD_FOR_REPAIR);
                     assertThat(context.getBean("namesDualRepository", DualRepository.class)
                                     .migration()
                                     .failurePolicy())
-                            .isEqualTo(io.dualwrite.core.SecondaryFailurePolicy.RECORD_FOR_REPAIR);
+                            .isEqualTo(io.dualwrite.core.model.SecondaryFailurePolicy.RECORD_FOR_REPAIR);
                 });
         runner.withUserConfiguration(NamesMigration.class)
                 .withPropertyValues("dualwrite.migrations.names.failure-policy=retry-forever")

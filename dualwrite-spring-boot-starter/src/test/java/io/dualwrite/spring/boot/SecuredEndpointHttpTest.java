@@ -3,7 +3,7 @@ package io.dualwrite.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.MigrationPhase;
+import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.phase.AuditEntry;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,17 +1,17 @@
 package io.dualwrite.spring.boot.actuate;
 
-import io.dualwrite.core.ConcurrentTransitionException;
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.GateResult;
-import io.dualwrite.core.IllegalPhaseTransitionException;
 import io.dualwrite.core.ManagedMigration;
-import io.dualwrite.core.MigrationPhase;
-import io.dualwrite.core.PhaseTransition;
-import io.dualwrite.core.TransitionRefusedException;
 import io.dualwrite.core.TransitionRequest;
-import io.dualwrite.core.UnknownMigrationException;
-import io.dualwrite.core.UnknownPhaseException;
 import io.dualwrite.core.backfill.BackfillProgress;
+import io.dualwrite.core.model.ConcurrentTransitionException;
+import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.IllegalPhaseTransitionException;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.PhaseTransition;
+import io.dualwrite.core.model.TransitionRefusedException;
+import io.dualwrite.core.model.UnknownMigrationException;
+import io.dualwrite.core.model.UnknownPhaseException;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.shadow.ShadowReadStats;

@@ -1,7 +1,7 @@
 package io.dualwrite.spring.boot.jpa;
 
-import io.dualwrite.core.InvalidMigrationException;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.InvalidMigrationException;
 import io.dualwrite.core.store.MigrationStore;
 import io.dualwrite.spring.boot.SpringJdbcTransactions;
 import jakarta.persistence.EntityManager;

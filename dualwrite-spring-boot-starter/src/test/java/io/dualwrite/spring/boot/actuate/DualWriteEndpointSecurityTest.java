@@ -3,7 +3,7 @@ package io.dualwrite.spring.boot.actuate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.InMemoryPhaseStore;
 import io.dualwrite.core.store.MigrationStore;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualRepository;
 import io.dualwrite.core.DualWrite;
-import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.TransitionRequest;
 import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.spring.boot.DualWriteAutoConfiguration;
 import io.dualwrite.spring.boot.DualWriteJdbcAutoConfiguration;
 import io.dualwrite.spring.boot.DualWriteJpaAutoConfiguration;

@@ -1,7 +1,7 @@
 package io.dualwrite.spring.boot.jpa;
 
-import io.dualwrite.core.Equivalence;
-import io.dualwrite.core.Migration;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.model.Equivalence;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

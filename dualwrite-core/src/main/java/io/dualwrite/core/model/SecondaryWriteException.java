@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.core.model;
 
 /**
  * Under {@link SecondaryFailurePolicy#FAIL}, a write across two databases did not reach its second side: either it

@@ -1,5 +1,10 @@
-package io.dualwrite.core;
+package io.dualwrite.core.definition;
 
+import io.dualwrite.core.model.Equivalence;
+import io.dualwrite.core.model.InvalidMigrationException;
+import io.dualwrite.core.model.SecondaryFailurePolicy;
+import io.dualwrite.core.model.Side;
+import io.dualwrite.core.model.SqlMapping;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.KeyCodec;
 import io.dualwrite.core.store.MigrationStore;
@@ -170,7 +175,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
 
     /** Why keys may be compared differently by the two sides, when declared with {@code acceptKeyCollations}. */
     @Nullable
-    String keyCollationsAccepted() {
+    public String keyCollationsAccepted() {
         return keyCollationsAccepted;
     }
 
@@ -304,9 +309,10 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
          */
         public Migration<K, O, N> build() {
             require(toNew, "OLD -> NEW mapping", "toNew(...)");
-            if (equivalence instanceof EqualsEquivalence) {
+            if (equivalence != null) {
                 newStore.valueType()
-                        .flatMap(type -> EqualsEquivalence.problem(
+                        .flatMap(type -> Equivalence.cannotCompare(
+                                equivalence,
                                 type,
                                 "Migration '" + name + "' compares its NEW values (" + type.getSimpleName()
                                         + ") with equals"))

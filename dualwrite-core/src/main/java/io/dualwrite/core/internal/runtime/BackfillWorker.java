@@ -1,9 +1,9 @@
-package io.dualwrite.core.internal.work;
+package io.dualwrite.core.internal.runtime;
 
-import io.dualwrite.core.MigrationPhase;
 import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.model.MigrationPhase;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

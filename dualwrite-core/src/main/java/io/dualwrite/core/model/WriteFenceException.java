@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.core.model;
 
 /**
  * This instance refuses writes of a migration because it could not report to the instance registry for too long:

@@ -1,10 +1,11 @@
-package io.dualwrite.core;
+package io.dualwrite.core.model;
 
 import java.lang.reflect.RecordComponent;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -17,6 +18,17 @@ import java.util.function.UnaryOperator;
  */
 @FunctionalInterface
 public interface Equivalence<N> {
+
+    /**
+     * Why {@code equivalence} cannot compare values of {@code type}, if it cannot: an equivalence by {@code equals}
+     * ({@link #byEquals()}) of a class that does not override {@code equals} compares identities, so every look
+     * would differ. Empty for every other equivalence.
+     *
+     * @param subject what compares, for the message (such as "Migration 'x' compares its NEW values with equals")
+     */
+    static Optional<String> cannotCompare(Equivalence<?> equivalence, Class<?> type, String subject) {
+        return equivalence instanceof EqualsEquivalence ? EqualsEquivalence.problem(type, subject) : Optional.empty();
+    }
 
     boolean equivalent(N expected, N actual);
 

@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.core.model;
 
 import io.dualwrite.core.internal.Fields;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.core.model;
 
 /** One of the two representations of a migrated entity. */
 public enum Side {

@@ -1,4 +1,4 @@
-package io.dualwrite.core.internal;
+package io.dualwrite.core.internal.runtime;
 
 import io.dualwrite.core.phase.PhaseState;
 import java.util.Map;

@@ -1,7 +1,7 @@
-package io.dualwrite.core.internal;
+package io.dualwrite.core.internal.runtime;
 
-import io.dualwrite.core.StoreException;
-import io.dualwrite.core.UnknownMigrationException;
+import io.dualwrite.core.model.StoreException;
+import io.dualwrite.core.model.UnknownMigrationException;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.core.model;
 
 import java.util.Collection;
 import java.util.TreeSet;

@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.core.model;
 
 /** The root of every exception dualwrite throws. Unchecked, like the data access exceptions it sits beside. */
 public class DualWriteException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.core.model;
 
 /** Another transition of the same migration committed first; reload the phase and decide again. */
 public class ConcurrentTransitionException extends DualWriteException {

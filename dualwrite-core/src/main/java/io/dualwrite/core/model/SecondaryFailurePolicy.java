@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.core.model;
 
 /**
  * What a dual write does when the second side's write fails and the two sides live in different databases. (In

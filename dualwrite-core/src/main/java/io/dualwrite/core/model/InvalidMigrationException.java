@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.core.model;
 
 /**
  * A migration definition or registration that cannot work: a missing part, a duplicate name, a mapping that

@@ -1,4 +1,4 @@
-package io.dualwrite.core.internal.work;
+package io.dualwrite.core.internal.runtime;
 
 import io.dualwrite.core.verify.Repairer;
 import java.time.Duration;
