@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each registered migration is a {@link ManagedMigration}, looked up by name once; the name-taking methods here
  * are shortcuts to it. The parts this instance shares among its migrations each live in a class of their own: the
  * transition protocol ({@code Transitions}), the instance barrier ({@code InstanceBarrier}), what a move sets going
- * ({@code MoveEffects}) and the background work ({@code BackgroundWork}); this class wires them.
+ * ({@code MoveEffects}) and the background work ({@code BackgroundWork}); this class wires them. It is the largest
+ * class of the facade for that reason alone: it builds every part of every migration (executors, breakers, engines,
+ * handles) and hands each part what it needs, so that no part looks another up.
  */
 public final class DualWrite implements AutoCloseable {
 

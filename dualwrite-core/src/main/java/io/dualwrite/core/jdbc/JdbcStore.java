@@ -33,6 +33,11 @@ import org.jspecify.annotations.Nullable;
  *         .build();
  * }</pre>
  *
+ * <p>It is the largest class of the library because every {@link MigrationStore} operation is a statement per
+ * dialect with its own race rules (locking reads, insert-if-absent that must not swallow other unique conflicts,
+ * batches that fall back row by row, shared rows that a delete clears), plus the builder that checks a table's
+ * description; splitting it would scatter one table's SQL over several classes.
+ *
  * @param <K> the key type
  * @param <V> the value type
  */
