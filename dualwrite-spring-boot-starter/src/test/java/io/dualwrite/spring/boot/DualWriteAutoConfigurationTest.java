@@ -110,10 +110,10 @@ class DualWriteAutoConfigurationTest {
 
     @Test
     void backfillPropertyDefaultsAreTheCoreDefaults() {
-        assertThat(new DualWriteProperties().getBackfill().toOptions())
+        assertThat(DualWriteOptionsMapper.backfill(new DualWriteProperties().getBackfill()))
                 .isEqualTo(io.dualwrite.core.backfill.BackfillOptions.defaults());
         assertThat(new DualWriteProperties().getRefreshInterval()).isEqualTo(DualWrite.DEFAULT_REFRESH_INTERVAL);
-        assertThat(new DualWriteProperties().getShadowReads().toOptions())
+        assertThat(DualWriteOptionsMapper.shadowReads(new DualWriteProperties().getShadowReads()))
                 .isEqualTo(io.dualwrite.core.shadow.ShadowReadOptions.defaults());
         assertThat(new DualWriteProperties().getRepairInterval()).isNull();
     }
@@ -373,7 +373,7 @@ class DualWriteAutoConfigurationTest {
 
     @Test
     void gateSettingsDefaultToTheCoreDefaultsAndCanBeSetPerMigration() {
-        assertThat(new DualWriteProperties().getGates().toOptions())
+        assertThat(DualWriteOptionsMapper.gates(new DualWriteProperties().getGates()))
                 .isEqualTo(io.dualwrite.core.GateOptions.defaults());
         runner.withUserConfiguration(NamesMigration.class)
                 .withPropertyValues(
@@ -397,7 +397,7 @@ class DualWriteAutoConfigurationTest {
 
     @Test
     void theAutopilotIsOffUnlessEnabledPerMigration() {
-        assertThat(new DualWriteProperties.Autopilot().toOptions("names"))
+        assertThat(DualWriteOptionsMapper.autopilot("names", new DualWriteProperties.Autopilot()))
                 .isEqualTo(io.dualwrite.core.AutopilotOptions.off());
         assertThat(new DualWriteProperties().getAutopilotInterval()).isEqualTo(DualWrite.DEFAULT_AUTOPILOT_INTERVAL);
         runner.withUserConfiguration(NamesMigration.class).run(context -> assertThat(
@@ -479,12 +479,13 @@ class DualWriteAutoConfigurationTest {
     void resiliencePropertyDefaultsAreTheCoreAndResilience4jDefaults() {
         DualWriteProperties properties = new DualWriteProperties();
         assertThat(properties.getTimeLimiter().isEnabled()).isTrue();
-        assertThat(properties.getTimeLimiter().toConfig().getTimeoutDuration())
+        assertThat(DualWriteOptionsMapper.timeLimiter(properties.getTimeLimiter())
+                        .getTimeoutDuration())
                 .isEqualTo(DualWrite.DEFAULT_SECONDARY_WRITE_TIMEOUT)
                 .isEqualTo(io.github.resilience4j.timelimiter.TimeLimiterConfig.ofDefaults()
                         .getTimeoutDuration());
         assertThat(properties.getTimeLimiter().getThreads()).isEqualTo(DualWrite.DEFAULT_SECONDARY_WRITE_THREADS);
-        var breaker = properties.getCircuitBreaker().toConfig();
+        var breaker = DualWriteOptionsMapper.circuitBreaker(properties.getCircuitBreaker());
         var defaults = io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
         assertThat(breaker.getFailureRateThreshold()).isEqualTo(defaults.getFailureRateThreshold());
         assertThat(breaker.getMinimumNumberOfCalls()).isEqualTo(20);
