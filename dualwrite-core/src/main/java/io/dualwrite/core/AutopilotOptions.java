@@ -8,7 +8,8 @@ import java.util.Objects;
  * How the autopilot drives one migration (opt-in per migration): it advances when every gate of the next move has
  * held for {@link #soak()}, up to {@link #finalPhase()}, and rolls back one phase, then stops, when the shadow-read
  * mismatch rate or the second database's write error rate crosses its threshold. Every action is audited with the
- * actor {@value #ACTOR}.
+ * actor {@value #ACTOR}. Immutable; start from {@link #off()} or {@link #upToReadNew()} and derive others with
+ * {@link #from}.
  *
  * @param finalPhase the last phase the autopilot moves to; DROP_OLD only when explicitly chosen
  * @param rollbackMismatchRate the shadow-read mismatch rate, in the current phase, that triggers a rollback
@@ -63,29 +64,110 @@ public record AutopilotOptions(
         return off().withEnabled(true);
     }
 
+    /**
+     * A builder starting from {@code base}'s values, the preferred way to derive options:
+     * {@code AutopilotOptions.from(AutopilotOptions.upToReadNew()).soak(Duration.ofMinutes(30)).build()}.
+     */
+    public static Builder from(AutopilotOptions base) {
+        return new Builder(Objects.requireNonNull(base, "base"));
+    }
+
+    /** These options with the autopilot on or off; {@link #from} is the preferred form. */
     public AutopilotOptions withEnabled(boolean value) {
-        return new AutopilotOptions(value, finalPhase, soak, rollbackMismatchRate, rollbackWriteErrorRate, minSamples);
+        return from(this).enabled(value).build();
     }
 
+    /** These options with another final phase; {@link #from} is the preferred form. */
     public AutopilotOptions withFinalPhase(MigrationPhase value) {
-        return new AutopilotOptions(enabled, value, soak, rollbackMismatchRate, rollbackWriteErrorRate, minSamples);
+        return from(this).finalPhase(value).build();
     }
 
+    /** These options with another soak; {@link #from} is the preferred form. */
     public AutopilotOptions withSoak(Duration value) {
-        return new AutopilotOptions(
-                enabled, finalPhase, value, rollbackMismatchRate, rollbackWriteErrorRate, minSamples);
+        return from(this).soak(value).build();
     }
 
+    /** These options with another mismatch rate for rollbacks; {@link #from} is the preferred form. */
     public AutopilotOptions withRollbackMismatchRate(double value) {
-        return new AutopilotOptions(enabled, finalPhase, soak, value, rollbackWriteErrorRate, minSamples);
+        return from(this).rollbackMismatchRate(value).build();
     }
 
+    /** These options with another write error rate for rollbacks; {@link #from} is the preferred form. */
     public AutopilotOptions withRollbackWriteErrorRate(double value) {
-        return new AutopilotOptions(enabled, finalPhase, soak, rollbackMismatchRate, value, minSamples);
+        return from(this).rollbackWriteErrorRate(value).build();
     }
 
+    /** These options with another number of samples needed; {@link #from} is the preferred form. */
     public AutopilotOptions withMinSamples(long value) {
-        return new AutopilotOptions(enabled, finalPhase, soak, rollbackMismatchRate, rollbackWriteErrorRate, value);
+        return from(this).minSamples(value).build();
+    }
+
+    /**
+     * Builds {@link AutopilotOptions} from a base, one component at a time; {@link #build()} validates them
+     * together (the record's constructor).
+     */
+    public static final class Builder {
+        private boolean enabled;
+        private MigrationPhase finalPhase;
+        private Duration soak;
+        private double rollbackMismatchRate;
+        private double rollbackWriteErrorRate;
+        private long minSamples;
+
+        private Builder(AutopilotOptions base) {
+            this.enabled = base.enabled;
+            this.finalPhase = base.finalPhase;
+            this.soak = base.soak;
+            this.rollbackMismatchRate = base.rollbackMismatchRate;
+            this.rollbackWriteErrorRate = base.rollbackWriteErrorRate;
+            this.minSamples = base.minSamples;
+        }
+
+        /** See {@link AutopilotOptions#enabled()}. */
+        public Builder enabled(boolean value) {
+            this.enabled = value;
+            return this;
+        }
+
+        /** See {@link AutopilotOptions#finalPhase()}. */
+        public Builder finalPhase(MigrationPhase value) {
+            this.finalPhase = value;
+            return this;
+        }
+
+        /** See {@link AutopilotOptions#soak()}. */
+        public Builder soak(Duration value) {
+            this.soak = value;
+            return this;
+        }
+
+        /** See {@link AutopilotOptions#rollbackMismatchRate()}. */
+        public Builder rollbackMismatchRate(double value) {
+            this.rollbackMismatchRate = value;
+            return this;
+        }
+
+        /** See {@link AutopilotOptions#rollbackWriteErrorRate()}. */
+        public Builder rollbackWriteErrorRate(double value) {
+            this.rollbackWriteErrorRate = value;
+            return this;
+        }
+
+        /** See {@link AutopilotOptions#minSamples()}. */
+        public Builder minSamples(long value) {
+            this.minSamples = value;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException naming the first component out of range
+         */
+        public AutopilotOptions build() {
+            return new AutopilotOptions(
+                    enabled, finalPhase, soak, rollbackMismatchRate, rollbackWriteErrorRate, minSamples);
+        }
     }
 
     private static void requireRate(double rate, String name) {

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * The thresholds of the evidence gates that guard the moves to READ_NEW and to DROP_OLD (see docs/gates.md). With
  * {@link #enabled()} false only the gates that can never be waived by configuration remain: the all-instances
- * barrier, and for DROP_OLD -> READ_NEW a reverse mapping and a readable old side.
+ * barrier, and for DROP_OLD -> READ_NEW a reverse mapping and a readable old side. Immutable; start from
+ * {@link #defaults()} or {@link #off()} and derive others with {@link #from}.
  *
  * @param maxMismatchRate the highest shadow-read mismatch rate (mismatches over comparisons) a move accepts
  * @param minShadowSamples the comparisons needed in the current phase before the mismatch rate counts
@@ -47,24 +48,96 @@ public record GateOptions(
         return defaults().withEnabled(false);
     }
 
+    /**
+     * A builder starting from {@code base}'s values, the preferred way to derive options:
+     * {@code GateOptions.from(GateOptions.defaults()).minShadowSamples(1_000).readNewSoak(Duration.ofHours(1)).build()}.
+     */
+    public static Builder from(GateOptions base) {
+        return new Builder(Objects.requireNonNull(base, "base"));
+    }
+
+    /** These options with the gates on or off; {@link #from} is the preferred form. */
     public GateOptions withEnabled(boolean value) {
-        return new GateOptions(value, maxMismatchRate, minShadowSamples, minShadowTime, readNewSoak);
+        return from(this).enabled(value).build();
     }
 
+    /** These options with another highest mismatch rate; {@link #from} is the preferred form. */
     public GateOptions withMaxMismatchRate(double value) {
-        return new GateOptions(enabled, value, minShadowSamples, minShadowTime, readNewSoak);
+        return from(this).maxMismatchRate(value).build();
     }
 
+    /** These options with another number of comparisons needed; {@link #from} is the preferred form. */
     public GateOptions withMinShadowSamples(long value) {
-        return new GateOptions(enabled, maxMismatchRate, value, minShadowTime, readNewSoak);
+        return from(this).minShadowSamples(value).build();
     }
 
+    /** These options with another shortest shadow time; {@link #from} is the preferred form. */
     public GateOptions withMinShadowTime(Duration value) {
-        return new GateOptions(enabled, maxMismatchRate, minShadowSamples, value, readNewSoak);
+        return from(this).minShadowTime(value).build();
     }
 
+    /** These options with another READ_NEW soak; {@link #from} is the preferred form. */
     public GateOptions withReadNewSoak(Duration value) {
-        return new GateOptions(enabled, maxMismatchRate, minShadowSamples, minShadowTime, value);
+        return from(this).readNewSoak(value).build();
+    }
+
+    /**
+     * Builds {@link GateOptions} from a base, one component at a time; {@link #build()} validates them together
+     * (the record's constructor).
+     */
+    public static final class Builder {
+        private boolean enabled;
+        private double maxMismatchRate;
+        private long minShadowSamples;
+        private Duration minShadowTime;
+        private Duration readNewSoak;
+
+        private Builder(GateOptions base) {
+            this.enabled = base.enabled;
+            this.maxMismatchRate = base.maxMismatchRate;
+            this.minShadowSamples = base.minShadowSamples;
+            this.minShadowTime = base.minShadowTime;
+            this.readNewSoak = base.readNewSoak;
+        }
+
+        /** See {@link GateOptions#enabled()}. */
+        public Builder enabled(boolean value) {
+            this.enabled = value;
+            return this;
+        }
+
+        /** See {@link GateOptions#maxMismatchRate()}. */
+        public Builder maxMismatchRate(double value) {
+            this.maxMismatchRate = value;
+            return this;
+        }
+
+        /** See {@link GateOptions#minShadowSamples()}. */
+        public Builder minShadowSamples(long value) {
+            this.minShadowSamples = value;
+            return this;
+        }
+
+        /** See {@link GateOptions#minShadowTime()}. */
+        public Builder minShadowTime(Duration value) {
+            this.minShadowTime = value;
+            return this;
+        }
+
+        /** See {@link GateOptions#readNewSoak()}. */
+        public Builder readNewSoak(Duration value) {
+            this.readNewSoak = value;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException naming the first component out of range
+         */
+        public GateOptions build() {
+            return new GateOptions(enabled, maxMismatchRate, minShadowSamples, minShadowTime, readNewSoak);
+        }
     }
 
     private static void requireNotNegative(Duration value, String name) {

@@ -1,10 +1,11 @@
 package io.dualwrite.core.backfill;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How a backfill copies: chunk sizes and the time a chunk should take, the maximum rate, the lease, and retries.
- * Immutable; start from {@link #defaults()}.
+ * Immutable; start from {@link #defaults()} and derive others with {@link #from}.
  *
  * @param initialChunkSize rows in the first chunk
  * @param minChunkSize the smallest chunk the adaptive sizing goes down to
@@ -71,88 +72,159 @@ public record BackfillOptions(
                 DEFAULT_POLL_INTERVAL);
     }
 
+    /**
+     * A builder starting from {@code base}'s values, the preferred way to derive options:
+     * {@code BackfillOptions.from(BackfillOptions.defaults()).maxChunkSize(5_000).maxRowsPerSecond(1_000).build()}.
+     */
+    public static Builder from(BackfillOptions base) {
+        return new Builder(Objects.requireNonNull(base, "base"));
+    }
+
+    /** These options with other chunk sizes; {@link #from} is the preferred form. */
     public BackfillOptions withChunkSizes(int initial, int min, int max) {
-        return new BackfillOptions(
-                initial,
-                min,
-                max,
-                targetChunkTime,
-                maxRowsPerSecond,
-                leaseDuration,
-                maxRetries,
-                retryBackoff,
-                maxBackoff,
-                pollInterval);
+        return from(this)
+                .initialChunkSize(initial)
+                .minChunkSize(min)
+                .maxChunkSize(max)
+                .build();
     }
 
+    /** These options with another target chunk time; {@link #from} is the preferred form. */
     public BackfillOptions withTargetChunkTime(Duration target) {
-        return new BackfillOptions(
-                initialChunkSize,
-                minChunkSize,
-                maxChunkSize,
-                target,
-                maxRowsPerSecond,
-                leaseDuration,
-                maxRetries,
-                retryBackoff,
-                maxBackoff,
-                pollInterval);
+        return from(this).targetChunkTime(target).build();
     }
 
+    /** These options with another rate limit; {@link #from} is the preferred form. */
     public BackfillOptions withMaxRowsPerSecond(int rate) {
-        return new BackfillOptions(
-                initialChunkSize,
-                minChunkSize,
-                maxChunkSize,
-                targetChunkTime,
-                rate,
-                leaseDuration,
-                maxRetries,
-                retryBackoff,
-                maxBackoff,
-                pollInterval);
+        return from(this).maxRowsPerSecond(rate).build();
     }
 
+    /** These options with another lease duration; {@link #from} is the preferred form. */
     public BackfillOptions withLeaseDuration(Duration lease) {
-        return new BackfillOptions(
-                initialChunkSize,
-                minChunkSize,
-                maxChunkSize,
-                targetChunkTime,
-                maxRowsPerSecond,
-                lease,
-                maxRetries,
-                retryBackoff,
-                maxBackoff,
-                pollInterval);
+        return from(this).leaseDuration(lease).build();
     }
 
+    /** These options with other retries; {@link #from} is the preferred form. */
     public BackfillOptions withRetries(int retries, Duration backoff, Duration maxBackoff) {
-        return new BackfillOptions(
-                initialChunkSize,
-                minChunkSize,
-                maxChunkSize,
-                targetChunkTime,
-                maxRowsPerSecond,
-                leaseDuration,
-                retries,
-                backoff,
-                maxBackoff,
-                pollInterval);
+        return from(this)
+                .maxRetries(retries)
+                .retryBackoff(backoff)
+                .maxBackoff(maxBackoff)
+                .build();
     }
 
+    /** These options with another poll interval; {@link #from} is the preferred form. */
     public BackfillOptions withPollInterval(Duration poll) {
-        return new BackfillOptions(
-                initialChunkSize,
-                minChunkSize,
-                maxChunkSize,
-                targetChunkTime,
-                maxRowsPerSecond,
-                leaseDuration,
-                maxRetries,
-                retryBackoff,
-                maxBackoff,
-                poll);
+        return from(this).pollInterval(poll).build();
+    }
+
+    /**
+     * Builds {@link BackfillOptions} from a base, one component at a time; {@link #build()} validates them together
+     * (the record's constructor), so the order of the calls does not matter.
+     */
+    public static final class Builder {
+        private int initialChunkSize;
+        private int minChunkSize;
+        private int maxChunkSize;
+        private Duration targetChunkTime;
+        private int maxRowsPerSecond;
+        private Duration leaseDuration;
+        private int maxRetries;
+        private Duration retryBackoff;
+        private Duration maxBackoff;
+        private Duration pollInterval;
+
+        private Builder(BackfillOptions base) {
+            this.initialChunkSize = base.initialChunkSize;
+            this.minChunkSize = base.minChunkSize;
+            this.maxChunkSize = base.maxChunkSize;
+            this.targetChunkTime = base.targetChunkTime;
+            this.maxRowsPerSecond = base.maxRowsPerSecond;
+            this.leaseDuration = base.leaseDuration;
+            this.maxRetries = base.maxRetries;
+            this.retryBackoff = base.retryBackoff;
+            this.maxBackoff = base.maxBackoff;
+            this.pollInterval = base.pollInterval;
+        }
+
+        /** See {@link BackfillOptions#initialChunkSize()}. */
+        public Builder initialChunkSize(int value) {
+            this.initialChunkSize = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#minChunkSize()}. */
+        public Builder minChunkSize(int value) {
+            this.minChunkSize = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#maxChunkSize()}. */
+        public Builder maxChunkSize(int value) {
+            this.maxChunkSize = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#targetChunkTime()}. */
+        public Builder targetChunkTime(Duration value) {
+            this.targetChunkTime = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#maxRowsPerSecond()}. */
+        public Builder maxRowsPerSecond(int value) {
+            this.maxRowsPerSecond = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#leaseDuration()}. */
+        public Builder leaseDuration(Duration value) {
+            this.leaseDuration = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#maxRetries()}. */
+        public Builder maxRetries(int value) {
+            this.maxRetries = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#retryBackoff()}. */
+        public Builder retryBackoff(Duration value) {
+            this.retryBackoff = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#maxBackoff()}. */
+        public Builder maxBackoff(Duration value) {
+            this.maxBackoff = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#pollInterval()}. */
+        public Builder pollInterval(Duration value) {
+            this.pollInterval = value;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException naming the first component out of range
+         */
+        public BackfillOptions build() {
+            return new BackfillOptions(
+                    initialChunkSize,
+                    minChunkSize,
+                    maxChunkSize,
+                    targetChunkTime,
+                    maxRowsPerSecond,
+                    leaseDuration,
+                    maxRetries,
+                    retryBackoff,
+                    maxBackoff,
+                    pollInterval);
+        }
     }
 
     private static void requireAtLeast(int minimum, int value, String name) {

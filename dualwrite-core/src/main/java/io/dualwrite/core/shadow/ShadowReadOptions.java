@@ -1,9 +1,11 @@
 package io.dualwrite.core.shadow;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * How a migration's reads are shadowed.
+ * How a migration's reads are shadowed. Immutable; start from {@link #defaults()} and derive others with
+ * {@link #from}.
  *
  * @param sampleRate the fraction of reads compared, 0 (off) to 1 (every read)
  * @param timeout how long a candidate read may take before it counts as {@link ShadowResult#CANDIDATE_ERROR}
@@ -56,28 +58,105 @@ public record ShadowReadOptions(
                 DEFAULT_MAX_COMPARISONS_PER_SECOND);
     }
 
+    /**
+     * A builder starting from {@code base}'s values, the preferred way to derive options:
+     * {@code ShadowReadOptions.from(ShadowReadOptions.defaults()).sampleRate(0.1).redactValues(true).build()}.
+     */
+    public static Builder from(ShadowReadOptions base) {
+        return new Builder(Objects.requireNonNull(base, "base"));
+    }
+
+    /** These options with another sample rate; {@link #from} is the preferred form. */
     public ShadowReadOptions withSampleRate(double rate) {
-        return new ShadowReadOptions(
-                rate, timeout, recheckDelay, mismatchSamples, redactValues, maxComparisonsPerSecond);
+        return from(this).sampleRate(rate).build();
     }
 
+    /** These options with another timeout; {@link #from} is the preferred form. */
     public ShadowReadOptions withTimeout(Duration value) {
-        return new ShadowReadOptions(
-                sampleRate, value, recheckDelay, mismatchSamples, redactValues, maxComparisonsPerSecond);
+        return from(this).timeout(value).build();
     }
 
+    /** These options with another re-check delay; {@link #from} is the preferred form. */
     public ShadowReadOptions withRecheckDelay(Duration value) {
-        return new ShadowReadOptions(
-                sampleRate, timeout, value, mismatchSamples, redactValues, maxComparisonsPerSecond);
+        return from(this).recheckDelay(value).build();
     }
 
+    /** These options with values redacted or not; {@link #from} is the preferred form. */
     public ShadowReadOptions withRedactedValues(boolean redact) {
-        return new ShadowReadOptions(
-                sampleRate, timeout, recheckDelay, mismatchSamples, redact, maxComparisonsPerSecond);
+        return from(this).redactValues(redact).build();
     }
 
+    /** These options with another comparison limit; {@link #from} is the preferred form. */
     public ShadowReadOptions withMaxComparisonsPerSecond(int limit) {
-        return new ShadowReadOptions(sampleRate, timeout, recheckDelay, mismatchSamples, redactValues, limit);
+        return from(this).maxComparisonsPerSecond(limit).build();
+    }
+
+    /**
+     * Builds {@link ShadowReadOptions} from a base, one component at a time; {@link #build()} validates them
+     * together (the record's constructor).
+     */
+    public static final class Builder {
+        private double sampleRate;
+        private Duration timeout;
+        private Duration recheckDelay;
+        private int mismatchSamples;
+        private boolean redactValues;
+        private int maxComparisonsPerSecond;
+
+        private Builder(ShadowReadOptions base) {
+            this.sampleRate = base.sampleRate;
+            this.timeout = base.timeout;
+            this.recheckDelay = base.recheckDelay;
+            this.mismatchSamples = base.mismatchSamples;
+            this.redactValues = base.redactValues;
+            this.maxComparisonsPerSecond = base.maxComparisonsPerSecond;
+        }
+
+        /** See {@link ShadowReadOptions#sampleRate()}. */
+        public Builder sampleRate(double value) {
+            this.sampleRate = value;
+            return this;
+        }
+
+        /** See {@link ShadowReadOptions#timeout()}. */
+        public Builder timeout(Duration value) {
+            this.timeout = value;
+            return this;
+        }
+
+        /** See {@link ShadowReadOptions#recheckDelay()}. */
+        public Builder recheckDelay(Duration value) {
+            this.recheckDelay = value;
+            return this;
+        }
+
+        /** See {@link ShadowReadOptions#mismatchSamples()}. */
+        public Builder mismatchSamples(int value) {
+            this.mismatchSamples = value;
+            return this;
+        }
+
+        /** See {@link ShadowReadOptions#redactValues()}. */
+        public Builder redactValues(boolean value) {
+            this.redactValues = value;
+            return this;
+        }
+
+        /** See {@link ShadowReadOptions#maxComparisonsPerSecond()}. */
+        public Builder maxComparisonsPerSecond(int value) {
+            this.maxComparisonsPerSecond = value;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException naming the first component out of range
+         */
+        public ShadowReadOptions build() {
+            return new ShadowReadOptions(
+                    sampleRate, timeout, recheckDelay, mismatchSamples, redactValues, maxComparisonsPerSecond);
+        }
     }
 
     private static void requirePositive(Duration value, String name) {

@@ -1,10 +1,12 @@
 package io.dualwrite.core.verify;
 
 import java.time.Duration;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a full verification walks the data.
+ * How a full verification walks the data. Immutable; start from {@link #defaults()} and derive others with
+ * {@link #from}.
  *
  * @param chunkSize keys compared per chunk
  * @param recheckDelay how long to wait before looking again at a key that differed: a divergence is reported only
@@ -54,8 +56,80 @@ public record VerifierOptions(
         return new VerifierOptions(DEFAULT_CHUNK_SIZE, DEFAULT_RECHECK_DELAY, 0);
     }
 
-    /** These options with another mapping sample (see {@link #mappingSampleRows()}). */
+    /**
+     * A builder starting from {@code base}'s values, the preferred way to derive options:
+     * {@code VerifierOptions.from(VerifierOptions.defaults()).chunkSize(500).maxRowsPerSecond(2_000).build()}.
+     */
+    public static Builder from(VerifierOptions base) {
+        return new Builder(Objects.requireNonNull(base, "base"));
+    }
+
+    /**
+     * These options with another mapping sample (see {@link #mappingSampleRows()}); {@link #from} is the preferred
+     * form.
+     */
     public VerifierOptions withMappingSample(int rows, @Nullable Long seed) {
-        return new VerifierOptions(chunkSize, recheckDelay, maxRowsPerSecond, rows, seed);
+        return from(this).mappingSampleRows(rows).mappingSampleSeed(seed).build();
+    }
+
+    /**
+     * Builds {@link VerifierOptions} from a base, one component at a time; {@link #build()} validates them together
+     * (the record's constructor).
+     */
+    public static final class Builder {
+        private int chunkSize;
+        private Duration recheckDelay;
+        private int maxRowsPerSecond;
+        private int mappingSampleRows;
+
+        @Nullable
+        private Long mappingSampleSeed;
+
+        private Builder(VerifierOptions base) {
+            this.chunkSize = base.chunkSize;
+            this.recheckDelay = base.recheckDelay;
+            this.maxRowsPerSecond = base.maxRowsPerSecond;
+            this.mappingSampleRows = base.mappingSampleRows;
+            this.mappingSampleSeed = base.mappingSampleSeed;
+        }
+
+        /** See {@link VerifierOptions#chunkSize()}. */
+        public Builder chunkSize(int value) {
+            this.chunkSize = value;
+            return this;
+        }
+
+        /** See {@link VerifierOptions#recheckDelay()}. */
+        public Builder recheckDelay(Duration value) {
+            this.recheckDelay = value;
+            return this;
+        }
+
+        /** See {@link VerifierOptions#maxRowsPerSecond()}. */
+        public Builder maxRowsPerSecond(int value) {
+            this.maxRowsPerSecond = value;
+            return this;
+        }
+
+        /** See {@link VerifierOptions#mappingSampleRows()}. */
+        public Builder mappingSampleRows(int value) {
+            this.mappingSampleRows = value;
+            return this;
+        }
+
+        /** See {@link VerifierOptions#mappingSampleSeed()}; null for a new seed each verification. */
+        public Builder mappingSampleSeed(@Nullable Long value) {
+            this.mappingSampleSeed = value;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException naming the first component out of range
+         */
+        public VerifierOptions build() {
+            return new VerifierOptions(chunkSize, recheckDelay, maxRowsPerSecond, mappingSampleRows, mappingSampleSeed);
+        }
     }
 }

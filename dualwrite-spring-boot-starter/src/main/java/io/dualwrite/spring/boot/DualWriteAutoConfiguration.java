@@ -2,12 +2,19 @@ package io.dualwrite.spring.boot;
 
 import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.DualWriteBuilder;
+import io.dualwrite.core.GateOptions;
+import io.dualwrite.core.MigrationSettings;
 import io.dualwrite.core.TransitionGuard;
+import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.backfill.BackfillStore;
 import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.phase.InstanceRegistry;
 import io.dualwrite.core.phase.PhaseStore;
+import io.dualwrite.core.shadow.ShadowReadOptions;
 import io.dualwrite.core.verify.VerificationStore;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -21,7 +28,9 @@ import org.springframework.context.annotation.Bean;
  * The core: one {@link DualWrite} holding every {@link Migration} bean, on the stores of
  * {@link DualWriteJdbcAutoConfiguration} (or the application's own), configured by {@code dualwrite.*}, by
  * {@link TransitionGuard} beans and by {@link DualWriteBuilderCustomizer} beans; and one injectable
- * {@code DualRepository} bean per migration.
+ * {@code DualRepository} bean per migration. {@link DualWriteOptionsMapper} turns the properties into the core's
+ * options, and each migration bean is registered with one {@link MigrationSettings}: the global options with its
+ * {@code dualwrite.migrations.<name>.*} overrides.
  */
 @AutoConfiguration(after = DualWriteJdbcAutoConfiguration.class)
 @ConditionalOnClass(DualWrite.class)
@@ -49,24 +58,41 @@ public class DualWriteAutoConfiguration {
             ObjectProvider<InstanceRegistry> instanceRegistry,
             ObjectProvider<DualWriteBuilderCustomizer> customizers) {
         schema.ifAvailable(tables -> {}); // dualwrite's tables exist before any store is used
+        ShadowReadOptions shadowReads = DualWriteOptionsMapper.shadowReads(properties.getShadowReads());
+        BackfillOptions backfill = DualWriteOptionsMapper.backfill(properties.getBackfill());
+        GateOptions gates = DualWriteOptionsMapper.gates(properties.getGates());
         DualWriteBuilder builder = DualWrite.builder(phaseStore)
                 .refreshInterval(properties.getRefreshInterval())
-                .shadowReads(properties.getShadowReads().toOptions())
-                .backfillOptions(properties.getBackfill().toOptions())
-                .gates(properties.getGates().toOptions())
+                .shadowReads(shadowReads)
+                .backfillOptions(backfill)
+                .gates(gates)
                 .copies(properties.getBackfill().isEnabled())
                 .autopilotInterval(properties.getAutopilotInterval());
         backfillStore.ifAvailable(builder::backfillStore);
         verificationStore.ifAvailable(builder::verificationStore);
-        migrations.orderedStream().forEach(migration -> builder.migration(withSettings(migration, properties)));
+        MigrationSettings shared = new MigrationSettings(backfill, shadowReads, gates, null);
+        Map<String, DualWriteProperties.MigrationOverrides> overrides = properties.getMigrations();
+        Set<String> beans = new HashSet<>();
+        migrations.orderedStream().forEach(migration -> {
+            DualWriteProperties.MigrationOverrides own = overrides.get(migration.name());
+            builder.migration(
+                    DualWriteOptionsMapper.withFailurePolicy(migration, own),
+                    own == null
+                            ? MigrationSettings.defaults()
+                            : DualWriteOptionsMapper.migration(migration.name(), own, shared));
+            beans.add(migration.name());
+        });
         guards.orderedStream().forEach(builder::guard);
-        properties.getMigrations().forEach((name, settings) -> {
-            builder.shadowReads(
-                    name, settings.shadowReads(properties.getShadowReads().toOptions(), name));
-            builder.backfillOptions(
-                    name, settings.backfill(properties.getBackfill().toOptions(), name));
-            builder.gates(name, settings.gates(properties.getGates().toOptions(), name));
-            builder.autopilot(name, settings.getAutopilot().toOptions(name));
+        // Settings naming no migration bean stay by name: a customizer may register that migration, and build()
+        // refuses them, naming them, if none does.
+        overrides.forEach((name, own) -> {
+            if (!beans.contains(name)) {
+                MigrationSettings settings = DualWriteOptionsMapper.migration(name, own, shared);
+                builder.shadowReads(name, settings.shadowReads())
+                        .backfillOptions(name, settings.backfill())
+                        .gates(name, settings.gates())
+                        .autopilot(name, settings.autopilot());
+            }
         });
         instanceRegistry.ifAvailable(registry -> {
             try {
@@ -86,11 +112,5 @@ public class DualWriteAutoConfiguration {
         }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         return builder.build().startBackgroundWork();
-    }
-
-    private static Migration<?, ?, ?> withSettings(Migration<?, ?, ?> migration, DualWriteProperties properties) {
-        DualWriteProperties.MigrationSettings settings =
-                properties.getMigrations().get(migration.name());
-        return settings == null ? migration : settings.apply(migration);
     }
 }

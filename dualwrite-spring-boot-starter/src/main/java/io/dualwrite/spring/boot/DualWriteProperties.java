@@ -4,15 +4,20 @@ import io.dualwrite.core.AutopilotOptions;
 import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.GateOptions;
 import io.dualwrite.core.backfill.BackfillOptions;
-import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.SecondaryFailurePolicy;
 import io.dualwrite.core.shadow.ShadowReadOptions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
-/** Configuration of dualwrite under {@code dualwrite.*}. Defaults equal the core library's. */
+/**
+ * Configuration of dualwrite under {@code dualwrite.*}. Defaults equal the core library's. These classes only bind:
+ * {@link DualWriteOptionsMapper} turns them into the core's options, and invalid values fail startup there, naming
+ * the property.
+ */
 @ConfigurationProperties("dualwrite")
 public class DualWriteProperties {
 
@@ -22,32 +27,32 @@ public class DualWriteProperties {
     /** How often each instance re-reads the phase of every migration from the database. */
     private Duration refreshInterval = DualWrite.DEFAULT_REFRESH_INTERVAL;
 
+    /** How often the autopilot looks at the migrations it drives (see {@code migrations.<name>.autopilot}). */
+    private Duration autopilotInterval = DualWrite.DEFAULT_AUTOPILOT_INTERVAL;
+
+    /** How often every migration's divergence ledger is repaired while both sides are written; unset for never. */
+    private Duration repairInterval;
+
+    /** Settings of single migrations, by migration name, overriding the settings above for that migration. */
+    private final Map<String, MigrationOverrides> migrations = new LinkedHashMap<>();
+
     private final Jdbc jdbc = new Jdbc();
+
+    private final Notifications notifications = new Notifications();
+
+    private final Instances instances = new Instances();
 
     private final Backfill backfill = new Backfill();
 
     private final ShadowReads shadowReads = new ShadowReads();
 
-    private final Endpoint endpoint = new Endpoint();
+    private final Gates gates = new Gates();
 
     private final CircuitBreaker circuitBreaker = new CircuitBreaker();
 
     private final TimeLimiter timeLimiter = new TimeLimiter();
 
-    private final Instances instances = new Instances();
-
-    private final Gates gates = new Gates();
-
-    private final Notifications notifications = new Notifications();
-
-    /** How often the autopilot looks at the migrations it drives (see {@code migrations.<name>.autopilot}). */
-    private Duration autopilotInterval = DualWrite.DEFAULT_AUTOPILOT_INTERVAL;
-
-    /** Settings of single migrations, by migration name, overriding the settings above for that migration. */
-    private final java.util.Map<String, MigrationSettings> migrations = new java.util.LinkedHashMap<>();
-
-    /** How often every migration's divergence ledger is repaired while both sides are written; unset for never. */
-    private Duration repairInterval;
+    private final Endpoint endpoint = new Endpoint();
 
     public boolean isEnabled() {
         return enabled;
@@ -65,8 +70,36 @@ public class DualWriteProperties {
         this.refreshInterval = refreshInterval;
     }
 
+    public Duration getAutopilotInterval() {
+        return autopilotInterval;
+    }
+
+    public void setAutopilotInterval(Duration autopilotInterval) {
+        this.autopilotInterval = autopilotInterval;
+    }
+
+    public Duration getRepairInterval() {
+        return repairInterval;
+    }
+
+    public void setRepairInterval(Duration repairInterval) {
+        this.repairInterval = repairInterval;
+    }
+
+    public Map<String, MigrationOverrides> getMigrations() {
+        return migrations;
+    }
+
     public Jdbc getJdbc() {
         return jdbc;
+    }
+
+    public Notifications getNotifications() {
+        return notifications;
+    }
+
+    public Instances getInstances() {
+        return instances;
     }
 
     public Backfill getBackfill() {
@@ -77,8 +110,8 @@ public class DualWriteProperties {
         return shadowReads;
     }
 
-    public Endpoint getEndpoint() {
-        return endpoint;
+    public Gates getGates() {
+        return gates;
     }
 
     public CircuitBreaker getCircuitBreaker() {
@@ -89,16 +122,26 @@ public class DualWriteProperties {
         return timeLimiter;
     }
 
-    public Instances getInstances() {
-        return instances;
+    public Endpoint getEndpoint() {
+        return endpoint;
     }
 
-    public Gates getGates() {
-        return gates;
-    }
+    /** dualwrite's own tables. */
+    public static class Jdbc {
 
-    public Notifications getNotifications() {
-        return notifications;
+        /**
+         * When to create dualwrite's tables (dualwrite_phase, dualwrite_audit, dualwrite_divergence) at startup. The
+         * scripts are idempotent; use NEVER when a schema tool such as Flyway creates them.
+         */
+        private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.ALWAYS;
+
+        public DatabaseInitializationMode getInitializeSchema() {
+            return initializeSchema;
+        }
+
+        public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
+            this.initializeSchema = initializeSchema;
+        }
     }
 
     /** Phase-change notifications, so that instances apply a transition within milliseconds (PostgreSQL). */
@@ -116,165 +159,6 @@ public class DualWriteProperties {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
-        }
-    }
-
-    public Duration getAutopilotInterval() {
-        return autopilotInterval;
-    }
-
-    public void setAutopilotInterval(Duration autopilotInterval) {
-        this.autopilotInterval = autopilotInterval;
-    }
-
-    /**
-     * The autopilot of one migration, under {@code dualwrite.migrations.<name>.autopilot}: off unless enabled; see
-     * docs/gates.md.
-     */
-    public static class Autopilot {
-
-        /** Whether the autopilot drives this migration. */
-        private boolean enabled;
-
-        /** The last phase the autopilot moves to; DROP_OLD only when chosen here. */
-        private MigrationPhase finalPhase = MigrationPhase.READ_NEW;
-
-        /** How long every gate of the next move must hold before the autopilot takes it. */
-        private Duration soak = AutopilotOptions.DEFAULT_SOAK;
-
-        /** The shadow-read mismatch rate in the current phase that makes the autopilot roll back and stop. */
-        private double rollbackMismatchRate = AutopilotOptions.DEFAULT_ROLLBACK_MISMATCH_RATE;
-
-        /** The error rate of writes to the other database that makes the autopilot roll back and stop. */
-        private double rollbackWriteErrorRate = AutopilotOptions.DEFAULT_ROLLBACK_WRITE_ERROR_RATE;
-
-        /** Comparisons or writes needed before a rate can trigger a rollback. */
-        private long minSamples = AutopilotOptions.DEFAULT_MIN_SAMPLES;
-
-        AutopilotOptions toOptions(String name) {
-            try {
-                return new AutopilotOptions(
-                        enabled, finalPhase, soak, rollbackMismatchRate, rollbackWriteErrorRate, minSamples);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "Invalid dualwrite.migrations." + name + ".autopilot.* configuration: " + e.getMessage(), e);
-            }
-        }
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public MigrationPhase getFinalPhase() {
-            return finalPhase;
-        }
-
-        public void setFinalPhase(MigrationPhase finalPhase) {
-            this.finalPhase = finalPhase;
-        }
-
-        public Duration getSoak() {
-            return soak;
-        }
-
-        public void setSoak(Duration soak) {
-            this.soak = soak;
-        }
-
-        public double getRollbackMismatchRate() {
-            return rollbackMismatchRate;
-        }
-
-        public void setRollbackMismatchRate(double rollbackMismatchRate) {
-            this.rollbackMismatchRate = rollbackMismatchRate;
-        }
-
-        public double getRollbackWriteErrorRate() {
-            return rollbackWriteErrorRate;
-        }
-
-        public void setRollbackWriteErrorRate(double rollbackWriteErrorRate) {
-            this.rollbackWriteErrorRate = rollbackWriteErrorRate;
-        }
-
-        public long getMinSamples() {
-            return minSamples;
-        }
-
-        public void setMinSamples(long minSamples) {
-            this.minSamples = minSamples;
-        }
-    }
-
-    /** The evidence gates of every migration (see docs/gates.md); per migration under {@code migrations.<name>}. */
-    public static class Gates {
-
-        /** Whether moves to READ_NEW and DROP_OLD require their evidence (forcing stays possible, audited). */
-        private boolean enabled = true;
-
-        /** The highest shadow-read mismatch rate a move accepts. */
-        private double maxMismatchRate = GateOptions.DEFAULT_MAX_MISMATCH_RATE;
-
-        /** The shadow-read comparisons needed in the current phase before the mismatch rate counts. */
-        private long minShadowSamples = GateOptions.DEFAULT_MIN_SHADOW_SAMPLES;
-
-        /** How long the current phase must have run before the mismatch rate counts. */
-        private Duration minShadowTime = GateOptions.DEFAULT_MIN_SHADOW_TIME;
-
-        /** How long READ_NEW must have run before DROP_OLD. */
-        private Duration readNewSoak = GateOptions.DEFAULT_READ_NEW_SOAK;
-
-        /** The options these properties describe. */
-        public GateOptions toOptions() {
-            try {
-                return new GateOptions(enabled, maxMismatchRate, minShadowSamples, minShadowTime, readNewSoak);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Invalid dualwrite.gates.* configuration: " + e.getMessage(), e);
-            }
-        }
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public double getMaxMismatchRate() {
-            return maxMismatchRate;
-        }
-
-        public void setMaxMismatchRate(double maxMismatchRate) {
-            this.maxMismatchRate = maxMismatchRate;
-        }
-
-        public long getMinShadowSamples() {
-            return minShadowSamples;
-        }
-
-        public void setMinShadowSamples(long minShadowSamples) {
-            this.minShadowSamples = minShadowSamples;
-        }
-
-        public Duration getMinShadowTime() {
-            return minShadowTime;
-        }
-
-        public void setMinShadowTime(Duration minShadowTime) {
-            this.minShadowTime = minShadowTime;
-        }
-
-        public Duration getReadNewSoak() {
-            return readNewSoak;
-        }
-
-        public void setReadNewSoak(Duration readNewSoak) {
-            this.readNewSoak = readNewSoak;
         }
     }
 
@@ -299,14 +183,6 @@ public class DualWriteProperties {
          */
         private boolean singleInstance = false;
 
-        public boolean isSingleInstance() {
-            return singleInstance;
-        }
-
-        public void setSingleInstance(boolean singleInstance) {
-            this.singleInstance = singleInstance;
-        }
-
         public boolean isEnabled() {
             return enabled;
         }
@@ -330,453 +206,13 @@ public class DualWriteProperties {
         public void setTimeout(Duration timeout) {
             this.timeout = timeout;
         }
-    }
 
-    /**
-     * The Resilience4j time limiter bounding how long a write waits for the second side of a migration across two
-     * databases; past it, the write is given up and the failure policy applies.
-     */
-    public static class TimeLimiter {
-
-        /** Whether writes to a side in another database are time-limited (they then run on a small pool). */
-        private boolean enabled = true;
-
-        /** How long a write waits for the other database. */
-        private Duration timeout = DualWrite.DEFAULT_SECONDARY_WRITE_TIMEOUT;
-
-        /** The threads that run time-limited writes to the other database; a full pool counts as a failure. */
-        private int threads = DualWrite.DEFAULT_SECONDARY_WRITE_THREADS;
-
-        /** The configuration these properties describe. */
-        public io.github.resilience4j.timelimiter.TimeLimiterConfig toConfig() {
-            if (threads < 1) {
-                throw new IllegalArgumentException(
-                        "Invalid dualwrite.time-limiter.threads=" + threads + "; it must be at least 1");
-            }
-            try {
-                return io.github.resilience4j.timelimiter.TimeLimiterConfig.custom()
-                        .timeoutDuration(timeout)
-                        .build();
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(
-                        "Invalid dualwrite.time-limiter.timeout=" + timeout + "; it must be a positive duration", e);
-            }
+        public boolean isSingleInstance() {
+            return singleInstance;
         }
 
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public Duration getTimeout() {
-            return timeout;
-        }
-
-        public void setTimeout(Duration timeout) {
-            this.timeout = timeout;
-        }
-
-        public int getThreads() {
-            return threads;
-        }
-
-        public void setThreads(int threads) {
-            this.threads = threads;
-        }
-    }
-
-    /**
-     * The Resilience4j circuit breaker guarding writes to the second side of migrations across two databases, so that
-     * an outage of that database costs no waiting on every write (the failure policy applies at once).
-     */
-    public static class CircuitBreaker {
-
-        /** Whether writes to a side in another database are guarded by a circuit breaker. */
-        private boolean enabled = true;
-
-        /** The failure rate, in percent, at which the breaker opens. */
-        private float failureRateThreshold = 50;
-
-        /** Calls needed before the failure rate counts. */
-        private int minimumNumberOfCalls = 20;
-
-        /** How long the breaker stays open before it lets trial calls through. */
-        private Duration waitDurationInOpenState = Duration.ofSeconds(30);
-
-        /** The configuration these properties describe. */
-        public io.github.resilience4j.circuitbreaker.CircuitBreakerConfig toConfig() {
-            try {
-                return io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
-                        .failureRateThreshold(failureRateThreshold)
-                        .minimumNumberOfCalls(minimumNumberOfCalls)
-                        .slidingWindowSize(Math.max(minimumNumberOfCalls, 100))
-                        .waitDurationInOpenState(waitDurationInOpenState)
-                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                        .build();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "Invalid dualwrite.circuit-breaker.* configuration: " + e.getMessage(), e);
-            }
-        }
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public float getFailureRateThreshold() {
-            return failureRateThreshold;
-        }
-
-        public void setFailureRateThreshold(float failureRateThreshold) {
-            this.failureRateThreshold = failureRateThreshold;
-        }
-
-        public int getMinimumNumberOfCalls() {
-            return minimumNumberOfCalls;
-        }
-
-        public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
-            this.minimumNumberOfCalls = minimumNumberOfCalls;
-        }
-
-        public Duration getWaitDurationInOpenState() {
-            return waitDurationInOpenState;
-        }
-
-        public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
-            this.waitDurationInOpenState = waitDurationInOpenState;
-        }
-    }
-
-    public java.util.Map<String, MigrationSettings> getMigrations() {
-        return migrations;
-    }
-
-    /** Settings of one migration under {@code dualwrite.migrations.<name>.*}; unset ones take the global value. */
-    public static class MigrationSettings {
-
-        /** The fraction of this migration's reads compared with the other side. */
-        private Double sampleRate;
-
-        /** The most of this migration's sampled reads compared per second. */
-        private Integer maxComparisonsPerSecond;
-
-        /** This migration's backfill rate limit in rows per second; 0 for none. */
-        private Integer backfillMaxRowsPerSecond;
-
-        /** The largest chunk of this migration's backfill. */
-        private Integer backfillMaxChunkSize;
-
-        /** The time one chunk of this migration's backfill should take. */
-        private Duration backfillTargetChunkTime;
-
-        /**
-         * What a dual write across two databases does when its second write fails: fail the call, or record the
-         * key for repair. Overrides the policy declared in code.
-         */
-        private SecondaryFailurePolicy failurePolicy;
-
-        /** Whether this migration's moves require their evidence. */
-        private Boolean gatesEnabled;
-
-        /** The autopilot of this migration. */
-        private final Autopilot autopilot = new Autopilot();
-
-        public Autopilot getAutopilot() {
-            return autopilot;
-        }
-
-        /** The highest shadow-read mismatch rate this migration's moves accept. */
-        private Double maxMismatchRate;
-
-        /** The comparisons this migration needs in the current phase before the mismatch rate counts. */
-        private Long minShadowSamples;
-
-        /** How long this migration's current phase must have run before the mismatch rate counts. */
-        private Duration minShadowTime;
-
-        /** How long this migration's READ_NEW must have run before DROP_OLD. */
-        private Duration readNewSoak;
-
-        GateOptions gates(GateOptions global, String name) {
-            try {
-                GateOptions options = global;
-                if (gatesEnabled != null) {
-                    options = options.withEnabled(gatesEnabled);
-                }
-                if (maxMismatchRate != null) {
-                    options = options.withMaxMismatchRate(maxMismatchRate);
-                }
-                if (minShadowSamples != null) {
-                    options = options.withMinShadowSamples(minShadowSamples);
-                }
-                if (minShadowTime != null) {
-                    options = options.withMinShadowTime(minShadowTime);
-                }
-                if (readNewSoak != null) {
-                    options = options.withReadNewSoak(readNewSoak);
-                }
-                return options;
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "Invalid dualwrite.migrations." + name + ".* configuration: " + e.getMessage(), e);
-            }
-        }
-
-        public Boolean getGatesEnabled() {
-            return gatesEnabled;
-        }
-
-        public void setGatesEnabled(Boolean gatesEnabled) {
-            this.gatesEnabled = gatesEnabled;
-        }
-
-        public Double getMaxMismatchRate() {
-            return maxMismatchRate;
-        }
-
-        public void setMaxMismatchRate(Double maxMismatchRate) {
-            this.maxMismatchRate = maxMismatchRate;
-        }
-
-        public Long getMinShadowSamples() {
-            return minShadowSamples;
-        }
-
-        public void setMinShadowSamples(Long minShadowSamples) {
-            this.minShadowSamples = minShadowSamples;
-        }
-
-        public Duration getMinShadowTime() {
-            return minShadowTime;
-        }
-
-        public void setMinShadowTime(Duration minShadowTime) {
-            this.minShadowTime = minShadowTime;
-        }
-
-        public Duration getReadNewSoak() {
-            return readNewSoak;
-        }
-
-        public void setReadNewSoak(Duration readNewSoak) {
-            this.readNewSoak = readNewSoak;
-        }
-
-        /** The migration with the configured failure policy, if one is configured. */
-        <K extends Comparable<? super K>, O, N> Migration<K, O, N> apply(Migration<K, O, N> migration) {
-            if (failurePolicy == null || failurePolicy == migration.failurePolicy()) {
-                return migration;
-            }
-            try {
-                return migration.withFailurePolicy(failurePolicy);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(
-                        "Invalid dualwrite.migrations." + migration.name() + ".failure-policy=" + failurePolicy + ": "
-                                + e.getMessage(),
-                        e);
-            }
-        }
-
-        public SecondaryFailurePolicy getFailurePolicy() {
-            return failurePolicy;
-        }
-
-        public void setFailurePolicy(SecondaryFailurePolicy failurePolicy) {
-            this.failurePolicy = failurePolicy;
-        }
-
-        ShadowReadOptions shadowReads(ShadowReadOptions global, String name) {
-            try {
-                ShadowReadOptions options = global;
-                if (sampleRate != null) {
-                    options = options.withSampleRate(sampleRate);
-                }
-                if (maxComparisonsPerSecond != null) {
-                    options = options.withMaxComparisonsPerSecond(maxComparisonsPerSecond);
-                }
-                return options;
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "Invalid dualwrite.migrations." + name + ".* configuration: " + e.getMessage(), e);
-            }
-        }
-
-        BackfillOptions backfill(BackfillOptions global, String name) {
-            try {
-                BackfillOptions options = global;
-                if (backfillMaxRowsPerSecond != null) {
-                    options = options.withMaxRowsPerSecond(backfillMaxRowsPerSecond);
-                }
-                if (backfillMaxChunkSize != null) {
-                    options = options.withChunkSizes(
-                            Math.min(options.initialChunkSize(), backfillMaxChunkSize),
-                            Math.min(options.minChunkSize(), backfillMaxChunkSize),
-                            backfillMaxChunkSize);
-                }
-                if (backfillTargetChunkTime != null) {
-                    options = options.withTargetChunkTime(backfillTargetChunkTime);
-                }
-                return options;
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "Invalid dualwrite.migrations." + name + ".* configuration: " + e.getMessage(), e);
-            }
-        }
-
-        public Double getSampleRate() {
-            return sampleRate;
-        }
-
-        public void setSampleRate(Double sampleRate) {
-            this.sampleRate = sampleRate;
-        }
-
-        public Integer getMaxComparisonsPerSecond() {
-            return maxComparisonsPerSecond;
-        }
-
-        public void setMaxComparisonsPerSecond(Integer maxComparisonsPerSecond) {
-            this.maxComparisonsPerSecond = maxComparisonsPerSecond;
-        }
-
-        public Integer getBackfillMaxRowsPerSecond() {
-            return backfillMaxRowsPerSecond;
-        }
-
-        public void setBackfillMaxRowsPerSecond(Integer backfillMaxRowsPerSecond) {
-            this.backfillMaxRowsPerSecond = backfillMaxRowsPerSecond;
-        }
-
-        public Integer getBackfillMaxChunkSize() {
-            return backfillMaxChunkSize;
-        }
-
-        public void setBackfillMaxChunkSize(Integer backfillMaxChunkSize) {
-            this.backfillMaxChunkSize = backfillMaxChunkSize;
-        }
-
-        public Duration getBackfillTargetChunkTime() {
-            return backfillTargetChunkTime;
-        }
-
-        public void setBackfillTargetChunkTime(Duration backfillTargetChunkTime) {
-            this.backfillTargetChunkTime = backfillTargetChunkTime;
-        }
-    }
-
-    /** The {@code dualwrite} Actuator endpoint. */
-    public static class Endpoint {
-
-        /** The role a user needs for every operation of the endpoint, when Spring Security is present. */
-        private String role = "DUALWRITE_ADMIN";
-
-        public String getRole() {
-            return role;
-        }
-
-        public void setRole(String role) {
-            if (role == null || role.isBlank() || role.startsWith("ROLE_")) {
-                throw new IllegalArgumentException("dualwrite.endpoint.role must be a role name without the ROLE_"
-                        + " prefix, such as DUALWRITE_ADMIN, but was '" + role + "'");
-            }
-            this.role = role;
-        }
-    }
-
-    public Duration getRepairInterval() {
-        return repairInterval;
-    }
-
-    public void setRepairInterval(Duration repairInterval) {
-        this.repairInterval = repairInterval;
-    }
-
-    /** How reads are compared with the other side (see docs/verification.md). */
-    public static class ShadowReads {
-
-        /** The fraction of reads compared with the other side, 0 (off) to 1 (every read). */
-        private double sampleRate = ShadowReadOptions.DEFAULT_SAMPLE_RATE;
-
-        /** How long a candidate read may take before it counts as an error. */
-        private Duration timeout = ShadowReadOptions.DEFAULT_TIMEOUT;
-
-        /** How long to wait before looking again at a read that did not match. */
-        private Duration recheckDelay = ShadowReadOptions.DEFAULT_RECHECK_DELAY;
-
-        /** How many recent mismatches are kept with their field-level differences. */
-        private int mismatchSamples = ShadowReadOptions.DEFAULT_MISMATCH_SAMPLES;
-
-        /** Whether mismatch samples hide values and keep only field names. */
-        private boolean redactValues;
-
-        /** The most sampled reads compared per second; beyond it they are skipped. 0 for no limit. */
-        private int maxComparisonsPerSecond = ShadowReadOptions.DEFAULT_MAX_COMPARISONS_PER_SECOND;
-
-        public int getMaxComparisonsPerSecond() {
-            return maxComparisonsPerSecond;
-        }
-
-        public void setMaxComparisonsPerSecond(int maxComparisonsPerSecond) {
-            this.maxComparisonsPerSecond = maxComparisonsPerSecond;
-        }
-
-        /** The options these properties describe; invalid values fail with a message naming them. */
-        public ShadowReadOptions toOptions() {
-            try {
-                return new ShadowReadOptions(
-                        sampleRate, timeout, recheckDelay, mismatchSamples, redactValues, maxComparisonsPerSecond);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "Invalid dualwrite.shadow-reads.* configuration: " + e.getMessage(), e);
-            }
-        }
-
-        public double getSampleRate() {
-            return sampleRate;
-        }
-
-        public void setSampleRate(double sampleRate) {
-            this.sampleRate = sampleRate;
-        }
-
-        public Duration getTimeout() {
-            return timeout;
-        }
-
-        public void setTimeout(Duration timeout) {
-            this.timeout = timeout;
-        }
-
-        public Duration getRecheckDelay() {
-            return recheckDelay;
-        }
-
-        public void setRecheckDelay(Duration recheckDelay) {
-            this.recheckDelay = recheckDelay;
-        }
-
-        public int getMismatchSamples() {
-            return mismatchSamples;
-        }
-
-        public void setMismatchSamples(int mismatchSamples) {
-            this.mismatchSamples = mismatchSamples;
-        }
-
-        public boolean isRedactValues() {
-            return redactValues;
-        }
-
-        public void setRedactValues(boolean redactValues) {
-            this.redactValues = redactValues;
+        public void setSingleInstance(boolean singleInstance) {
+            this.singleInstance = singleInstance;
         }
     }
 
@@ -809,25 +245,6 @@ public class DualWriteProperties {
 
         /** How often an instance checks for copying to do. */
         private Duration pollInterval = BackfillOptions.DEFAULT_POLL_INTERVAL;
-
-        /** The options these properties describe; invalid values fail with a message naming them. */
-        public BackfillOptions toOptions() {
-            try {
-                return new BackfillOptions(
-                        initialChunkSize,
-                        minChunkSize,
-                        maxChunkSize,
-                        targetChunkTime,
-                        maxRowsPerSecond,
-                        leaseDuration,
-                        maxRetries,
-                        BackfillOptions.DEFAULT_RETRY_BACKOFF,
-                        BackfillOptions.DEFAULT_MAX_BACKOFF,
-                        pollInterval);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Invalid dualwrite.backfill.* configuration: " + e.getMessage(), e);
-            }
-        }
 
         public boolean isEnabled() {
             return enabled;
@@ -902,21 +319,450 @@ public class DualWriteProperties {
         }
     }
 
-    /** dualwrite's own tables. */
-    public static class Jdbc {
+    /** How reads are compared with the other side (see docs/verification.md). */
+    public static class ShadowReads {
 
-        /**
-         * When to create dualwrite's tables (dualwrite_phase, dualwrite_audit, dualwrite_divergence) at startup. The
-         * scripts are idempotent; use NEVER when a schema tool such as Flyway creates them.
-         */
-        private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.ALWAYS;
+        /** The fraction of reads compared with the other side, 0 (off) to 1 (every read). */
+        private double sampleRate = ShadowReadOptions.DEFAULT_SAMPLE_RATE;
 
-        public DatabaseInitializationMode getInitializeSchema() {
-            return initializeSchema;
+        /** How long a candidate read may take before it counts as an error. */
+        private Duration timeout = ShadowReadOptions.DEFAULT_TIMEOUT;
+
+        /** How long to wait before looking again at a read that did not match. */
+        private Duration recheckDelay = ShadowReadOptions.DEFAULT_RECHECK_DELAY;
+
+        /** How many recent mismatches are kept with their field-level differences. */
+        private int mismatchSamples = ShadowReadOptions.DEFAULT_MISMATCH_SAMPLES;
+
+        /** Whether mismatch samples hide values and keep only field names. */
+        private boolean redactValues;
+
+        /** The most sampled reads compared per second; beyond it they are skipped. 0 for no limit. */
+        private int maxComparisonsPerSecond = ShadowReadOptions.DEFAULT_MAX_COMPARISONS_PER_SECOND;
+
+        public double getSampleRate() {
+            return sampleRate;
         }
 
-        public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
-            this.initializeSchema = initializeSchema;
+        public void setSampleRate(double sampleRate) {
+            this.sampleRate = sampleRate;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public Duration getRecheckDelay() {
+            return recheckDelay;
+        }
+
+        public void setRecheckDelay(Duration recheckDelay) {
+            this.recheckDelay = recheckDelay;
+        }
+
+        public int getMismatchSamples() {
+            return mismatchSamples;
+        }
+
+        public void setMismatchSamples(int mismatchSamples) {
+            this.mismatchSamples = mismatchSamples;
+        }
+
+        public boolean isRedactValues() {
+            return redactValues;
+        }
+
+        public void setRedactValues(boolean redactValues) {
+            this.redactValues = redactValues;
+        }
+
+        public int getMaxComparisonsPerSecond() {
+            return maxComparisonsPerSecond;
+        }
+
+        public void setMaxComparisonsPerSecond(int maxComparisonsPerSecond) {
+            this.maxComparisonsPerSecond = maxComparisonsPerSecond;
+        }
+    }
+
+    /** The evidence gates of every migration (see docs/gates.md); per migration under {@code migrations.<name>}. */
+    public static class Gates {
+
+        /** Whether moves to READ_NEW and DROP_OLD require their evidence (forcing stays possible, audited). */
+        private boolean enabled = true;
+
+        /** The highest shadow-read mismatch rate a move accepts. */
+        private double maxMismatchRate = GateOptions.DEFAULT_MAX_MISMATCH_RATE;
+
+        /** The shadow-read comparisons needed in the current phase before the mismatch rate counts. */
+        private long minShadowSamples = GateOptions.DEFAULT_MIN_SHADOW_SAMPLES;
+
+        /** How long the current phase must have run before the mismatch rate counts. */
+        private Duration minShadowTime = GateOptions.DEFAULT_MIN_SHADOW_TIME;
+
+        /** How long READ_NEW must have run before DROP_OLD. */
+        private Duration readNewSoak = GateOptions.DEFAULT_READ_NEW_SOAK;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getMaxMismatchRate() {
+            return maxMismatchRate;
+        }
+
+        public void setMaxMismatchRate(double maxMismatchRate) {
+            this.maxMismatchRate = maxMismatchRate;
+        }
+
+        public long getMinShadowSamples() {
+            return minShadowSamples;
+        }
+
+        public void setMinShadowSamples(long minShadowSamples) {
+            this.minShadowSamples = minShadowSamples;
+        }
+
+        public Duration getMinShadowTime() {
+            return minShadowTime;
+        }
+
+        public void setMinShadowTime(Duration minShadowTime) {
+            this.minShadowTime = minShadowTime;
+        }
+
+        public Duration getReadNewSoak() {
+            return readNewSoak;
+        }
+
+        public void setReadNewSoak(Duration readNewSoak) {
+            this.readNewSoak = readNewSoak;
+        }
+    }
+
+    /**
+     * The Resilience4j circuit breaker guarding writes to the second side of migrations across two databases, so that
+     * an outage of that database costs no waiting on every write (the failure policy applies at once).
+     */
+    public static class CircuitBreaker {
+
+        /** Whether writes to a side in another database are guarded by a circuit breaker. */
+        private boolean enabled = true;
+
+        /** The failure rate, in percent, at which the breaker opens. */
+        private float failureRateThreshold = 50;
+
+        /** Calls needed before the failure rate counts. */
+        private int minimumNumberOfCalls = 20;
+
+        /** How long the breaker stays open before it lets trial calls through. */
+        private Duration waitDurationInOpenState = Duration.ofSeconds(30);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public float getFailureRateThreshold() {
+            return failureRateThreshold;
+        }
+
+        public void setFailureRateThreshold(float failureRateThreshold) {
+            this.failureRateThreshold = failureRateThreshold;
+        }
+
+        public int getMinimumNumberOfCalls() {
+            return minimumNumberOfCalls;
+        }
+
+        public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+            this.minimumNumberOfCalls = minimumNumberOfCalls;
+        }
+
+        public Duration getWaitDurationInOpenState() {
+            return waitDurationInOpenState;
+        }
+
+        public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
+            this.waitDurationInOpenState = waitDurationInOpenState;
+        }
+    }
+
+    /**
+     * The Resilience4j time limiter bounding how long a write waits for the second side of a migration across two
+     * databases; past it, the write is given up and the failure policy applies.
+     */
+    public static class TimeLimiter {
+
+        /** Whether writes to a side in another database are time-limited (they then run on a small pool). */
+        private boolean enabled = true;
+
+        /** How long a write waits for the other database. */
+        private Duration timeout = DualWrite.DEFAULT_SECONDARY_WRITE_TIMEOUT;
+
+        /** The threads that run time-limited writes to the other database; a full pool counts as a failure. */
+        private int threads = DualWrite.DEFAULT_SECONDARY_WRITE_THREADS;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public int getThreads() {
+            return threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
+    }
+
+    /** The {@code dualwrite} Actuator endpoint. */
+    public static class Endpoint {
+
+        /** The role a user needs for every operation of the endpoint, when Spring Security is present. */
+        private String role = "DUALWRITE_ADMIN";
+
+        public String getRole() {
+            return role;
+        }
+
+        public void setRole(String role) {
+            if (role == null || role.isBlank() || role.startsWith("ROLE_")) {
+                throw new IllegalArgumentException("dualwrite.endpoint.role must be a role name without the ROLE_"
+                        + " prefix, such as DUALWRITE_ADMIN, but was '" + role + "'");
+            }
+            this.role = role;
+        }
+    }
+
+    /** Settings of one migration under {@code dualwrite.migrations.<name>.*}; unset ones take the global value. */
+    public static class MigrationOverrides {
+
+        /** The fraction of this migration's reads compared with the other side. */
+        private Double sampleRate;
+
+        /** The most of this migration's sampled reads compared per second. */
+        private Integer maxComparisonsPerSecond;
+
+        /** This migration's backfill rate limit in rows per second; 0 for none. */
+        private Integer backfillMaxRowsPerSecond;
+
+        /** The largest chunk of this migration's backfill. */
+        private Integer backfillMaxChunkSize;
+
+        /** The time one chunk of this migration's backfill should take. */
+        private Duration backfillTargetChunkTime;
+
+        /**
+         * What a dual write across two databases does when its second write fails: fail the call, or record the
+         * key for repair. Overrides the policy declared in code.
+         */
+        private SecondaryFailurePolicy failurePolicy;
+
+        /** Whether this migration's moves require their evidence. */
+        private Boolean gatesEnabled;
+
+        /** The highest shadow-read mismatch rate this migration's moves accept. */
+        private Double maxMismatchRate;
+
+        /** The comparisons this migration needs in the current phase before the mismatch rate counts. */
+        private Long minShadowSamples;
+
+        /** How long this migration's current phase must have run before the mismatch rate counts. */
+        private Duration minShadowTime;
+
+        /** How long this migration's READ_NEW must have run before DROP_OLD. */
+        private Duration readNewSoak;
+
+        /** The autopilot of this migration. */
+        private final Autopilot autopilot = new Autopilot();
+
+        public Double getSampleRate() {
+            return sampleRate;
+        }
+
+        public void setSampleRate(Double sampleRate) {
+            this.sampleRate = sampleRate;
+        }
+
+        public Integer getMaxComparisonsPerSecond() {
+            return maxComparisonsPerSecond;
+        }
+
+        public void setMaxComparisonsPerSecond(Integer maxComparisonsPerSecond) {
+            this.maxComparisonsPerSecond = maxComparisonsPerSecond;
+        }
+
+        public Integer getBackfillMaxRowsPerSecond() {
+            return backfillMaxRowsPerSecond;
+        }
+
+        public void setBackfillMaxRowsPerSecond(Integer backfillMaxRowsPerSecond) {
+            this.backfillMaxRowsPerSecond = backfillMaxRowsPerSecond;
+        }
+
+        public Integer getBackfillMaxChunkSize() {
+            return backfillMaxChunkSize;
+        }
+
+        public void setBackfillMaxChunkSize(Integer backfillMaxChunkSize) {
+            this.backfillMaxChunkSize = backfillMaxChunkSize;
+        }
+
+        public Duration getBackfillTargetChunkTime() {
+            return backfillTargetChunkTime;
+        }
+
+        public void setBackfillTargetChunkTime(Duration backfillTargetChunkTime) {
+            this.backfillTargetChunkTime = backfillTargetChunkTime;
+        }
+
+        public SecondaryFailurePolicy getFailurePolicy() {
+            return failurePolicy;
+        }
+
+        public void setFailurePolicy(SecondaryFailurePolicy failurePolicy) {
+            this.failurePolicy = failurePolicy;
+        }
+
+        public Boolean getGatesEnabled() {
+            return gatesEnabled;
+        }
+
+        public void setGatesEnabled(Boolean gatesEnabled) {
+            this.gatesEnabled = gatesEnabled;
+        }
+
+        public Double getMaxMismatchRate() {
+            return maxMismatchRate;
+        }
+
+        public void setMaxMismatchRate(Double maxMismatchRate) {
+            this.maxMismatchRate = maxMismatchRate;
+        }
+
+        public Long getMinShadowSamples() {
+            return minShadowSamples;
+        }
+
+        public void setMinShadowSamples(Long minShadowSamples) {
+            this.minShadowSamples = minShadowSamples;
+        }
+
+        public Duration getMinShadowTime() {
+            return minShadowTime;
+        }
+
+        public void setMinShadowTime(Duration minShadowTime) {
+            this.minShadowTime = minShadowTime;
+        }
+
+        public Duration getReadNewSoak() {
+            return readNewSoak;
+        }
+
+        public void setReadNewSoak(Duration readNewSoak) {
+            this.readNewSoak = readNewSoak;
+        }
+
+        public Autopilot getAutopilot() {
+            return autopilot;
+        }
+    }
+
+    /**
+     * The autopilot of one migration, under {@code dualwrite.migrations.<name>.autopilot}: off unless enabled; see
+     * docs/gates.md.
+     */
+    public static class Autopilot {
+
+        /** Whether the autopilot drives this migration. */
+        private boolean enabled;
+
+        /** The last phase the autopilot moves to; DROP_OLD only when chosen here. */
+        private MigrationPhase finalPhase = MigrationPhase.READ_NEW;
+
+        /** How long every gate of the next move must hold before the autopilot takes it. */
+        private Duration soak = AutopilotOptions.DEFAULT_SOAK;
+
+        /** The shadow-read mismatch rate in the current phase that makes the autopilot roll back and stop. */
+        private double rollbackMismatchRate = AutopilotOptions.DEFAULT_ROLLBACK_MISMATCH_RATE;
+
+        /** The error rate of writes to the other database that makes the autopilot roll back and stop. */
+        private double rollbackWriteErrorRate = AutopilotOptions.DEFAULT_ROLLBACK_WRITE_ERROR_RATE;
+
+        /** Comparisons or writes needed before a rate can trigger a rollback. */
+        private long minSamples = AutopilotOptions.DEFAULT_MIN_SAMPLES;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public MigrationPhase getFinalPhase() {
+            return finalPhase;
+        }
+
+        public void setFinalPhase(MigrationPhase finalPhase) {
+            this.finalPhase = finalPhase;
+        }
+
+        public Duration getSoak() {
+            return soak;
+        }
+
+        public void setSoak(Duration soak) {
+            this.soak = soak;
+        }
+
+        public double getRollbackMismatchRate() {
+            return rollbackMismatchRate;
+        }
+
+        public void setRollbackMismatchRate(double rollbackMismatchRate) {
+            this.rollbackMismatchRate = rollbackMismatchRate;
+        }
+
+        public double getRollbackWriteErrorRate() {
+            return rollbackWriteErrorRate;
+        }
+
+        public void setRollbackWriteErrorRate(double rollbackWriteErrorRate) {
+            this.rollbackWriteErrorRate = rollbackWriteErrorRate;
+        }
+
+        public long getMinSamples() {
+            return minSamples;
+        }
+
+        public void setMinSamples(long minSamples) {
+            this.minSamples = minSamples;
         }
     }
 }

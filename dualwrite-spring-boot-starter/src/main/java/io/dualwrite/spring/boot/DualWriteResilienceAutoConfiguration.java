@@ -3,7 +3,9 @@ package io.dualwrite.spring.boot;
 import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.DualWriteBuilder;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -29,8 +31,7 @@ public class DualWriteResilienceAutoConfiguration {
             havingValue = "true",
             matchIfMissing = true)
     DualWriteBuilderCustomizer dualWriteCircuitBreakers(DualWriteProperties properties) {
-        io.github.resilience4j.circuitbreaker.CircuitBreakerConfig config =
-                properties.getCircuitBreaker().toConfig();
+        CircuitBreakerConfig config = DualWriteOptionsMapper.circuitBreaker(properties.getCircuitBreaker());
         return builder -> builder.circuitBreakers(config);
     }
 
@@ -41,8 +42,7 @@ public class DualWriteResilienceAutoConfiguration {
             havingValue = "true",
             matchIfMissing = true)
     DualWriteBuilderCustomizer dualWriteTimeLimiter(DualWriteProperties properties) {
-        io.github.resilience4j.timelimiter.TimeLimiterConfig config =
-                properties.getTimeLimiter().toConfig();
+        TimeLimiterConfig config = DualWriteOptionsMapper.timeLimiter(properties.getTimeLimiter());
         int threads = properties.getTimeLimiter().getThreads();
         return builder -> builder.timeLimiter(config, threads);
     }

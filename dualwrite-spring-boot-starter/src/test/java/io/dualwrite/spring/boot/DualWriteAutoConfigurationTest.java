@@ -110,10 +110,10 @@ class DualWriteAutoConfigurationTest {
 
     @Test
     void backfillPropertyDefaultsAreTheCoreDefaults() {
-        assertThat(new DualWriteProperties().getBackfill().toOptions())
+        assertThat(DualWriteOptionsMapper.backfill(new DualWriteProperties().getBackfill()))
                 .isEqualTo(io.dualwrite.core.backfill.BackfillOptions.defaults());
         assertThat(new DualWriteProperties().getRefreshInterval()).isEqualTo(DualWrite.DEFAULT_REFRESH_INTERVAL);
-        assertThat(new DualWriteProperties().getShadowReads().toOptions())
+        assertThat(DualWriteOptionsMapper.shadowReads(new DualWriteProperties().getShadowReads()))
                 .isEqualTo(io.dualwrite.core.shadow.ShadowReadOptions.defaults());
         assertThat(new DualWriteProperties().getRepairInterval()).isNull();
     }
@@ -258,6 +258,98 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void eachMigrationGetsItsOwnOverridesAndInheritsTheGlobalSettingsItDoesNotOverride() {
+        runner.withUserConfiguration(NamesMigration.class, OtherMigration.class)
+                .withPropertyValues(
+                        "dualwrite.shadow-reads.sample-rate=0.5",
+                        "dualwrite.backfill.max-rows-per-second=100",
+                        "dualwrite.gates.min-shadow-samples=5",
+                        "dualwrite.migrations.names.sample-rate=1",
+                        "dualwrite.migrations.names.backfill-target-chunk-time=2s",
+                        "dualwrite.migrations.names.min-shadow-samples=7",
+                        "dualwrite.migrations.names.autopilot.enabled=true")
+                .run(context -> {
+                    DualWrite dualWrite = context.getBean(DualWrite.class);
+                    assertThat(dualWrite
+                                    .managed("names")
+                                    .shadowReads()
+                                    .options()
+                                    .sampleRate())
+                            .isEqualTo(1.0);
+                    assertThat(dualWrite
+                                    .managed("others")
+                                    .shadowReads()
+                                    .options()
+                                    .sampleRate())
+                            .isEqualTo(0.5);
+                    var names = dualWrite.backfill("names").options();
+                    assertThat(names.targetChunkTime()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(names.maxRowsPerSecond()).isEqualTo(100);
+                    var others = dualWrite.backfill("others").options();
+                    assertThat(others.targetChunkTime())
+                            .isEqualTo(io.dualwrite.core.backfill.BackfillOptions.DEFAULT_TARGET_CHUNK_TIME);
+                    assertThat(others.maxRowsPerSecond()).isEqualTo(100);
+                    for (String migration : List.of("names", "others")) {
+                        dualWrite.advance(migration, TransitionRequest.by("test", "dual writes"));
+                        dualWrite.advance(migration, TransitionRequest.by("test", "backfill"));
+                    }
+                    assertThat(shadowGateDetail(dualWrite, "names")).contains("needs at least 7 comparisons");
+                    assertThat(shadowGateDetail(dualWrite, "others")).contains("needs at least 5 comparisons");
+                    assertThat(dualWrite.managed("names").autopilotEnabled()).isTrue();
+                    assertThat(dualWrite.managed("others").autopilotEnabled()).isFalse();
+                });
+    }
+
+    @Test
+    void settingsForAMigrationACustomizerRegistersApplyToIt() {
+        runner.withUserConfiguration(NamesMigration.class, CustomizerMigration.class)
+                .withPropertyValues(
+                        "dualwrite.shadow-reads.timeout=300ms",
+                        "dualwrite.migrations.added.sample-rate=1",
+                        "dualwrite.migrations.added.backfill-max-rows-per-second=500")
+                .run(context -> {
+                    DualWrite dualWrite = context.getBean(DualWrite.class);
+                    var shadow = dualWrite.managed("added").shadowReads().options();
+                    assertThat(shadow.sampleRate()).isEqualTo(1.0);
+                    assertThat(shadow.timeout()).isEqualTo(Duration.ofMillis(300));
+                    assertThat(dualWrite.backfill("added").options().maxRowsPerSecond())
+                            .isEqualTo(500);
+                    assertThat(dualWrite
+                                    .managed("names")
+                                    .shadowReads()
+                                    .options()
+                                    .sampleRate())
+                            .isEqualTo(io.dualwrite.core.shadow.ShadowReadOptions.DEFAULT_SAMPLE_RATE);
+                });
+    }
+
+    private static String shadowGateDetail(DualWrite dualWrite, String migration) {
+        return dualWrite.gates(migration, MigrationPhase.READ_NEW).stream()
+                .filter(g -> g.name().equals("shadow-mismatch-rate"))
+                .findFirst()
+                .orElseThrow()
+                .detail();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OtherMigration {
+        @Bean
+        Migration<Long, NamesMigration.Full, NamesMigration.Split> others(
+                JdbcTransactions transactions, DataSource dataSource) {
+            return NamesMigration.migration("others", "other", transactions, dataSource);
+        }
+    }
+
+    /** A migration that is no bean: a customizer registers it. */
+    @Configuration(proxyBeanMethods = false)
+    static class CustomizerMigration {
+        @Bean
+        DualWriteBuilderCustomizer addedMigration(JdbcTransactions transactions, DataSource dataSource) {
+            return builder -> builder.migration(NamesMigration.migration("added", "added", transactions, dataSource));
+        }
+    }
+
+    @Test
     void invalidBreakerSettingsFailStartupNamingThem() {
         runner.withUserConfiguration(NamesMigration.class)
                 .withPropertyValues("dualwrite.circuit-breaker.failure-rate-threshold=150")
@@ -373,7 +465,7 @@ class DualWriteAutoConfigurationTest {
 
     @Test
     void gateSettingsDefaultToTheCoreDefaultsAndCanBeSetPerMigration() {
-        assertThat(new DualWriteProperties().getGates().toOptions())
+        assertThat(DualWriteOptionsMapper.gates(new DualWriteProperties().getGates()))
                 .isEqualTo(io.dualwrite.core.GateOptions.defaults());
         runner.withUserConfiguration(NamesMigration.class)
                 .withPropertyValues(
@@ -397,7 +489,7 @@ class DualWriteAutoConfigurationTest {
 
     @Test
     void theAutopilotIsOffUnlessEnabledPerMigration() {
-        assertThat(new DualWriteProperties.Autopilot().toOptions("names"))
+        assertThat(DualWriteOptionsMapper.autopilot("names", new DualWriteProperties.Autopilot()))
                 .isEqualTo(io.dualwrite.core.AutopilotOptions.off());
         assertThat(new DualWriteProperties().getAutopilotInterval()).isEqualTo(DualWrite.DEFAULT_AUTOPILOT_INTERVAL);
         runner.withUserConfiguration(NamesMigration.class).run(context -> assertThat(
@@ -479,12 +571,13 @@ class DualWriteAutoConfigurationTest {
     void resiliencePropertyDefaultsAreTheCoreAndResilience4jDefaults() {
         DualWriteProperties properties = new DualWriteProperties();
         assertThat(properties.getTimeLimiter().isEnabled()).isTrue();
-        assertThat(properties.getTimeLimiter().toConfig().getTimeoutDuration())
+        assertThat(DualWriteOptionsMapper.timeLimiter(properties.getTimeLimiter())
+                        .getTimeoutDuration())
                 .isEqualTo(DualWrite.DEFAULT_SECONDARY_WRITE_TIMEOUT)
                 .isEqualTo(io.github.resilience4j.timelimiter.TimeLimiterConfig.ofDefaults()
                         .getTimeoutDuration());
         assertThat(properties.getTimeLimiter().getThreads()).isEqualTo(DualWrite.DEFAULT_SECONDARY_WRITE_THREADS);
-        var breaker = properties.getCircuitBreaker().toConfig();
+        var breaker = DualWriteOptionsMapper.circuitBreaker(properties.getCircuitBreaker());
         var defaults = io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.ofDefaults();
         assertThat(breaker.getFailureRateThreshold()).isEqualTo(defaults.getFailureRateThreshold());
         assertThat(breaker.getMinimumNumberOfCalls()).isEqualTo(20);
@@ -533,25 +626,31 @@ class DualWriteAutoConfigurationTest {
 
         @Bean
         Migration<Long, Full, Split> names(JdbcTransactions transactions, DataSource dataSource) {
+            return migration("names", "person", transactions, dataSource);
+        }
+
+        /** A migration {@code name} from {@code <tables>_full} to {@code <tables>_split}, creating both. */
+        static Migration<Long, Full, Split> migration(
+                String name, String tables, JdbcTransactions transactions, DataSource dataSource) {
             new JdbcTemplate(dataSource)
-                    .execute("CREATE TABLE IF NOT EXISTS person_full (id BIGINT PRIMARY KEY,"
-                            + " name VARCHAR(100)); CREATE TABLE IF NOT EXISTS person_split (id BIGINT PRIMARY KEY,"
-                            + " first_name VARCHAR(100), last_name VARCHAR(100))");
+                    .execute("CREATE TABLE IF NOT EXISTS " + tables + "_full (id BIGINT PRIMARY KEY,"
+                            + " name VARCHAR(100)); CREATE TABLE IF NOT EXISTS " + tables
+                            + "_split (id BIGINT PRIMARY KEY, first_name VARCHAR(100), last_name VARCHAR(100))");
             JdbcStore<Long, Full> full = JdbcStore.builder(transactions, Long.class, Full.class)
-                    .table("person_full")
+                    .table(tables + "_full")
                     .key("id", Full::id)
                     .columns("name")
                     .mapper(rs -> new Full(rs.getLong("id"), rs.getString("name")))
                     .binder((v, row) -> row.set("name", v.name()))
                     .build();
             JdbcStore<Long, Split> split = JdbcStore.builder(transactions, Long.class, Split.class)
-                    .table("person_split")
+                    .table(tables + "_split")
                     .key("id", Split::id)
                     .columns("first_name", "last_name")
                     .mapper(rs -> new Split(rs.getLong("id"), rs.getString("first_name"), rs.getString("last_name")))
                     .binder((v, row) -> row.set("first_name", v.first()).set("last_name", v.last()))
                     .build();
-            return Migration.builder("names", Long.class, full, split)
+            return Migration.builder(name, Long.class, full, split)
                     .toNew(f ->
                             new Split(f.id(), f.name().split(" ")[0], f.name().split(" ")[1]))
                     .build();
