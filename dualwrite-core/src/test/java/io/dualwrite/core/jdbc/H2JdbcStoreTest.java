@@ -3,7 +3,7 @@ package io.dualwrite.core.jdbc;
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 
-class H2JdbcStoreTest extends AbstractJdbcStoreContractTest {
+class H2JdbcStoreTest extends AbstractJdbcStoreTest {
 
     @Override
     protected TestDatabase database() {

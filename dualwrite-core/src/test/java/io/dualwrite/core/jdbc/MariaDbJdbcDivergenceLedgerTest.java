@@ -3,7 +3,7 @@ package io.dualwrite.core.jdbc;
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 
-class MariaDbJdbcDivergenceLedgerTest extends AbstractJdbcDivergenceLedgerContractTest {
+class MariaDbJdbcDivergenceLedgerTest extends AbstractJdbcDivergenceLedgerTest {
 
     @Override
     protected TestDatabase database() {

@@ -3,7 +3,7 @@ package io.dualwrite.core.jdbc;
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 
-class MariaDbJdbcStoreTest extends AbstractJdbcStoreContractTest {
+class MariaDbJdbcStoreTest extends AbstractJdbcStoreTest {
 
     @Override
     protected TestDatabase database() {

@@ -3,7 +3,7 @@ package io.dualwrite.core.jdbc;
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 
-class PostgresJdbcDivergenceLedgerTest extends AbstractJdbcDivergenceLedgerContractTest {
+class PostgresJdbcDivergenceLedgerTest extends AbstractJdbcDivergenceLedgerTest {
 
     @Override
     protected TestDatabase database() {

@@ -1,7 +1,10 @@
-package io.dualwrite.core.backfill;
+package io.dualwrite.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualwrite.core.backfill.BackfillProgress;
+import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.backfill.BackfillStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -9,7 +12,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The behaviour every {@link BackfillStore} must give; one subclass per implementation and database. */
+/**
+ * The behaviour dualwrite relies on from a {@link BackfillStore}: one backfill per migration, started once, its
+ * copy lease held by one owner at a time, and every checkpoint, completion and failure fenced by that lease. Extend
+ * it once per store and database; {@link #createStore} is called before each test, and each test uses a migration
+ * name of its own, so a store on a shared table needs no clean-up.
+ */
 public abstract class AbstractBackfillStoreContractTest {
 
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
@@ -17,12 +25,18 @@ public abstract class AbstractBackfillStoreContractTest {
     private BackfillStore store;
     private String migration;
 
+    /** The store under test, on a schema that exists (called before each test). */
     protected abstract BackfillStore createStore();
 
     @BeforeEach
     void setUp() {
         store = createStore();
         migration = "bf-" + UUID.randomUUID();
+    }
+
+    @Test
+    void findOfAnUnknownMigrationIsEmpty() {
+        assertThat(store.find(migration)).isEmpty();
     }
 
     @Test
@@ -139,5 +153,33 @@ public abstract class AbstractBackfillStoreContractTest {
         assertThat(fresh.lastKey()).isNull();
         assertThat(fresh.rowsCopied()).isZero();
         assertThat(fresh.leaseOwner()).isNull();
+    }
+
+    @Test
+    void onlyTheOwnerReleasesTheLeaseAndAnotherOwnerTakesItAtOnce() {
+        store.startIfAbsent(migration, "100", 90, T0);
+        store.acquireLease(migration, "a", T0, T0.plusSeconds(30));
+
+        store.releaseLease(migration, "b");
+        assertThat(store.acquireLease(migration, "b", T0.plusSeconds(1), T0.plusSeconds(31)))
+                .isFalse();
+
+        store.releaseLease(migration, "a");
+        assertThat(store.find(migration).orElseThrow().leaseOwner()).isNull();
+        assertThat(store.acquireLease(migration, "b", T0.plusSeconds(2), T0.plusSeconds(32)))
+                .isTrue();
+        assertThat(store.checkpoint(migration, "a", "10", 10, 100.0, T0.plusSeconds(3), T0.plusSeconds(33)))
+                .isFalse();
+    }
+
+    @Test
+    void aBackfillThatIsNotRunningGivesNoLease() {
+        store.startIfAbsent(migration, "100", 90, T0);
+        store.changeState(migration, EnumSet.of(BackfillState.RUNNING), BackfillState.CANCELLED, T0);
+
+        assertThat(store.acquireLease(migration, "a", T0, T0.plusSeconds(30))).isFalse();
+        assertThat(store.find(migration).orElseThrow().state()).isEqualTo(BackfillState.CANCELLED);
+        assertThat(store.acquireLease("never-" + migration, "a", T0, T0.plusSeconds(30)))
+                .isFalse();
     }
 }

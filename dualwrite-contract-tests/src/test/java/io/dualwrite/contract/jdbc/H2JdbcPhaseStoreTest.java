@@ -1,15 +1,17 @@
-package io.dualwrite.core.jdbc;
+package io.dualwrite.contract.jdbc;
 
-import io.dualwrite.core.phase.AbstractPhaseStoreContractTest;
+import io.dualwrite.contract.AbstractPhaseStoreContractTest;
+import io.dualwrite.core.jdbc.DualWriteSchema;
+import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 
-class MariaDbJdbcPhaseStoreTest extends AbstractPhaseStoreContractTest {
+class H2JdbcPhaseStoreTest extends AbstractPhaseStoreContractTest {
 
     @Override
     protected PhaseStore createStore() {
-        TestDatabase database = TestDatabases.mariadb();
+        TestDatabase database = TestDatabases.h2();
         DualWriteSchema.create(database.dataSource());
         return new JdbcPhaseStore(database.dataSource());
     }

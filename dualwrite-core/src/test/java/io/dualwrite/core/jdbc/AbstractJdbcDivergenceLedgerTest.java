@@ -18,12 +18,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fence behaviour every database must give {@link JdbcDivergenceLedger}; one subclass per database. A write
- * holds the fence row shared until its transaction ends, and raising the fence waits for such writes, but at most
- * the fence's lock timeout (3 s): a transaction left open must refuse the move, not stall it and every write queued
- * behind it.
+ * What {@link JdbcDivergenceLedger} adds to the {@code DivergenceLedger} contract, on every database: a write holds
+ * the fence row shared until its transaction ends, and raising the fence waits for such writes, but at most the
+ * fence's lock timeout (3 s): a transaction left open must refuse the move, not stall it and every write queued
+ * behind it. One subclass per database. The contract itself ({@code AbstractDivergenceLedgerContractTest} in
+ * dualwrite-contract-tests) runs on this ledger from that module's tests.
  */
-abstract class AbstractJdbcDivergenceLedgerContractTest {
+abstract class AbstractJdbcDivergenceLedgerTest {
 
     /** The fence's lock timeout, as the ledger sets it. */
     private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(3);
@@ -47,39 +48,6 @@ abstract class AbstractJdbcDivergenceLedgerContractTest {
     @AfterEach
     void stopHolders() {
         holders.shutdownNow();
-    }
-
-    @Test
-    void aFenceReadsBackWhatWasSetAndIsZeroWhereNoneWasRaised() {
-        ledger.setFence(migration, 4);
-
-        assertThat(ledger.fence(migration)).isEqualTo(4);
-        assertThat(ledger.hasFence(migration)).isTrue();
-        assertThat(ledger.fence("no-such-" + migration)).isZero();
-        assertThat(ledger.hasFence("no-such-" + migration)).isFalse();
-    }
-
-    /*
-     * A write that passed the fence holds its row shared until the write's transaction ends: raising the fence waits
-     * for it, so no write of the fenced version can still commit once the fence is raised.
-     */
-    @Test
-    void raisingAFenceWaitsForAWriteThatHoldsIt() throws Exception {
-        CountDownLatch held = new CountDownLatch(1);
-        Future<?> write = holders.submit(() -> transactions.inTransaction(() -> {
-            ledger.fence(migration);
-            held.countDown();
-            pause(Duration.ofMillis(1_000));
-        }));
-        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
-
-        long started = System.nanoTime();
-        assertTimeoutPreemptively(Duration.ofSeconds(15), () -> ledger.setFence(migration, 2));
-        Duration waited = Duration.ofNanos(System.nanoTime() - started);
-
-        write.get(10, TimeUnit.SECONDS);
-        assertThat(waited).isGreaterThan(Duration.ofMillis(700));
-        assertThat(ledger.fence(migration)).isEqualTo(2);
     }
 
     /*
@@ -123,15 +91,6 @@ abstract class AbstractJdbcDivergenceLedgerContractTest {
             if (!latch.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("never released");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -1,6 +1,8 @@
-package io.dualwrite.core.jdbc;
+package io.dualwrite.contract.jdbc;
 
-import io.dualwrite.core.phase.AbstractPhaseStoreContractTest;
+import io.dualwrite.contract.AbstractPhaseStoreContractTest;
+import io.dualwrite.core.jdbc.DualWriteSchema;
+import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;

@@ -1,7 +1,9 @@
-package io.dualwrite.core.jdbc;
+package io.dualwrite.contract.jdbc;
 
-import io.dualwrite.core.backfill.AbstractBackfillStoreContractTest;
+import io.dualwrite.contract.AbstractBackfillStoreContractTest;
 import io.dualwrite.core.backfill.BackfillStore;
+import io.dualwrite.core.jdbc.DualWriteSchema;
+import io.dualwrite.core.jdbc.JdbcBackfillStore;
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 

@@ -1,4 +1,4 @@
-package io.dualwrite.core.phase;
+package io.dualwrite.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dualwrite.core.model.ConcurrentTransitionException;
 import io.dualwrite.core.model.GateResult;
 import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.phase.AuditEntry;
+import io.dualwrite.core.phase.PhaseState;
+import io.dualwrite.core.phase.PhaseStore;
+import io.dualwrite.core.phase.Resync;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,7 +23,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The behaviour every {@link PhaseStore} must give; one subclass per implementation and database. */
+/**
+ * The behaviour dualwrite relies on from a {@link PhaseStore}: a migration initialized once, transitions that
+ * commit with their audit entry under a compare-and-set on the version (of concurrent transitions from one state
+ * exactly one wins), an audit trail newest first, and the re-sync record. Extend it once per store and database;
+ * {@link #createStore} is called before each test, and each test uses a migration name of its own, so a store on a
+ * shared table needs no clean-up.
+ */
 public abstract class AbstractPhaseStoreContractTest {
 
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00.123456Z");
@@ -27,6 +37,7 @@ public abstract class AbstractPhaseStoreContractTest {
     private PhaseStore store;
     private String migration;
 
+    /** The store under test, on a schema that exists (called before each test). */
     protected abstract PhaseStore createStore();
 
     @BeforeEach
@@ -132,6 +143,25 @@ public abstract class AbstractPhaseStoreContractTest {
         assertThat(trail.get(0).to()).isEqualTo(MigrationPhase.OLD_ONLY);
         assertThat(trail.get(1)).isEqualTo(refused);
         assertThat(store.auditTrail(migration, 10)).hasSize(3);
+    }
+
+    @Test
+    void aResyncIsStoredAndReplacedByTheNextOne() {
+        assertThat(store.findResync(migration)).isEmpty();
+        Resync waiting = new Resync(migration, 4, Resync.State.WAITING, 0, 0, T0, T0, null, "waiting for 2 instances");
+
+        store.saveResync(waiting);
+        assertThat(store.findResync(migration)).contains(waiting);
+
+        Resync completed = waiting.with(Resync.State.COMPLETED, 12, 0, T0.plusSeconds(30), null);
+        store.saveResync(completed);
+        assertThat(store.findResync(migration)).contains(completed);
+
+        Resync next = new Resync(
+                migration, 6, Resync.State.RUNNING, 3, 3, T0.plusSeconds(60), T0.plusSeconds(61), null, null);
+        store.saveResync(next);
+        assertThat(store.findResync(migration)).contains(next);
+        assertThat(store.findResync("never-" + migration)).isEmpty();
     }
 
     private AuditEntry entry(MigrationPhase from, MigrationPhase to, long version, Instant at) {

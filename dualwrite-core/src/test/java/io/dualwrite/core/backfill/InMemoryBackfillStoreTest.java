@@ -1,9 +1,0 @@
-package io.dualwrite.core.backfill;
-
-class InMemoryBackfillStoreTest extends AbstractBackfillStoreContractTest {
-
-    @Override
-    protected BackfillStore createStore() {
-        return new InMemoryBackfillStore();
-    }
-}
