@@ -196,6 +196,13 @@ public final class DualWrite implements AutoCloseable {
                     migration.name(),
                     state.phase(),
                     state.version());
+            store.finished(migration.name())
+                    .ifPresent(finished -> log.warn(
+                            "Migration '{}' was finished by {} at {}: it reads and writes NEW only and moves no more."
+                                    + " Remove its bean and use the NEW store directly (docs/finishing.md)",
+                            migration.name(),
+                            finished.actor(),
+                            finished.occurredAt()));
         }
         this.background = new BackgroundWork(
                 handles.values(),

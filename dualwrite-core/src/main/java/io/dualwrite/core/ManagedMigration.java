@@ -9,6 +9,7 @@ import io.dualwrite.core.model.GateResult;
 import io.dualwrite.core.model.IllegalPhaseTransitionException;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.Side;
+import io.dualwrite.core.model.TransitionRefusedException;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.InstanceState;
 import io.dualwrite.core.phase.PhaseState;
@@ -156,6 +157,34 @@ public final class ManagedMigration<K extends Comparable<? super K>, O, N> {
      */
     public PhaseState transition(MigrationPhase target, TransitionRequest request) {
         return shared.transitions().transition(migration, target, request);
+    }
+
+    /**
+     * Finishes the migration in DROP_OLD: the point of no return (audited as FINISHED). Afterwards no move is allowed,
+     * the migration keeps reading and writing NEW only, and {@link #finishingChecklist()} says what is left to do in
+     * the application: remove this migration's bean, use the NEW store directly, drop the old side, purge the
+     * history. With an instance registry, every live instance must apply DROP_OLD first.
+     *
+     * @throws IllegalPhaseTransitionException if the migration is not in DROP_OLD, or is finished already
+     * @throws TransitionRefusedException if an instance does not apply DROP_OLD yet and the request is not forced
+     */
+    public PhaseState finish(TransitionRequest request) {
+        return shared.transitions().finish(migration, request);
+    }
+
+    /** The audit entry that finished the migration, if it is finished. */
+    public Optional<AuditEntry> finished() {
+        return shared.store().finished(name());
+    }
+
+    /**
+     * What is left to do once the migration reached DROP_OLD, in order, naming this migration's tables and the SQL
+     * that checks nothing uses the old side any more (see docs/finishing.md); empty before DROP_OLD.
+     */
+    public List<String> finishingChecklist() {
+        return state().phase() == MigrationPhase.DROP_OLD
+                ? FinishingChecklist.of(migration, finished().isPresent())
+                : List.of();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.internal.runtime.PhaseCache;
 import io.dualwrite.core.model.ConcurrentTransitionException;
 import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.IllegalPhaseTransitionException;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.PhaseTransition;
 import io.dualwrite.core.model.TransitionRefusedException;
@@ -69,6 +70,7 @@ final class Transitions {
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(request, "request");
         PhaseState current = phases.refresh(migration.name());
+        refuseIfFinished(migration.name(), current, target);
         PhaseTransition transition = PhaseTransition.between(migration.name(), current.phase(), target);
         // Evidence first, so that a move its gates refuse does not fence anything (the ledger is drained below).
         List<GateResult> preview = evaluate(migration, transition, current);
@@ -107,6 +109,73 @@ final class Transitions {
             lowerUnlessMovedMeanwhile(fences, current); // a no-op once the move committed
             throw e;
         }
+    }
+
+    /** The gate a finished migration shows: nothing moves any more. */
+    static final String FINISHED_GATE = "finished";
+
+    /** The gate of finishing itself, which says what it means. */
+    static final String POINT_OF_NO_RETURN_GATE = "point-of-no-return";
+
+    /**
+     * Finishes the migration in DROP_OLD: the point of no return, audited as {@link AuditEntry.Event#FINISHED} with a
+     * new phase version (so every instance reports it), after which no move is allowed. With an instance registry,
+     * every live instance must apply DROP_OLD first (a forced request overrides that, audited).
+     */
+    PhaseState finish(Migration<?, ?, ?> migration, TransitionRequest request) {
+        Objects.requireNonNull(request, "request");
+        String name = migration.name();
+        PhaseState current = phases.refresh(name);
+        refuseIfFinished(name, current, MigrationPhase.DROP_OLD);
+        if (current.phase() != MigrationPhase.DROP_OLD) {
+            throw new IllegalPhaseTransitionException(
+                    name,
+                    current.phase(),
+                    MigrationPhase.DROP_OLD,
+                    "Migration '" + name + "' can be finished only in DROP_OLD, but it is in " + current.phase()
+                            + "; move it forward first");
+        }
+        List<GateResult> evidence = new ArrayList<>();
+        if (barrier.knowsInstances()) {
+            evidence.add(barrier.gate(name));
+        }
+        evidence.add(GateResult.pass(
+                POINT_OF_NO_RETURN_GATE,
+                "finishing cannot be undone: no move back to READ_NEW is allowed afterwards, so the old side may be"
+                        + " dropped; the migration keeps reading and writing NEW only"));
+        boolean gatesFail = evidence.stream().anyMatch(g -> !g.passed());
+        if (gatesFail && !request.force()) {
+            store.audit(entry(
+                    current, MigrationPhase.DROP_OLD, AuditEntry.Event.REFUSED, current.version(), request, evidence));
+            throw TransitionRefusedException.finishing(
+                    name, evidence.stream().filter(g -> !g.passed()).toList());
+        }
+        PhaseState next = store.transition(
+                current,
+                entry(
+                        current,
+                        MigrationPhase.DROP_OLD,
+                        AuditEntry.Event.FINISHED,
+                        current.version() + 1,
+                        request,
+                        evidence));
+        phases.accept(next);
+        barrier.moved(next);
+        log.info("Migration '{}' finished by {}: {}", name, request.actor(), request.reason());
+        return next;
+    }
+
+    /** A finished migration moves no more: the point of no return was passed. */
+    private void refuseIfFinished(String name, PhaseState current, MigrationPhase target) {
+        store.finished(name).ifPresent(finished -> {
+            throw new IllegalPhaseTransitionException(
+                    name,
+                    current.phase(),
+                    target,
+                    "Migration '" + name + "' was finished by " + finished.actor() + " at " + finished.occurredAt()
+                            + ": the point of no return; it reads and writes NEW only and no move is allowed."
+                            + " Remove its bean and use the NEW store directly (docs/finishing.md)");
+        });
     }
 
     /** Audits a move that a component (the autopilot) decided not to make, with its reason; changes nothing. */

@@ -173,6 +173,30 @@ class DualWriteEndpointTest {
         assertThat(back.body()).contains("\"phase\":\"BACKFILL\"", "\"event\":\"ROLLED_BACK\"");
     }
 
+    @Test
+    @Order(9)
+    void finishingInDropOldIsThePointOfNoReturn() throws Exception {
+        http().post(MIGRATION, "{\"action\":\"force\",\"target\":\"READ_NEW\",\"reason\":\"gate is a test stub\"}");
+        HttpResponse<String> dropOld =
+                http().post(MIGRATION, "{\"action\":\"force\",\"target\":\"DROP_OLD\",\"reason\":\"soaked\"}");
+        assertThat(dropOld.body())
+                .contains("\"phase\":\"DROP_OLD\"", "\"finishing\":{\"finished\":false", "Finish the migration");
+
+        HttpResponse<String> noReason = http().post(MIGRATION, "{\"action\":\"finish\"}");
+        assertThat(noReason.statusCode()).isEqualTo(400);
+        assertThat(noReason.body()).contains("'finish' needs a \\\"reason\\\"");
+
+        HttpResponse<String> finished =
+                http().post(MIGRATION, "{\"action\":\"finish\",\"reason\":\"nothing reads the old column\"}");
+        assertThat(finished.statusCode()).isEqualTo(200);
+        assertThat(finished.body())
+                .contains("\"event\":\"FINISHED\"", "\"finishing\":{\"finished\":true", "Remove the migration bean");
+
+        HttpResponse<String> back = http().post(MIGRATION, "{\"action\":\"rollback\",\"reason\":\"too late\"}");
+        assertThat(back.statusCode()).isEqualTo(409);
+        assertThat(back.body()).contains("was finished by");
+    }
+
     private SampleHttp http() {
         return new SampleHttp(port).asOperator();
     }

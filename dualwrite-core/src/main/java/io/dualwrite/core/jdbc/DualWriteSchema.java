@@ -37,6 +37,51 @@ public final class DualWriteSchema {
         });
     }
 
+    /** dualwrite's tables that hold rows per migration. */
+    static final List<String> MIGRATION_TABLES = List.of(
+            "dualwrite_phase",
+            "dualwrite_audit",
+            "dualwrite_backfill",
+            "dualwrite_verification",
+            "dualwrite_divergence",
+            "dualwrite_instance",
+            "dualwrite_resync",
+            "dualwrite_fence");
+
+    /** As {@link #purge(JdbcTransactions, String)}. */
+    public static long purge(DataSource dataSource, String migration) {
+        return purge(JdbcTransactions.of(dataSource), migration);
+    }
+
+    /**
+     * Deletes a finished migration's rows from dualwrite's tables in this database (its phase, audit trail, copy and
+     * verification progress, ledger entries, instance reports, re-syncs and fences), once its history is no longer
+     * needed: run it in each database that holds dualwrite's tables for the migration. Refused while this database
+     * holds the migration's phase and the migration is not finished (purging it would restart it in OLD_ONLY).
+     *
+     * @return the number of rows deleted
+     * @throws IllegalStateException if the migration is stored here and not finished
+     */
+    public static long purge(JdbcTransactions transactions, String migration) {
+        JdbcPhaseStore phases = new JdbcPhaseStore(transactions);
+        if (phases.find(migration).isPresent() && phases.finished(migration).isEmpty()) {
+            throw new IllegalStateException("Migration '" + migration + "' is not finished, so its history cannot be"
+                    + " purged: purging would start it again in OLD_ONLY. Finish it in DROP_OLD first"
+                    + " (ManagedMigration.finish), or leave its rows");
+        }
+        return transactions.inTransaction(() -> transactions.withConnection(c -> {
+            long deleted = 0;
+            for (String table : MIGRATION_TABLES) {
+                try (java.sql.PreparedStatement delete =
+                        c.prepareStatement("DELETE FROM " + table + " WHERE migration = ?")) {
+                    delete.setString(1, migration);
+                    deleted += delete.executeUpdate();
+                }
+            }
+            return deleted;
+        }));
+    }
+
     /** The text of the schema script for a dialect. */
     public static String script(SqlDialect dialect) {
         String resource = "schema-" + dialect.scriptSuffix() + ".sql";

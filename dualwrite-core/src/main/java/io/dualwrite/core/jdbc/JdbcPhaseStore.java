@@ -107,8 +107,24 @@ public final class JdbcPhaseStore implements PhaseStore {
 
     @Override
     public List<AuditEntry> auditTrail(String migration, int limit) {
-        String sql = "SELECT migration, event, from_phase, to_phase, version, actor, reason, evidence, occurred_at"
-                + " FROM dualwrite_audit WHERE migration = ? ORDER BY id DESC LIMIT " + Math.max(0, limit);
+        return entries(
+                "SELECT migration, event, from_phase, to_phase, version, actor, reason, evidence, occurred_at"
+                        + " FROM dualwrite_audit WHERE migration = ? ORDER BY id DESC LIMIT " + Math.max(0, limit),
+                migration);
+    }
+
+    @Override
+    public Optional<AuditEntry> finished(String migration) {
+        return entries(
+                        "SELECT migration, event, from_phase, to_phase, version, actor, reason, evidence, occurred_at"
+                                + " FROM dualwrite_audit WHERE migration = ? AND event = 'FINISHED'"
+                                + " ORDER BY id DESC LIMIT 1",
+                        migration)
+                .stream()
+                .findFirst();
+    }
+
+    private List<AuditEntry> entries(String sql, String migration) {
         return transactions.withConnection(c -> {
             try (PreparedStatement select = c.prepareStatement(sql)) {
                 select.setString(1, migration);

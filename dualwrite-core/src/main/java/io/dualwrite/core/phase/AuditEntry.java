@@ -48,11 +48,16 @@ public record AuditEntry(
          * Every live instance applies the move recorded before it (the barrier passed): the move is complete. The
          * phase did not change.
          */
-        COMPLETED;
+        COMPLETED,
+        /**
+         * The migration was finished in DROP_OLD: the point of no return. Its version grew by one, its phase stayed
+         * DROP_OLD, and no move is allowed any more.
+         */
+        FINISHED;
 
-        /** Whether an entry of this kind changed the phase. */
+        /** Whether an entry of this kind changed the phase version. */
         public boolean movesPhase() {
-            return this == ADVANCED || this == ROLLED_BACK || this == FORCED;
+            return this == ADVANCED || this == ROLLED_BACK || this == FORCED || this == FINISHED;
         }
     }
 }

@@ -42,4 +42,14 @@ public interface PhaseStore {
 
     /** Stores a re-sync, replacing the migration's previous one. */
     void saveResync(Resync resync);
+
+    /**
+     * The entry that finished the migration ({@link AuditEntry.Event#FINISHED}), if it is finished. The default
+     * reads the whole audit trail; stores override it with a lookup.
+     */
+    default Optional<AuditEntry> finished(String migration) {
+        return auditTrail(migration, Integer.MAX_VALUE).stream()
+                .filter(e -> e.event() == AuditEntry.Event.FINISHED)
+                .findFirst();
+    }
 }

@@ -105,7 +105,8 @@ public class DualWriteEndpoint implements DisposableBean {
      * {@code POST /actuator/dualwrite/{name}} with {@code {"action": ..., "target": ..., "reason": ...}}. Actions:
      * {@code advance}, {@code rollback}, {@code force} (target and reason required; overrides evidence gates, never the
      * handover rules), {@code accept-data-loss} (target and reason required; overrides the handover rules too, and
-     * the audit lists the keys given up), {@code pause-backfill}, {@code resume-backfill}, {@code verify} (runs in
+     * the audit lists the keys given up), {@code finish} (reason required; in DROP_OLD, the point of no
+     * return), {@code pause-backfill}, {@code resume-backfill}, {@code verify} (runs in
      * the background), {@code repair}.
      */
     @WriteOperation
@@ -140,13 +141,20 @@ public class DualWriteEndpoint implements DisposableBean {
                                     ? TransitionRequest.forcedBy(actor, reason)
                                     : TransitionRequest.acceptingDataLoss(actor, reason));
                 }
+                case "finish" -> {
+                    if (reason == null || reason.isBlank()) {
+                        return badRequest("'finish' needs a \"reason\", which is recorded in the audit trail:"
+                                + " finishing is the point of no return");
+                    }
+                    migration.finish(TransitionRequest.by(actor, reason));
+                }
                 case "pause-backfill" -> migration.backfill().pause();
                 case "resume-backfill" -> migration.backfill().resume();
                 case "verify" -> verifications.submit(migration::verify);
                 case "repair" -> migration.repair(REPAIR_BATCH);
                 default -> {
                     return badRequest("Unknown action '" + action + "'; use one of advance, rollback, force,"
-                            + " accept-data-loss, pause-backfill, resume-backfill, verify, repair");
+                            + " accept-data-loss, finish, pause-backfill, resume-backfill, verify, repair");
                 }
             }
             return new WebEndpointResponse<>(status(migration), WebEndpointResponse.STATUS_OK);
@@ -201,7 +209,21 @@ public class DualWriteEndpoint implements DisposableBean {
                 instances(migration),
                 migration.auditTrail(AUDIT_ENTRIES).stream()
                         .map(DualWriteEndpoint::audit)
-                        .toList());
+                        .toList(),
+                finishing(migration, phase));
+    }
+
+    private static MigrationStatus.@Nullable Finishing finishing(
+            ManagedMigration<?, ?, ?> migration, MigrationPhase phase) {
+        if (phase != MigrationPhase.DROP_OLD) {
+            return null;
+        }
+        var finished = migration.finished();
+        return new MigrationStatus.Finishing(
+                finished.isPresent(),
+                finished.map(AuditEntry::occurredAt).orElse(null),
+                finished.map(AuditEntry::actor).orElse(null),
+                migration.finishingChecklist());
     }
 
     private static Map<String, String> breakers(ManagedMigration<?, ?, ?> migration) {

@@ -26,7 +26,15 @@ public record MigrationStatus(
         Map<String, String> breakers,
         Autopilot autopilot,
         List<Instance> instances,
-        List<Audit> audit) {
+        List<Audit> audit,
+        @Nullable Finishing finishing) {
+
+    /**
+     * Shown from DROP_OLD on: whether the migration is finished (the point of no return), by whom and when, and what
+     * is left to do in the application.
+     */
+    public record Finishing(
+            boolean finished, @Nullable Instant finishedAt, @Nullable String finishedBy, List<String> checklist) {}
 
     /** One gate of a move. */
     public record Gate(String name, boolean passed, String detail) {}
