@@ -154,6 +154,29 @@ public abstract class AbstractMigrationStoreContractTest<K extends Comparable<? 
     }
 
     @Test
+    void upsertAllInsertsNewValuesAndReplacesPresentOnes() {
+        write(() -> store.upsert(value(key(2), 1)));
+
+        write(() -> store.upsertAll(List.of(value(key(1), 1), value(key(2), 2), value(key(3), 1))));
+
+        assertThat(contents(store.scan(null, null, 10)))
+                .containsExactly(contentOf(value(key(1), 1)), contentOf(value(key(2), 2)), contentOf(value(key(3), 1)));
+        write(() -> store.upsertAll(List.of()));
+        assertThat(store.scan(null, null, 10)).hasSize(3);
+    }
+
+    @Test
+    void deleteAllRemovesEveryValueAndIgnoresAbsentKeys() {
+        write(() -> store.upsertAll(List.of(value(key(1), 1), value(key(2), 1), value(key(3), 1))));
+
+        write(() -> store.deleteAll(List.of(key(1), key(3), key(4))));
+
+        assertThat(contents(store.scan(null, null, 10))).containsExactly(contentOf(value(key(2), 1)));
+        write(() -> store.deleteAll(List.of()));
+        assertThat(store.scan(null, null, 10)).hasSize(1);
+    }
+
+    @Test
     void readAllFindsPresentKeysInBatchesUnderTheKeysAskedFor() {
         List<V> stored = new ArrayList<>();
         Set<K> odd = new HashSet<>();

@@ -17,9 +17,13 @@ import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.MigrationStore;
 import io.dualwrite.core.verify.Repairer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -146,7 +150,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     public void write(O value) {
         K key = migration.oldStore().keyOf(value);
         N mapped = migration.toNew(value);
-        onEachSide(key, side -> {
+        onEachSide(List.of(key), side -> {
             if (side == Side.OLD) {
                 migration.oldStore().upsert(value);
             } else {
@@ -155,19 +159,77 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         });
     }
 
+    /**
+     * Inserts or replaces values on every side the current phase writes, as {@link #write} does each, in one
+     * transaction per side and one statement batch per side where the stores batch ({@link MigrationStore#upsertAll}):
+     * the same phase, order and failure policy for all of them. Across two databases the source of truth is written
+     * in one transaction with an intent per key, and each key is then copied to the other side as a single write's
+     * is.
+     *
+     * @throws IllegalArgumentException if two values have the same key; nothing is written then
+     * @throws InvalidMigrationException if the mapping changes a value's key; nothing is written then
+     * @throws SecondaryWriteException if the second side failed under {@link SecondaryFailurePolicy#FAIL}
+     */
+    public void writeAll(List<O> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        List<K> keys = new ArrayList<>(values.size());
+        List<N> mapped = new ArrayList<>(values.size());
+        for (O value : values) {
+            keys.add(migration.oldStore().keyOf(value));
+            mapped.add(migration.toNew(value));
+        }
+        requireDistinct(keys, "writeAll");
+        List<O> olds = List.copyOf(values);
+        onEachSide(keys, side -> {
+            if (side == Side.OLD) {
+                migration.oldStore().upsertAll(olds);
+            } else {
+                migration.newStore().upsertAll(mapped);
+            }
+        });
+    }
+
     /** Deletes the value under a key on every side the current phase writes, the source of truth first. */
     public void delete(K key) {
-        onEachSide(key, side -> migration.store(side).delete(key));
+        onEachSide(List.of(key), side -> migration.store(side).delete(key));
+    }
+
+    /**
+     * Deletes the values under keys on every side the current phase writes, as {@link #delete} does each, one
+     * statement batch per side where the stores batch ({@link MigrationStore#deleteAll}).
+     *
+     * @throws IllegalArgumentException if a key is given twice; nothing is deleted then
+     */
+    public void deleteAll(Collection<K> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<K> distinct = List.copyOf(keys);
+        requireDistinct(distinct, "deleteAll");
+        onEachSide(distinct, side -> migration.store(side).deleteAll(distinct));
+    }
+
+    private void requireDistinct(List<K> keys, String operation) {
+        Set<K> seen = new HashSet<>();
+        for (K key : keys) {
+            if (!seen.add(key)) {
+                throw new IllegalArgumentException("Migration '" + migration.name() + "': " + operation + " was given"
+                        + " key " + migration.keyCodec().encode(key) + " twice; nothing was written. Give each key"
+                        + " once (the last value of a key is the one to write)");
+            }
+        }
     }
 
     /** How long a write waits for a move that hands the source of truth over before it gives up. */
     static final java.time.Duration HANDOVER_WAIT = java.time.Duration.ofSeconds(5);
 
-    private void onEachSide(K key, Consumer<Side> operation) {
+    private void onEachSide(List<K> keys, Consumer<Side> operation) {
         long deadline = System.nanoTime() + HANDOVER_WAIT.toNanos();
         while (true) {
             try {
-                onEachSideOnce(key, operation);
+                onEachSideOnce(keys, operation);
                 return;
             } catch (HandoverFence.Fenced fenced) {
                 // A move is handing the source of truth over: nothing was written; route again by the new phase,
@@ -194,7 +256,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         }
     }
 
-    private void onEachSideOnce(K key, Consumer<Side> operation) {
+    private void onEachSideOnce(List<K> keys, Consumer<Side> operation) {
         fence.check(migration.name());
         PhaseState state = inFlight.enter(migration.name(), () -> phases.current(migration.name()));
         List<Side> sides = state.phase().writeOrder();
@@ -202,12 +264,12 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         List<Side> inOneTransaction =
                 sides.size() == 2 && !migration.sidesShareTransactions() ? sides.subList(0, 1) : sides;
         try {
-            routeWrite(key, state, operation);
-            inOneTransaction.forEach(side -> written.get(side).increment());
+            routeWrite(keys, state, operation);
+            inOneTransaction.forEach(side -> written.get(side).add(keys.size()));
         } catch (HandoverFence.Fenced e) {
             throw e;
         } catch (RuntimeException e) {
-            inOneTransaction.forEach(side -> failed.get(side).increment());
+            inOneTransaction.forEach(side -> failed.get(side).add(keys.size()));
             throw e;
         } finally {
             inFlight.exit(migration.name(), state.version());
@@ -223,7 +285,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         }
     }
 
-    private void routeWrite(K key, PhaseState state, Consumer<Side> operation) {
+    private void routeWrite(List<K> keys, PhaseState state, Consumer<Side> operation) {
         MigrationPhase phase = state.phase();
         List<Side> sides = phase.writeOrder();
         Side primary = sides.get(0);
@@ -241,7 +303,6 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
             return;
         }
         refuseWhileTheOtherSideIsKnownDown(secondary);
-        String encodedKey = migration.keyCodec().encode(key);
         boolean callers = primaryStore.transactions().hasOpenTransaction();
         boolean passed = primaryStore.transactions().inTransaction(() -> {
             // Refused before anything is written once a move handing the source of truth over fenced this phase;
@@ -253,15 +314,21 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
             // and if this process dies first, the repairer finds the key here and completes the copy. It is written
             // before the row: every copy of the key locks the intent first (see Repairer#copy), so a write and a
             // copy of one key always meet there, in that order, and never deadlock.
-            ledger(primary, secondary)
-                    .record(
-                            migration.name(),
-                            encodedKey,
-                            primary,
-                            DivergenceCause.WRITE_IN_PROGRESS,
-                            "committed on " + primary + "; copy to " + secondary + " pending");
+            DivergenceLedger ledger = ledger(primary, secondary);
+            for (K key : keys) {
+                ledger.record(
+                        migration.name(),
+                        migration.keyCodec().encode(key),
+                        primary,
+                        DivergenceCause.WRITE_IN_PROGRESS,
+                        "committed on " + primary + "; copy to " + secondary + " pending");
+            }
             operation.accept(primary);
-            primaryStore.transactions().afterCommit(() -> copyAfterCommit(key, primary, secondary, state.version()));
+            for (K key : keys) {
+                primaryStore
+                        .transactions()
+                        .afterCommit(() -> copyAfterCommit(key, primary, secondary, state.version()));
+            }
             return true;
         });
         if (!passed) {

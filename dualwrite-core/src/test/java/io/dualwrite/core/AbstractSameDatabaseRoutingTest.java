@@ -186,6 +186,60 @@ abstract class AbstractSameDatabaseRoutingTest {
         assertThat(newRows()).containsKey(9L);
     }
 
+    @ParameterizedTest
+    @EnumSource(MigrationPhase.class)
+    void batchWritesAndDeletesReachExactlyTheSidesOfThePhase(MigrationPhase phase) {
+        People.execute(
+                dataSource,
+                "INSERT INTO " + PREFIX + "_old (id, full_name) VALUES (1, 'Old One')",
+                "INSERT INTO " + PREFIX + "_new (id, first_name, last_name) VALUES (1, 'Old', 'One')");
+        moveTo(phase);
+
+        people.writeAll(java.util.List.of(
+                new Person(1, "Ada Lovelace"), new Person(2, "Alan Turing"), new Person(3, "Grace Hopper")));
+        people.deleteAll(java.util.List.of(2L));
+
+        assertThat(oldRows())
+                .isEqualTo(
+                        phase.writes(Side.OLD)
+                                ? java.util.Map.of(1L, "Ada Lovelace", 3L, "Grace Hopper")
+                                : java.util.Map.of(1L, "Old One"));
+        assertThat(newRows())
+                .isEqualTo(
+                        phase.writes(Side.NEW)
+                                ? java.util.Map.of(1L, "Ada|Lovelace", 3L, "Grace|Hopper")
+                                : java.util.Map.of(1L, "Old|One"));
+        for (Side side : phase.writeOrder()) {
+            assertThat(people.writes(side, true))
+                    .as("values written on " + side)
+                    .isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aBatchWithAKeyTwiceIsRefusedAndWritesNothing() {
+        moveTo(MigrationPhase.DUAL_WRITE);
+
+        assertThatThrownBy(
+                        () -> people.writeAll(java.util.List.of(new Person(1, "Ada Lovelace"), new Person(1, "Ada"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("key 1 twice");
+        assertThat(oldRows()).isEmpty();
+        assertThat(newRows()).isEmpty();
+    }
+
+    @Test
+    void aBatchThatFailsOnTheSecondSideRollsBackTheFirstInOneDatabase() {
+        moveTo(MigrationPhase.DUAL_WRITE);
+        People.execute(dataSource, "INSERT INTO " + PREFIX + "_old (id, full_name) VALUES (7, 'Kept As Is')");
+
+        // An empty name maps to a NULL first_name, which NEW refuses (NOT NULL): the batch rolls back on both sides.
+        assertThatThrownBy(() -> people.writeAll(java.util.List.of(new Person(7, "Changed Name"), new Person(8, ""))))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(oldRows()).isEqualTo(java.util.Map.of(7L, "Kept As Is"));
+        assertThat(newRows()).isEmpty();
+    }
+
     private void moveTo(MigrationPhase target) {
         while (dualWrite.phase(migration.name()) != target) {
             dualWrite.advance(migration.name(), TransitionRequest.by("test", "move to " + target));

@@ -78,6 +78,48 @@ class CrossDatabaseRoutingTest {
         assertThat(fixture.people.read(1L)).contains(new PersonName(1, "Ada", "Lovelace"));
     }
 
+    @Test
+    void batchWritesAndDeletesReachBothDatabases() {
+        Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
+
+        fixture.people.writeAll(java.util.List.of(
+                new Person(1, "Ada Lovelace"), new Person(2, "Alan Turing"), new Person(3, "Grace Hopper")));
+        fixture.people.deleteAll(java.util.List.of(2L));
+
+        assertThat(People.rows(mariadb, PREFIX + "_old"))
+                .containsExactly(entry(1L, "Ada Lovelace"), entry(3L, "Grace Hopper"));
+        assertThat(People.rows(postgres, PREFIX + "_new"))
+                .containsExactly(entry(1L, "Ada|Lovelace"), entry(3L, "Grace|Hopper"));
+        assertThat(ledgerIn(mariadb).size(fixture.migration.name())).isZero();
+        assertThat(ledgerIn(postgres).size(fixture.migration.name())).isZero();
+    }
+
+    /*
+     * A batch across two databases during an outage of the other one: under RECORD_FOR_REPAIR every key of the batch
+     * is committed on the source of truth and waits in its ledger; the repair copies them all once it is back.
+     */
+    @Test
+    void aBatchDuringAnOutageRecordsEveryKeyAndTheRepairCopiesThemAll() {
+        Fixture fixture = fixture(SecondaryFailurePolicy.RECORD_FOR_REPAIR, MigrationPhase.DUAL_WRITE);
+        newDatabase.cut();
+
+        fixture.people.writeAll(java.util.List.of(new Person(1, "Ada Lovelace"), new Person(2, "Alan Turing")));
+
+        assertThat(People.rows(mariadb, PREFIX + "_old")).hasSize(2);
+        assertThat(People.rows(postgres, PREFIX + "_new")).isEmpty();
+        assertThat(ledgerIn(mariadb).entries(fixture.migration.name(), 10))
+                .extracting(DivergenceLedger.Entry::key, DivergenceLedger.Entry::cause)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("1", DivergenceCause.SECONDARY_WRITE_FAILED),
+                        org.assertj.core.groups.Tuple.tuple("2", DivergenceCause.SECONDARY_WRITE_FAILED));
+
+        newDatabase.restore();
+        assertThat(fixture.dualWrite.repair(fixture.migration.name(), 10).repaired())
+                .isEqualTo(2);
+        assertThat(People.rows(postgres, PREFIX + "_new"))
+                .containsExactly(entry(1L, "Ada|Lovelace"), entry(2L, "Alan|Turing"));
+    }
+
     /*
      * FAIL cannot be all-or-nothing across two independent databases: the other side is written only after the
      * source of truth committed (so that a caller's rollback leaves no ghost row there). Under FAIL the caller hears

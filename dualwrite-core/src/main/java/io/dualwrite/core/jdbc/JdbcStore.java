@@ -368,15 +368,87 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
      */
     @Override
     public void delete(K key) {
-        String sql = ownedValue.isEmpty()
+        transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(deleteStatement())) {
+                statement.setObject(1, key);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    /** Deletes every key with one statement batch (a shared-rows store clears its columns instead, as one batch). */
+    @Override
+    public void deleteAll(Collection<K> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(deleteStatement())) {
+                for (K key : keys) {
+                    statement.setObject(1, key);
+                    statement.addBatch();
+                }
+                return statement.executeBatch().length;
+            }
+        });
+    }
+
+    private String deleteStatement() {
+        return ownedValue.isEmpty()
                 ? "DELETE FROM " + table + " WHERE " + keyColumn + " = ?"
                 : "UPDATE " + table + " SET "
                         + columns.stream().map(c -> c + " = NULL").collect(java.util.stream.Collectors.joining(", "))
                         + " WHERE " + keyColumn + " = ?";
+    }
+
+    /**
+     * Upserts every value with one statement batch where the dialect's upsert is one statement (PostgreSQL, H2);
+     * otherwise (MariaDB, shared rows) one batch updates the rows that exist and the rest are upserted one by one,
+     * as {@link #upsert} does, so that no conflict on another unique index is swallowed.
+     */
+    @Override
+    public void upsertAll(List<V> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        if ((sharedRows || transactions.dialect() == SqlDialect.MARIADB) && !columns.isEmpty()) {
+            for (V missing : updateAll(values)) {
+                upsert(missing);
+            }
+            return;
+        }
+        String sql = transactions.dialect().upsert(table, keyColumn, columns);
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
-                statement.setObject(1, key);
-                return statement.executeUpdate();
+                for (V value : values) {
+                    bind(statement, value);
+                    statement.addBatch();
+                }
+                return statement.executeBatch().length;
+            }
+        });
+    }
+
+    /** Updates this store's columns of every row present, in one batch; the values whose row was not updated. */
+    private List<V> updateAll(List<V> values) {
+        String sql = "UPDATE " + table + " SET "
+                + columns.stream().map(c -> c + " = ?").collect(java.util.stream.Collectors.joining(", "))
+                + " WHERE " + keyColumn + " = ?";
+        return transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                for (V value : values) {
+                    statement.setObject(bindColumns(statement, value, 1), keyOf.apply(value));
+                    statement.addBatch();
+                }
+                int[] counts = statement.executeBatch();
+                List<V> missing = new ArrayList<>();
+                for (int i = 0; i < values.size(); i++) {
+                    // A driver that cannot tell the count (SUCCESS_NO_INFO) leaves the row to the single upsert.
+                    if (i >= counts.length || counts[i] <= 0) {
+                        missing.add(values.get(i));
+                    }
+                }
+                return missing;
             }
         });
     }

@@ -98,6 +98,26 @@ public interface MigrationStore<K extends Comparable<? super K>, V> {
     }
 
     /**
+     * Inserts or replaces each value, as {@link #upsert} does, in the transaction open on this thread; stores that can
+     * send them as one statement batch override this.
+     */
+    default void upsertAll(List<V> values) {
+        for (V value : values) {
+            upsert(value);
+        }
+    }
+
+    /**
+     * Deletes the value under each key, as {@link #delete} does, in the transaction open on this thread; stores that
+     * can send them as one statement batch override this.
+     */
+    default void deleteAll(Collection<K> keys) {
+        for (K key : keys) {
+            delete(key);
+        }
+    }
+
+    /**
      * The columns this store writes, in order, when it is a table in a SQL database (a SQL mapping must give an
      * expression for each); empty for other stores.
      */

@@ -176,6 +176,46 @@ abstract class AbstractJdbcStoreTest {
      * A shared-rows delete reset the columns to their defaults: a default that is not NULL ('free') left a row that
      * read as a value, so the deleted value came back on this side.
      */
+    /*
+     * Batches over shared rows: one batch updates the rows another writer created, the rows missing are filled one by
+     * one; a batch delete clears this store's columns and leaves the rows.
+     */
+    @Test
+    void batchesOverSharedRowsUpdateTheRowsPresentAndDeleteByClearingTheirColumns() {
+        People.execute(
+                database.dataSource(),
+                "DROP TABLE IF EXISTS " + PREFIX + "_shared5",
+                "CREATE TABLE " + PREFIX + "_shared5 (id BIGINT PRIMARY KEY, full_name VARCHAR(100),"
+                        + " plan VARCHAR(20))",
+                "INSERT INTO " + PREFIX + "_shared5 (id, full_name, plan) VALUES (1, 'Ada Lovelace', 'pro'),"
+                        + " (2, 'Alan Turing', NULL)");
+        record Plan(long id, String plan) {}
+        JdbcStore<Long, Plan> plans = JdbcStore.builder(transactions, Long.class, Plan.class)
+                .table(PREFIX + "_shared5")
+                .key("id", Plan::id)
+                .columns("plan")
+                .mapper(rs -> new Plan(rs.getLong("id"), rs.getString("plan")))
+                .binder((p, row) -> row.set("plan", p.plan()))
+                .sharedRows()
+                .build();
+
+        transactions.inTransaction(
+                () -> plans.upsertAll(List.of(new Plan(1, "team"), new Plan(2, "free"), new Plan(3, "pro"))));
+        assertThat(People.rows(database.dataSource(), PREFIX + "_shared5"))
+                .containsExactly(
+                        java.util.Map.entry(1L, "Ada Lovelace|team"),
+                        java.util.Map.entry(2L, "Alan Turing|free"),
+                        java.util.Map.entry(3L, "null|pro"));
+
+        transactions.inTransaction(() -> plans.deleteAll(List.of(1L, 3L)));
+        assertThat(People.rows(database.dataSource(), PREFIX + "_shared5"))
+                .containsExactly(
+                        java.util.Map.entry(1L, "Ada Lovelace|null"),
+                        java.util.Map.entry(2L, "Alan Turing|free"),
+                        java.util.Map.entry(3L, "null|null"));
+        assertThat(plans.scan(null, null, 10)).containsExactly(new Plan(2, "free"));
+    }
+
     @Test
     void aDeletedSharedValueStaysDeletedWhereItsColumnsHaveDefaults() {
         People.execute(
