@@ -191,6 +191,49 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         });
     }
 
+    /**
+     * Inserts or replaces a value given in the NEW representation, so that application code can move to the new
+     * model while both sides are kept: NEW gets the value, OLD (in the phases that write it) what the migration's
+     * reverse mapping makes of it, the source of truth first, as {@link #write} does. Across two databases the
+     * other side receives a copy of the source of truth's committed value: while OLD is the source of truth, NEW
+     * then holds {@code toNew(toOld(value))}, so the mappings must round-trip for such values (as a rollback needs).
+     *
+     * @throws InvalidMigrationException if the migration declares no reverse mapping ({@code toOld}), or a mapping
+     *     changes the key; nothing is written then
+     * @throws SecondaryWriteException if the second side failed under {@link SecondaryFailurePolicy#FAIL}
+     */
+    public void writeNew(N value) {
+        writeNewAll(List.of(value));
+    }
+
+    /**
+     * Inserts or replaces values given in the NEW representation, as {@link #writeNew} does each and as
+     * {@link #writeAll} batches them.
+     *
+     * @throws IllegalArgumentException if two values have the same key; nothing is written then
+     * @throws InvalidMigrationException if the migration declares no reverse mapping, or a mapping changes a key
+     */
+    public void writeNewAll(List<N> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        List<K> keys = new ArrayList<>(values.size());
+        List<O> olds = new ArrayList<>(values.size());
+        for (N value : values) {
+            keys.add(migration.newStore().keyOf(value));
+            olds.add(migration.toOld(value)); // before anything is written: no reverse mapping, nothing written
+        }
+        requireDistinct(keys, "writeNewAll");
+        List<N> news = List.copyOf(values);
+        onEachSide(keys, side -> {
+            if (side == Side.OLD) {
+                migration.oldStore().upsertAll(olds);
+            } else {
+                migration.newStore().upsertAll(news);
+            }
+        });
+    }
+
     /** Deletes the value under a key on every side the current phase writes, the source of truth first. */
     public void delete(K key) {
         onEachSide(List.of(key), side -> migration.store(side).delete(key));

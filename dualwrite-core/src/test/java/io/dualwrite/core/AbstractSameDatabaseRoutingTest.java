@@ -216,6 +216,28 @@ abstract class AbstractSameDatabaseRoutingTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(MigrationPhase.class)
+    void valuesOfTheNewModelReachTheSidesOfThePhaseOldThroughTheReverseMapping(MigrationPhase phase) {
+        moveTo(phase);
+
+        people.writeNew(new PersonName(1, "Ada", "Lovelace"));
+        people.writeNewAll(
+                java.util.List.of(new PersonName(2, "Alan", "Turing"), new PersonName(3, "Grace", "Hopper")));
+
+        assertThat(oldRows())
+                .isEqualTo(
+                        phase.writes(Side.OLD)
+                                ? java.util.Map.of(1L, "Ada Lovelace", 2L, "Alan Turing", 3L, "Grace Hopper")
+                                : java.util.Map.of());
+        assertThat(newRows())
+                .isEqualTo(
+                        phase.writes(Side.NEW)
+                                ? java.util.Map.of(1L, "Ada|Lovelace", 2L, "Alan|Turing", 3L, "Grace|Hopper")
+                                : java.util.Map.of());
+        assertThat(people.read(2L)).contains(new PersonName(2, "Alan", "Turing"));
+    }
+
     @Test
     void aBatchWithAKeyTwiceIsRefusedAndWritesNothing() {
         moveTo(MigrationPhase.DUAL_WRITE);

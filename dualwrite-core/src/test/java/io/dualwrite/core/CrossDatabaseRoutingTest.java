@@ -94,6 +94,19 @@ class CrossDatabaseRoutingTest {
         assertThat(ledgerIn(postgres).size(fixture.migration.name())).isZero();
     }
 
+    @Test
+    void aValueOfTheNewModelNeedsTheReverseMappingAndIsRefusedWithoutIt() {
+        Fixture fixture = fixture(SecondaryFailurePolicy.FAIL, MigrationPhase.DUAL_WRITE);
+
+        assertThatThrownBy(() -> fixture.people.writeNew(new PersonName(1, "Ada", "Lovelace")))
+                .isInstanceOf(InvalidMigrationException.class)
+                .hasMessageContaining("has no NEW -> OLD mapping")
+                .hasMessageContaining("toOld(...)");
+        assertThat(People.rows(mariadb, PREFIX + "_old")).isEmpty();
+        assertThat(People.rows(postgres, PREFIX + "_new")).isEmpty();
+        assertThat(ledgerIn(mariadb).size(fixture.migration.name())).isZero();
+    }
+
     /*
      * A batch across two databases during an outage of the other one: under RECORD_FOR_REPAIR every key of the batch
      * is committed on the source of truth and waits in its ledger; the repair copies them all once it is back.
