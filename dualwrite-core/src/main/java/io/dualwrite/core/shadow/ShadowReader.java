@@ -3,13 +3,10 @@ package io.dualwrite.core.shadow;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.definition.Migration;
-import io.dualwrite.core.internal.PerSecondBudget;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.Side;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.dualwrite.core.shadow.Comparisons.Admission;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,19 +14,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Compares a sample of a migration's reads with the other side, off the request path. The caller always gets the
@@ -44,12 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShadowReader<K extends Comparable<? super K>, O, N> {
 
-    private static final Logger log = LoggerFactory.getLogger(ShadowReader.class);
-
     private final Migration<K, O, N> migration;
-    private final ShadowReadOptions options;
-    private final Executor executor;
-    private final ScheduledExecutorService scheduler;
+    private final Comparisons comparisons;
     private final Supplier<Optional<BackfillProgress>> backfill;
     private final Clock clock;
     private final Map<ShadowResult, LongAdder> counts = new EnumMap<>(ShadowResult.class);
@@ -58,10 +43,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     private final LongAdder candidateReads = new LongAdder();
     private final LongAdder candidateNanos = new LongAdder();
     private final Deque<MismatchSample> samples = new ArrayDeque<>();
-    private final @Nullable PerSecondBudget budget;
     private volatile PhaseCounts phaseCounts = PhaseCounts.of(-1);
-    private final Map<Side, CircuitBreaker> breakers;
-    private final TimeLimiter timeLimiter;
 
     /**
      * @param breakers the circuit breakers of the sides, when they live in two databases: a candidate read goes
@@ -76,21 +58,12 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
             Map<Side, CircuitBreaker> breakers,
             Clock clock) {
         this.migration = migration;
-        this.options = options;
-        this.executor = executor;
-        this.scheduler = scheduler;
+        this.comparisons = new Comparisons(migration.name(), options, executor, scheduler, breakers);
         this.backfill = backfill;
-        this.breakers = Map.copyOf(breakers);
-        this.timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
-                .timeoutDuration(options.timeout())
-                .cancelRunningFuture(false)
-                .build());
         this.clock = clock;
         for (ShadowResult result : ShadowResult.values()) {
             counts.put(result, new LongAdder());
         }
-        this.budget =
-                options.maxComparisonsPerSecond() > 0 ? new PerSecondBudget(options.maxComparisonsPerSecond()) : null;
     }
 
     /**
@@ -101,17 +74,12 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
         primaryReads.increment();
         primaryNanos.add(primaryReadNanos);
         switchPhaseCounts(version);
-        if (phase.writeOrder().size() < 2 || options.sampleRate() <= 0) {
-            return;
-        }
-        if (options.sampleRate() < 1 && ThreadLocalRandom.current().nextDouble() >= options.sampleRate()) {
-            return;
-        }
-        if (budget != null && !budget.tryAcquire()) {
+        Admission admission = comparisons.admit(phase);
+        if (admission == Admission.OVER_BUDGET) {
             count(ShadowResult.SKIPPED, version);
-            return;
+        } else if (admission == Admission.ADMITTED) {
+            comparisons.compareLater(new KeyRead(key, phase, version), control, true);
         }
-        compareLater(key, phase, version, control.orElse(null), true);
     }
 
     /** Counts and latencies since this instance started. */
@@ -130,106 +98,84 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     }
 
     public ShadowReadOptions options() {
-        return options;
+        return comparisons.options();
     }
 
-    private void compareLater(K key, MigrationPhase phase, long version, @Nullable N control, boolean firstLook) {
-        if (saturated()) {
-            count(ShadowResult.SKIPPED, version);
-            return;
+    /** One sampled key read. */
+    private final class KeyRead implements Comparisons.Comparison<Optional<N>> {
+
+        private final K key;
+        private final MigrationPhase phase;
+        private final long version;
+
+        KeyRead(K key, MigrationPhase phase, long version) {
+            this.key = key;
+            this.phase = phase;
+            this.version = version;
         }
-        CircuitBreaker breaker = breakers.get(phase.sourceOfTruth().other());
-        Supplier<Optional<N>> read = () -> readCandidate(key, phase);
-        CompletableFuture<Optional<N>> candidate;
-        try {
-            candidate = CompletableFuture.supplyAsync(
-                    breaker == null ? read : CircuitBreaker.decorateSupplier(breaker, read), executor);
-        } catch (RejectedExecutionException e) {
-            count(ShadowResult.SKIPPED, version);
-            return;
+
+        @Override
+        public Side candidateSide() {
+            return phase.sourceOfTruth().other();
         }
-        timeLimiter.executeCompletionStage(scheduler, () -> candidate).whenComplete((value, error) -> {
+
+        @Override
+        public Optional<N> readControl() {
+            return phase.sourceOfTruth() == Side.OLD
+                    ? migration.oldStore().read(key).map(migration::toNew)
+                    : migration.newStore().read(key);
+        }
+
+        @Override
+        public Optional<N> readCandidate(Optional<N> control) {
+            long started = System.nanoTime();
             try {
-                onCandidate(key, phase, version, control, value, error, firstLook);
-            } catch (RuntimeException e) {
-                log.debug("Shadow comparison of '{}' failed", migration.name(), e);
-                count(ShadowResult.CANDIDATE_ERROR, version);
+                return phase.sourceOfTruth() == Side.OLD
+                        ? migration.newStore().read(key)
+                        : migration.oldStore().read(key).map(migration::toNew);
+            } finally {
+                candidateReads.increment();
+                candidateNanos.add(System.nanoTime() - started);
             }
-        });
-    }
+        }
 
-    private void onCandidate(
-            K key,
-            MigrationPhase phase,
-            long version,
-            @Nullable N control,
-            @Nullable Optional<N> candidate,
-            @Nullable Throwable error,
-            boolean firstLook) {
-        if (error != null) {
-            Throwable cause =
-                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            // While the candidate's breaker is open, its database is not asked: nothing was compared.
-            count(
-                    cause instanceof CallNotPermittedException ? ShadowResult.SKIPPED : ShadowResult.CANDIDATE_ERROR,
-                    version);
-            return;
-        }
-        N candidateValue = candidate.orElse(null);
-        ShadowResult result = classify(key, phase, control, candidateValue);
-        if (firstLook && result != ShadowResult.MATCH && result != ShadowResult.NOT_YET_BACKFILLED) {
-            recheckLater(key, phase, version);
-            return;
-        }
-        count(result, version);
-        if (result == ShadowResult.MISMATCH
-                || result == ShadowResult.MISSING_IN_CANDIDATE
-                || result == ShadowResult.UNEXPECTED_IN_CANDIDATE) {
-            sample(key, result, control, candidateValue);
-        }
-    }
+        @Override
+        public Comparisons.Verdict compare(Optional<N> control, Optional<N> candidate) {
+            N expected = control.orElse(null);
+            N actual = candidate.orElse(null);
+            ShadowResult result = classify(expected, actual);
+            return new Comparisons.Verdict() {
+                @Override
+                public ShadowResult result() {
+                    return result;
+                }
 
-    /** Whether the executor has no room: checked before handing a task over, so shedding load costs nothing. */
-    private boolean saturated() {
-        return executor instanceof ThreadPoolExecutor pool
-                && pool.getQueue().remainingCapacity() == 0
-                && pool.getActiveCount() >= pool.getMaximumPoolSize();
-    }
+                @Override
+                public void settle() {
+                    count(result, version);
+                    if (result.isMismatch()) {
+                        sample(key, result, expected, actual);
+                    }
+                }
+            };
+        }
 
-    private void recheckLater(K key, MigrationPhase phase, long version) {
-        try {
-            scheduler.schedule(
-                    () -> {
-                        try {
-                            executor.execute(() -> {
-                                N control;
-                                try {
-                                    control = readControl(key, phase).orElse(null);
-                                } catch (RuntimeException e) {
-                                    count(ShadowResult.SKIPPED, version);
-                                    return;
-                                }
-                                compareLater(key, phase, version, control, false);
-                            });
-                        } catch (RejectedExecutionException e) {
-                            count(ShadowResult.SKIPPED, version);
-                        }
-                    },
-                    options.recheckDelay().toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            count(ShadowResult.SKIPPED, version);
+        @Override
+        public void abandon(ShadowResult result) {
+            count(result, version);
         }
-    }
 
-    private ShadowResult classify(K key, MigrationPhase phase, @Nullable N control, @Nullable N candidate) {
-        if (control == null) {
-            return candidate == null ? ShadowResult.MATCH : ShadowResult.UNEXPECTED_IN_CANDIDATE;
+        private ShadowResult classify(@Nullable N control, @Nullable N candidate) {
+            if (control == null) {
+                return candidate == null ? ShadowResult.MATCH : ShadowResult.UNEXPECTED_IN_CANDIDATE;
+            }
+            if (candidate == null) {
+                return notYetBackfilled(key, phase)
+                        ? ShadowResult.NOT_YET_BACKFILLED
+                        : ShadowResult.MISSING_IN_CANDIDATE;
+            }
+            return migration.equivalence().equivalent(control, candidate) ? ShadowResult.MATCH : ShadowResult.MISMATCH;
         }
-        if (candidate == null) {
-            return notYetBackfilled(key, phase) ? ShadowResult.NOT_YET_BACKFILLED : ShadowResult.MISSING_IN_CANDIDATE;
-        }
-        return migration.equivalence().equivalent(control, candidate) ? ShadowResult.MATCH : ShadowResult.MISMATCH;
     }
 
     /**
@@ -265,26 +211,12 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
                 .isEmpty();
     }
 
-    private Optional<N> readControl(K key, MigrationPhase phase) {
-        return phase.sourceOfTruth() == Side.OLD
-                ? migration.oldStore().read(key).map(migration::toNew)
-                : migration.newStore().read(key);
-    }
-
-    private Optional<N> readCandidate(K key, MigrationPhase phase) {
-        long started = System.nanoTime();
-        try {
-            return phase.sourceOfTruth() == Side.OLD
-                    ? migration.newStore().read(key)
-                    : migration.oldStore().read(key).map(migration::toNew);
-        } finally {
-            candidateReads.increment();
-            candidateNanos.add(System.nanoTime() - started);
-        }
-    }
-
     private void count(ShadowResult result, long version) {
         counts.get(result).increment();
+        countInPhase(result, version);
+    }
+
+    private void countInPhase(ShadowResult result, long version) {
         PhaseCounts current = phaseCounts;
         if (current.version() == version) {
             current.counts().get(result).increment();
@@ -330,17 +262,17 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     }
 
     private void sample(K key, ShadowResult result, @Nullable N control, @Nullable N candidate) {
-        if (options.mismatchSamples() == 0) {
+        if (options().mismatchSamples() == 0) {
             return;
         }
         MismatchSample sample = new MismatchSample(
                 migration.keyCodec().encode(key),
                 result,
                 clock.instant(),
-                FieldDiffer.differences(control, candidate, options.redactValues()));
+                FieldDiffer.differences(control, candidate, options().redactValues()));
         synchronized (samples) {
             samples.addFirst(sample);
-            while (samples.size() > options.mismatchSamples()) {
+            while (samples.size() > options().mismatchSamples()) {
                 samples.removeLast();
             }
         }
