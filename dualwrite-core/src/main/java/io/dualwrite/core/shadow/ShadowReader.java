@@ -11,14 +11,20 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compares a sample of a migration's reads with the other side, off the request path. The caller always gets the
@@ -30,8 +36,17 @@ import org.jspecify.annotations.Nullable;
  * <p>A read that does not match is looked at again after {@link ShadowReadOptions#recheckDelay()}, both sides
  * read afresh; only the second look counts, so writes in flight are not divergence. A key the candidate lacks
  * because the backfill has not reached it yet counts as {@link ShadowResult#NOT_YET_BACKFILLED}.
+ *
+ * <p>The migration's routed queries ({@link QueryShadow}, one per query name) are compared by the same machinery,
+ * with the same options: their comparisons share the executor and the per-second budget with the key reads, are
+ * counted per query, and count with the key reads in {@link #phaseStats(long)}, the evidence of the gates.
  */
 public final class ShadowReader<K extends Comparable<? super K>, O, N> {
+
+    private static final Logger log = LoggerFactory.getLogger(ShadowReader.class);
+
+    /** What a query name may be: it tags meters, so it is short and plain, as a migration name is. */
+    private static final Pattern QUERY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final Migration<K, O, N> migration;
     private final Comparisons comparisons;
@@ -44,6 +59,8 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     private final LongAdder candidateNanos = new LongAdder();
     private final Deque<MismatchSample> samples = new ArrayDeque<>();
     private volatile PhaseCounts phaseCounts = PhaseCounts.of(-1);
+    private final Map<String, QueryShadow<K, N>> queries = new LinkedHashMap<>();
+    private final List<Consumer<? super QueryShadow<K, N>>> queryListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param breakers the circuit breakers of the sides, when they live in two databases: a candidate read goes
@@ -82,7 +99,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
         }
     }
 
-    /** Counts and latencies since this instance started. */
+    /** Counts and latencies of the key reads since this instance started. */
     public ShadowReadStats stats() {
         Map<ShadowResult, Long> snapshot = new EnumMap<>(ShadowResult.class);
         counts.forEach((result, adder) -> snapshot.put(result, adder.sum()));
@@ -90,7 +107,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
                 snapshot, primaryReads.sum(), primaryNanos.sum(), candidateReads.sum(), candidateNanos.sum());
     }
 
-    /** The most recent mismatches, newest first, at most {@link ShadowReadOptions#mismatchSamples()}. */
+    /** The most recent mismatches of key reads, newest first, at most {@link ShadowReadOptions#mismatchSamples()}. */
     public List<MismatchSample> recentMismatches() {
         synchronized (samples) {
             return List.copyOf(samples);
@@ -99,6 +116,69 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
 
     public ShadowReadOptions options() {
         return comparisons.options();
+    }
+
+    /**
+     * Declares a routed query of the migration: its comparisons are counted, timed and sampled under this name.
+     * Each name is declared once per instance; the routed query object is what the application keeps and shares.
+     *
+     * @throws IllegalArgumentException if the name is not 1 to 100 letters, digits, '.', '_' or '-', or is taken
+     */
+    public QueryShadow<K, N> declareQuery(String name) {
+        if (name == null || !QUERY_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Migration '" + migration.name() + "': query name '" + name
+                    + "' is invalid; use 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        QueryShadow<K, N> query;
+        synchronized (queries) {
+            if (queries.containsKey(name)) {
+                throw new IllegalArgumentException("Migration '" + migration.name() + "' already has a routed"
+                        + " query named '" + name + "'; declare each query once (as a field or a bean) and share"
+                        + " that object");
+            }
+            query = new QueryShadow<>(name, this);
+            queries.put(name, query);
+            queryListeners.forEach(listener -> tell(listener, query));
+        }
+        return query;
+    }
+
+    /** The routed queries declared so far, in the order of their declaration. */
+    public List<QueryShadow<K, N>> queries() {
+        synchronized (queries) {
+            return List.copyOf(queries.values());
+        }
+    }
+
+    /**
+     * Calls {@code listener} for every routed query declared so far and for every one declared later (as the
+     * metrics do to give each query its meters). A listener that throws is logged and never breaks a declaration.
+     */
+    public void onQueryDeclared(Consumer<? super QueryShadow<K, N>> listener) {
+        synchronized (queries) {
+            queryListeners.add(listener);
+            queries.values().forEach(query -> tell(listener, query));
+        }
+    }
+
+    private void tell(Consumer<? super QueryShadow<K, N>> listener, QueryShadow<K, N> query) {
+        try {
+            listener.accept(query);
+        } catch (RuntimeException e) {
+            log.warn("Migration '{}': a listener of query '{}' failed", migration.name(), query.name(), e);
+        }
+    }
+
+    Migration<K, O, N> migration() {
+        return migration;
+    }
+
+    Comparisons comparisons() {
+        return comparisons;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     /** One sampled key read. */
@@ -185,7 +265,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
      * range ({@code bound}, key] holds a row exactly when the key lies after {@code bound}. Each question is one
      * index range read of at most one row, asked only for a key NEW lacks while the backfill runs.
      */
-    private boolean notYetBackfilled(K key, MigrationPhase phase) {
+    boolean notYetBackfilled(K key, MigrationPhase phase) {
         if (phase.sourceOfTruth() != Side.OLD) {
             return false;
         }
@@ -216,7 +296,8 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
         countInPhase(result, version);
     }
 
-    private void countInPhase(ShadowResult result, long version) {
+    /** Counts a comparison (of a key read or a routed query) in the evidence of the phase version it began under. */
+    void countInPhase(ShadowResult result, long version) {
         PhaseCounts current = phaseCounts;
         if (current.version() == version) {
             current.counts().get(result).increment();
@@ -226,7 +307,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     /**
      * Counts since this instance first read under the given phase version, or empty ones when its reads are under
      * another: the evidence for a move out of that phase (a comparison that began under an older version does not
-     * count).
+     * count). Comparisons of routed queries count here with those of key reads.
      */
     public ShadowReadStats phaseStats(long version) {
         PhaseCounts current = phaseCounts;
@@ -240,7 +321,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     }
 
     /** Starts the counts of a newer phase version at the first read under it. */
-    private void switchPhaseCounts(long version) {
+    void switchPhaseCounts(long version) {
         PhaseCounts current = phaseCounts;
         if (current.version() < version) {
             synchronized (this) {
