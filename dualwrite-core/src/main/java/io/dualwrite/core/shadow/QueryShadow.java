@@ -196,10 +196,11 @@ public final class QueryShadow<K extends Comparable<? super K>, N> {
 
                 @Override
                 public void settle() {
-                    count(result, version);
+                    // The sample first: whoever sees the count finds the sample too.
                     if (result.isMismatch()) {
                         sample(result, difference);
                     }
+                    count(result, version);
                 }
             };
         }

@@ -232,10 +232,11 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
 
                 @Override
                 public void settle() {
-                    count(result, version);
+                    // The sample first: whoever sees the count finds the sample too.
                     if (result.isMismatch()) {
                         sample(key, result, expected, actual);
                     }
+                    count(result, version);
                 }
             };
         }
