@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>An element the candidate lacks only because the backfill has not copied its key yet is not counted against it:
  * an answer that differs by such elements only is {@link ShadowResult#NOT_YET_BACKFILLED}. At most
- * {@value #MAX_BACKFILL_CHECKS} such keys are looked up per look (two index reads each on OLD while the backfill
+ * 100 such keys are looked up per look (two index reads each on OLD while the backfill
  * runs); any missing key beyond them counts as missing.
  *
  * @param <K> the migration's key type
