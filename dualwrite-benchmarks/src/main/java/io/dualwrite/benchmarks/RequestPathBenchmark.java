@@ -151,7 +151,7 @@ public final class RequestPathBenchmark {
      * Runs the two paths interleaved on the same random keys, each going first every other operation so that
      * neither profits from the other warming the row; nanoseconds each.
      */
-    private static long[][] measure(int rows, int operations, LongConsumer first, LongConsumer second) {
+    static long[][] measure(int rows, int operations, LongConsumer first, LongConsumer second) {
         long[][] nanos = new long[2][operations];
         SplittableRandom random = new SplittableRandom(operations);
         for (int i = 0; i < operations; i++) {
@@ -169,7 +169,7 @@ public final class RequestPathBenchmark {
         return System.nanoTime() - started;
     }
 
-    private static Latency latency(String path, long[] nanos) {
+    static Latency latency(String path, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         return new Latency(
@@ -179,7 +179,7 @@ public final class RequestPathBenchmark {
                 sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1_000.0);
     }
 
-    private static Latency median(List<Latency> rounds) {
+    static Latency median(List<Latency> rounds) {
         List<Latency> sorted = new ArrayList<>(rounds);
         sorted.sort(java.util.Comparator.comparingDouble(Latency::p50Micros));
         return sorted.get(sorted.size() / 2);

@@ -22,10 +22,11 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
 
     private final Migration<K, O, N> migration;
     private final PhaseCache phases;
-    private final @Nullable ShadowReader<K, O, N> shadow;
+    private final ShadowReader<K, O, N> shadow;
     private final Map<Side, CircuitBreaker> breakers;
     private final SecondaryWrites secondaryWrites;
     private final InFlightWrites inFlight;
@@ -69,7 +70,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     DualRepository(
             Migration<K, O, N> migration,
             PhaseCache phases,
-            @Nullable ShadowReader<K, O, N> shadow,
+            ShadowReader<K, O, N> shadow,
             Map<Side, CircuitBreaker> breakers,
             SecondaryWrites secondaryWrites,
             InFlightWrites inFlight,
@@ -131,14 +132,57 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         Optional<N> value = phase.sourceOfTruth() == Side.OLD
                 ? migration.oldStore().read(key).map(migration::toNew)
                 : migration.newStore().read(key);
-        if (shadow != null) {
-            try {
-                shadow.observe(key, phase, state.version(), value, System.nanoTime() - started);
-            } catch (RuntimeException e) {
-                log.debug("Shadow read of '{}' could not be scheduled", migration.name(), e);
-            }
+        try {
+            shadow.observe(key, phase, state.version(), value, System.nanoTime() - started);
+        } catch (RuntimeException e) {
+            log.debug("Shadow read of '{}' could not be scheduled", migration.name(), e);
         }
         return value;
+    }
+
+    /**
+     * Declares a routed read that answers at most one value, such as a finder by e-mail address: an OLD and a NEW
+     * implementation of the same question, routed by phase as {@link #read} is and answering in the NEW
+     * representation in every phase, with a sample of runs compared with the other side (see {@link RoutedQuery}).
+     * Declare each query once and keep the object (a field, a bean): its name tags its meters and samples.
+     *
+     * <pre>{@code
+     * RoutedQuery<String, PersonName> byEmail = people.query("by-email", oldPeople::findByEmail, newPeople::findByEmail);
+     * }</pre>
+     *
+     * @param name the query's name, unique within the migration: 1 to 100 letters, digits, '.', '_' or '-'
+     * @param oldSide answers on the OLD side, in the OLD representation
+     * @param newSide answers on the NEW side, in the NEW representation
+     * @throws IllegalArgumentException if the name is invalid or already declared for this migration
+     */
+    public <P> RoutedQuery<P, N> query(
+            String name,
+            Function<? super P, ? extends Optional<? extends O>> oldSide,
+            Function<? super P, ? extends Optional<? extends N>> newSide) {
+        Objects.requireNonNull(oldSide, "oldSide");
+        Objects.requireNonNull(newSide, "newSide");
+        return new RoutedQuery<>(migration, phases, shadow.declareQuery(name), oldSide, newSide);
+    }
+
+    /**
+     * Declares a routed read that answers a list, such as the subscriptions of a customer: an OLD and a NEW
+     * implementation of the same question, routed by phase as {@link #read} is and answering in the NEW
+     * representation in every phase, with a sample of runs compared with the other side element by element, by key
+     * (see {@link RoutedListQuery}; {@link RoutedListQuery#inOrder()} when both promise an order). Declare each query
+     * once and keep the object (a field, a bean): its name tags its meters and samples.
+     *
+     * @param name the query's name, unique within the migration: 1 to 100 letters, digits, '.', '_' or '-'
+     * @param oldSide answers on the OLD side, in the OLD representation
+     * @param newSide answers on the NEW side, in the NEW representation
+     * @throws IllegalArgumentException if the name is invalid or already declared for this migration
+     */
+    public <P> RoutedListQuery<P, N> listQuery(
+            String name,
+            Function<? super P, ? extends List<? extends O>> oldSide,
+            Function<? super P, ? extends List<? extends N>> newSide) {
+        Objects.requireNonNull(oldSide, "oldSide");
+        Objects.requireNonNull(newSide, "newSide");
+        return new RoutedListQuery<>(migration, phases, shadow.declareQuery(name), oldSide, newSide);
     }
 
     /**

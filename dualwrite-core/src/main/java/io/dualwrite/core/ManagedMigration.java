@@ -282,7 +282,10 @@ public final class ManagedMigration<K extends Comparable<? super K>, O, N> {
         return repairer;
     }
 
-    /** The shadow reads: counts per result, latencies, and recent mismatches. */
+    /**
+     * The shadow reads: counts per result, latencies, and recent mismatches of key reads, and those of each routed
+     * query ({@link ShadowReader#queries()}).
+     */
     public ShadowReader<K, O, N> shadowReads() {
         return shadowReads;
     }

@@ -6,6 +6,8 @@ import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.internal.CachedSupplier;
 import io.dualwrite.core.model.Side;
+import io.dualwrite.core.shadow.QueryShadow;
+import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.shadow.ShadowResult;
 import io.dualwrite.core.verify.VerificationProgress;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -47,6 +49,14 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code dualwrite.read.latency}</td><td>timer</td><td>migration, side</td>
  *       <td>read time of the source of truth ({@code side=primary}) and of shadow candidates
  *       ({@code side=candidate})</td></tr>
+ *   <tr><td>{@code dualwrite.shadow.queries}</td><td>counter</td><td>migration, query, result</td>
+ *       <td>sampled runs of a routed query compared with the other side, by result (as {@code dualwrite.shadow.reads});
+ *       {@code query} is the name the query was declared with</td></tr>
+ *   <tr><td>{@code dualwrite.shadow.query.mismatch.rate}</td><td>gauge</td><td>migration, query</td>
+ *       <td>a routed query's mismatches over its comparisons since this instance started</td></tr>
+ *   <tr><td>{@code dualwrite.query.latency}</td><td>timer</td><td>migration, query, side</td>
+ *       <td>run time of a routed query on the source of truth ({@code side=primary}, every run) and on the
+ *       candidate ({@code side=candidate}, the compared runs)</td></tr>
  *   <tr><td>{@code dualwrite.verification.rows.checked}</td><td>gauge</td><td>migration</td>
  *       <td>keys compared by the latest full verification</td></tr>
  *   <tr><td>{@code dualwrite.verification.divergences}</td><td>gauge</td><td>migration</td>
@@ -61,6 +71,8 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code dualwrite.repairs}</td><td>counter</td><td>migration, outcome</td>
  *       <td>keys repair passes handled on this instance: repaired, still_divergent, failed</td></tr>
  * </table>
+ *
+ * <p>A routed query gets its meters when it is declared, also when that is after this binder was bound.
  */
 public final class DualWriteMetrics implements MeterBinder {
 
@@ -214,6 +226,7 @@ public final class DualWriteMetrics implements MeterBinder {
                     .tags(tags.and("result", result.name().toLowerCase(java.util.Locale.ROOT)))
                     .register(registry);
         }
+        bindQueries(registry, migration.shadowReads(), tags);
         Gauge.builder("dualwrite.shadow.mismatch.rate", migration, d -> d.shadowReads()
                         .stats()
                         .mismatchRate())
@@ -236,6 +249,45 @@ public final class DualWriteMetrics implements MeterBinder {
                         d -> d.shadowReads().stats().candidateNanos(),
                         TimeUnit.NANOSECONDS)
                 .description("Read time of shadow candidates")
+                .tags(tags.and("side", "candidate"))
+                .register(registry);
+    }
+
+    /** The meters of every routed query of a migration, declared so far or later. */
+    private static <K extends Comparable<? super K>, N> void bindQueries(
+            MeterRegistry registry, ShadowReader<K, ?, N> reader, Tags migration) {
+        reader.onQueryDeclared(query -> bindQuery(registry, query, migration.and("query", query.name())));
+    }
+
+    private static void bindQuery(MeterRegistry registry, QueryShadow<?, ?> query, Tags tags) {
+        for (ShadowResult result : ShadowResult.values()) {
+            FunctionCounter.builder(
+                            "dualwrite.shadow.queries", query, q -> q.stats().count(result))
+                    .description("Sampled runs of a routed query compared with the other side, by result")
+                    .tags(tags.and("result", result.name().toLowerCase(java.util.Locale.ROOT)))
+                    .register(registry);
+        }
+        Gauge.builder("dualwrite.shadow.query.mismatch.rate", query, q -> q.stats()
+                        .mismatchRate())
+                .description("A routed query's mismatches over its comparisons since this instance started")
+                .tags(tags)
+                .register(registry);
+        FunctionTimer.builder(
+                        "dualwrite.query.latency",
+                        query,
+                        q -> q.stats().primaryReads(),
+                        q -> q.stats().primaryNanos(),
+                        TimeUnit.NANOSECONDS)
+                .description("Run time of a routed query on the source of truth")
+                .tags(tags.and("side", "primary"))
+                .register(registry);
+        FunctionTimer.builder(
+                        "dualwrite.query.latency",
+                        query,
+                        q -> q.stats().candidateReads(),
+                        q -> q.stats().candidateNanos(),
+                        TimeUnit.NANOSECONDS)
+                .description("Run time of a routed query on the candidate")
                 .tags(tags.and("side", "candidate"))
                 .register(registry);
     }

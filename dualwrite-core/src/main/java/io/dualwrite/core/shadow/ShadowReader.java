@@ -3,30 +3,25 @@ package io.dualwrite.core.shadow;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.definition.Migration;
-import io.dualwrite.core.internal.PerSecondBudget;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.Side;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.dualwrite.core.shadow.Comparisons.Admission;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,15 +36,20 @@ import org.slf4j.LoggerFactory;
  * <p>A read that does not match is looked at again after {@link ShadowReadOptions#recheckDelay()}, both sides
  * read afresh; only the second look counts, so writes in flight are not divergence. A key the candidate lacks
  * because the backfill has not reached it yet counts as {@link ShadowResult#NOT_YET_BACKFILLED}.
+ *
+ * <p>The migration's routed queries ({@link QueryShadow}, one per query name) are compared by the same machinery,
+ * with the same options: their comparisons share the executor and the per-second budget with the key reads, are
+ * counted per query, and count with the key reads in {@link #phaseStats(long)}, the evidence of the gates.
  */
 public final class ShadowReader<K extends Comparable<? super K>, O, N> {
 
     private static final Logger log = LoggerFactory.getLogger(ShadowReader.class);
 
+    /** What a query name may be: it tags meters, so it is short and plain, as a migration name is. */
+    private static final Pattern QUERY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
     private final Migration<K, O, N> migration;
-    private final ShadowReadOptions options;
-    private final Executor executor;
-    private final ScheduledExecutorService scheduler;
+    private final Comparisons comparisons;
     private final Supplier<Optional<BackfillProgress>> backfill;
     private final Clock clock;
     private final Map<ShadowResult, LongAdder> counts = new EnumMap<>(ShadowResult.class);
@@ -58,10 +58,9 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     private final LongAdder candidateReads = new LongAdder();
     private final LongAdder candidateNanos = new LongAdder();
     private final Deque<MismatchSample> samples = new ArrayDeque<>();
-    private final @Nullable PerSecondBudget budget;
     private volatile PhaseCounts phaseCounts = PhaseCounts.of(-1);
-    private final Map<Side, CircuitBreaker> breakers;
-    private final TimeLimiter timeLimiter;
+    private final Map<String, QueryShadow<K, N>> queries = new LinkedHashMap<>();
+    private final List<Consumer<? super QueryShadow<K, N>>> queryListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param breakers the circuit breakers of the sides, when they live in two databases: a candidate read goes
@@ -76,21 +75,12 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
             Map<Side, CircuitBreaker> breakers,
             Clock clock) {
         this.migration = migration;
-        this.options = options;
-        this.executor = executor;
-        this.scheduler = scheduler;
+        this.comparisons = new Comparisons(migration.name(), options, executor, scheduler, breakers);
         this.backfill = backfill;
-        this.breakers = Map.copyOf(breakers);
-        this.timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
-                .timeoutDuration(options.timeout())
-                .cancelRunningFuture(false)
-                .build());
         this.clock = clock;
         for (ShadowResult result : ShadowResult.values()) {
             counts.put(result, new LongAdder());
         }
-        this.budget =
-                options.maxComparisonsPerSecond() > 0 ? new PerSecondBudget(options.maxComparisonsPerSecond()) : null;
     }
 
     /**
@@ -101,20 +91,15 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
         primaryReads.increment();
         primaryNanos.add(primaryReadNanos);
         switchPhaseCounts(version);
-        if (phase.writeOrder().size() < 2 || options.sampleRate() <= 0) {
-            return;
-        }
-        if (options.sampleRate() < 1 && ThreadLocalRandom.current().nextDouble() >= options.sampleRate()) {
-            return;
-        }
-        if (budget != null && !budget.tryAcquire()) {
+        Admission admission = comparisons.admit(phase);
+        if (admission == Admission.OVER_BUDGET) {
             count(ShadowResult.SKIPPED, version);
-            return;
+        } else if (admission == Admission.ADMITTED) {
+            comparisons.compareLater(new KeyRead(key, phase, version), control, true);
         }
-        compareLater(key, phase, version, control.orElse(null), true);
     }
 
-    /** Counts and latencies since this instance started. */
+    /** Counts and latencies of the key reads since this instance started. */
     public ShadowReadStats stats() {
         Map<ShadowResult, Long> snapshot = new EnumMap<>(ShadowResult.class);
         counts.forEach((result, adder) -> snapshot.put(result, adder.sum()));
@@ -122,7 +107,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
                 snapshot, primaryReads.sum(), primaryNanos.sum(), candidateReads.sum(), candidateNanos.sum());
     }
 
-    /** The most recent mismatches, newest first, at most {@link ShadowReadOptions#mismatchSamples()}. */
+    /** The most recent mismatches of key reads, newest first, at most {@link ShadowReadOptions#mismatchSamples()}. */
     public List<MismatchSample> recentMismatches() {
         synchronized (samples) {
             return List.copyOf(samples);
@@ -130,106 +115,148 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     }
 
     public ShadowReadOptions options() {
-        return options;
+        return comparisons.options();
     }
 
-    private void compareLater(K key, MigrationPhase phase, long version, @Nullable N control, boolean firstLook) {
-        if (saturated()) {
-            count(ShadowResult.SKIPPED, version);
-            return;
+    /**
+     * Declares a routed query of the migration: its comparisons are counted, timed and sampled under this name.
+     * Each name is declared once per instance; the routed query object is what the application keeps and shares.
+     *
+     * @throws IllegalArgumentException if the name is not 1 to 100 letters, digits, '.', '_' or '-', or is taken
+     */
+    public QueryShadow<K, N> declareQuery(String name) {
+        if (name == null || !QUERY_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Migration '" + migration.name() + "': query name '" + name
+                    + "' is invalid; use 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        CircuitBreaker breaker = breakers.get(phase.sourceOfTruth().other());
-        Supplier<Optional<N>> read = () -> readCandidate(key, phase);
-        CompletableFuture<Optional<N>> candidate;
-        try {
-            candidate = CompletableFuture.supplyAsync(
-                    breaker == null ? read : CircuitBreaker.decorateSupplier(breaker, read), executor);
-        } catch (RejectedExecutionException e) {
-            count(ShadowResult.SKIPPED, version);
-            return;
-        }
-        timeLimiter.executeCompletionStage(scheduler, () -> candidate).whenComplete((value, error) -> {
-            try {
-                onCandidate(key, phase, version, control, value, error, firstLook);
-            } catch (RuntimeException e) {
-                log.debug("Shadow comparison of '{}' failed", migration.name(), e);
-                count(ShadowResult.CANDIDATE_ERROR, version);
+        QueryShadow<K, N> query;
+        synchronized (queries) {
+            if (queries.containsKey(name)) {
+                throw new IllegalArgumentException("Migration '" + migration.name() + "' already has a routed"
+                        + " query named '" + name + "'; declare each query once (as a field or a bean) and share"
+                        + " that object");
             }
-        });
+            query = new QueryShadow<>(name, this);
+            queries.put(name, query);
+            queryListeners.forEach(listener -> tell(listener, query));
+        }
+        return query;
     }
 
-    private void onCandidate(
-            K key,
-            MigrationPhase phase,
-            long version,
-            @Nullable N control,
-            @Nullable Optional<N> candidate,
-            @Nullable Throwable error,
-            boolean firstLook) {
-        if (error != null) {
-            Throwable cause =
-                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            // While the candidate's breaker is open, its database is not asked: nothing was compared.
-            count(
-                    cause instanceof CallNotPermittedException ? ShadowResult.SKIPPED : ShadowResult.CANDIDATE_ERROR,
-                    version);
-            return;
-        }
-        N candidateValue = candidate.orElse(null);
-        ShadowResult result = classify(key, phase, control, candidateValue);
-        if (firstLook && result != ShadowResult.MATCH && result != ShadowResult.NOT_YET_BACKFILLED) {
-            recheckLater(key, phase, version);
-            return;
-        }
-        count(result, version);
-        if (result == ShadowResult.MISMATCH
-                || result == ShadowResult.MISSING_IN_CANDIDATE
-                || result == ShadowResult.UNEXPECTED_IN_CANDIDATE) {
-            sample(key, result, control, candidateValue);
+    /** The routed queries declared so far, in the order of their declaration. */
+    public List<QueryShadow<K, N>> queries() {
+        synchronized (queries) {
+            return List.copyOf(queries.values());
         }
     }
 
-    /** Whether the executor has no room: checked before handing a task over, so shedding load costs nothing. */
-    private boolean saturated() {
-        return executor instanceof ThreadPoolExecutor pool
-                && pool.getQueue().remainingCapacity() == 0
-                && pool.getActiveCount() >= pool.getMaximumPoolSize();
+    /**
+     * Calls {@code listener} for every routed query declared so far and for every one declared later (as the
+     * metrics do to give each query its meters). A listener that throws is logged and never breaks a declaration.
+     */
+    public void onQueryDeclared(Consumer<? super QueryShadow<K, N>> listener) {
+        synchronized (queries) {
+            queryListeners.add(listener);
+            queries.values().forEach(query -> tell(listener, query));
+        }
     }
 
-    private void recheckLater(K key, MigrationPhase phase, long version) {
+    private void tell(Consumer<? super QueryShadow<K, N>> listener, QueryShadow<K, N> query) {
         try {
-            scheduler.schedule(
-                    () -> {
-                        try {
-                            executor.execute(() -> {
-                                N control;
-                                try {
-                                    control = readControl(key, phase).orElse(null);
-                                } catch (RuntimeException e) {
-                                    count(ShadowResult.SKIPPED, version);
-                                    return;
-                                }
-                                compareLater(key, phase, version, control, false);
-                            });
-                        } catch (RejectedExecutionException e) {
-                            count(ShadowResult.SKIPPED, version);
-                        }
-                    },
-                    options.recheckDelay().toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            count(ShadowResult.SKIPPED, version);
+            listener.accept(query);
+        } catch (RuntimeException e) {
+            log.warn("Migration '{}': a listener of query '{}' failed", migration.name(), query.name(), e);
         }
     }
 
-    private ShadowResult classify(K key, MigrationPhase phase, @Nullable N control, @Nullable N candidate) {
-        if (control == null) {
-            return candidate == null ? ShadowResult.MATCH : ShadowResult.UNEXPECTED_IN_CANDIDATE;
+    Migration<K, O, N> migration() {
+        return migration;
+    }
+
+    Comparisons comparisons() {
+        return comparisons;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** One sampled key read. */
+    private final class KeyRead implements Comparisons.Comparison<Optional<N>> {
+
+        private final K key;
+        private final MigrationPhase phase;
+        private final long version;
+
+        KeyRead(K key, MigrationPhase phase, long version) {
+            this.key = key;
+            this.phase = phase;
+            this.version = version;
         }
-        if (candidate == null) {
-            return notYetBackfilled(key, phase) ? ShadowResult.NOT_YET_BACKFILLED : ShadowResult.MISSING_IN_CANDIDATE;
+
+        @Override
+        public Side candidateSide() {
+            return phase.sourceOfTruth().other();
         }
-        return migration.equivalence().equivalent(control, candidate) ? ShadowResult.MATCH : ShadowResult.MISMATCH;
+
+        @Override
+        public Optional<N> readControl() {
+            return phase.sourceOfTruth() == Side.OLD
+                    ? migration.oldStore().read(key).map(migration::toNew)
+                    : migration.newStore().read(key);
+        }
+
+        @Override
+        public Optional<N> readCandidate(Optional<N> control) {
+            long started = System.nanoTime();
+            try {
+                return phase.sourceOfTruth() == Side.OLD
+                        ? migration.newStore().read(key)
+                        : migration.oldStore().read(key).map(migration::toNew);
+            } finally {
+                candidateReads.increment();
+                candidateNanos.add(System.nanoTime() - started);
+            }
+        }
+
+        @Override
+        public Comparisons.Verdict compare(Optional<N> control, Optional<N> candidate) {
+            N expected = control.orElse(null);
+            N actual = candidate.orElse(null);
+            ShadowResult result = classify(expected, actual);
+            return new Comparisons.Verdict() {
+                @Override
+                public ShadowResult result() {
+                    return result;
+                }
+
+                @Override
+                public void settle() {
+                    // The sample first: whoever sees the count finds the sample too.
+                    if (result.isMismatch()) {
+                        sample(key, result, expected, actual);
+                    }
+                    count(result, version);
+                }
+            };
+        }
+
+        @Override
+        public void abandon(ShadowResult result) {
+            count(result, version);
+        }
+
+        private ShadowResult classify(@Nullable N control, @Nullable N candidate) {
+            if (control == null) {
+                return candidate == null ? ShadowResult.MATCH : ShadowResult.UNEXPECTED_IN_CANDIDATE;
+            }
+            if (candidate == null) {
+                return notYetBackfilled(key, phase)
+                        ? ShadowResult.NOT_YET_BACKFILLED
+                        : ShadowResult.MISSING_IN_CANDIDATE;
+            }
+            return migration.equivalence().equivalent(control, candidate) ? ShadowResult.MATCH : ShadowResult.MISMATCH;
+        }
     }
 
     /**
@@ -239,7 +266,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
      * range ({@code bound}, key] holds a row exactly when the key lies after {@code bound}. Each question is one
      * index range read of at most one row, asked only for a key NEW lacks while the backfill runs.
      */
-    private boolean notYetBackfilled(K key, MigrationPhase phase) {
+    boolean notYetBackfilled(K key, MigrationPhase phase) {
         if (phase.sourceOfTruth() != Side.OLD) {
             return false;
         }
@@ -265,26 +292,13 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
                 .isEmpty();
     }
 
-    private Optional<N> readControl(K key, MigrationPhase phase) {
-        return phase.sourceOfTruth() == Side.OLD
-                ? migration.oldStore().read(key).map(migration::toNew)
-                : migration.newStore().read(key);
-    }
-
-    private Optional<N> readCandidate(K key, MigrationPhase phase) {
-        long started = System.nanoTime();
-        try {
-            return phase.sourceOfTruth() == Side.OLD
-                    ? migration.newStore().read(key)
-                    : migration.oldStore().read(key).map(migration::toNew);
-        } finally {
-            candidateReads.increment();
-            candidateNanos.add(System.nanoTime() - started);
-        }
-    }
-
     private void count(ShadowResult result, long version) {
         counts.get(result).increment();
+        countInPhase(result, version);
+    }
+
+    /** Counts a comparison (of a key read or a routed query) in the evidence of the phase version it began under. */
+    void countInPhase(ShadowResult result, long version) {
         PhaseCounts current = phaseCounts;
         if (current.version() == version) {
             current.counts().get(result).increment();
@@ -294,7 +308,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     /**
      * Counts since this instance first read under the given phase version, or empty ones when its reads are under
      * another: the evidence for a move out of that phase (a comparison that began under an older version does not
-     * count).
+     * count). Comparisons of routed queries count here with those of key reads.
      */
     public ShadowReadStats phaseStats(long version) {
         PhaseCounts current = phaseCounts;
@@ -308,7 +322,7 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     }
 
     /** Starts the counts of a newer phase version at the first read under it. */
-    private void switchPhaseCounts(long version) {
+    void switchPhaseCounts(long version) {
         PhaseCounts current = phaseCounts;
         if (current.version() < version) {
             synchronized (this) {
@@ -330,17 +344,17 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
     }
 
     private void sample(K key, ShadowResult result, @Nullable N control, @Nullable N candidate) {
-        if (options.mismatchSamples() == 0) {
+        if (options().mismatchSamples() == 0) {
             return;
         }
         MismatchSample sample = new MismatchSample(
                 migration.keyCodec().encode(key),
                 result,
                 clock.instant(),
-                FieldDiffer.differences(control, candidate, options.redactValues()));
+                FieldDiffer.differences(control, candidate, options().redactValues()));
         synchronized (samples) {
             samples.addFirst(sample);
-            while (samples.size() > options.mismatchSamples()) {
+            while (samples.size() > options().mismatchSamples()) {
                 samples.removeLast();
             }
         }

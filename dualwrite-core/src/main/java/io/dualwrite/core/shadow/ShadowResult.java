@@ -18,5 +18,10 @@ public enum ShadowResult {
      */
     SKIPPED,
     /** The candidate lacks a key the backfill has not reached yet: expected, not divergence. */
-    NOT_YET_BACKFILLED
+    NOT_YET_BACKFILLED;
+
+    /** Whether this result found the sides different: a mismatch, a value missing or unexpected in the candidate. */
+    public boolean isMismatch() {
+        return this == MISMATCH || this == MISSING_IN_CANDIDATE || this == UNEXPECTED_IN_CANDIDATE;
+    }
 }

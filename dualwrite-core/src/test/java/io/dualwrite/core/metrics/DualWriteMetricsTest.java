@@ -7,6 +7,8 @@ import io.dualwrite.core.MutableClock;
 import io.dualwrite.core.People;
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.RoutedListQuery;
+import io.dualwrite.core.RoutedQuery;
 import io.dualwrite.core.TransitionRequest;
 import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillOptions;
@@ -14,11 +16,13 @@ import io.dualwrite.core.backfill.InMemoryBackfillStore;
 import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.phase.InMemoryPhaseStore;
+import io.dualwrite.core.shadow.ShadowReadOptions;
 import io.dualwrite.testsupport.TestDatabases;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class DualWriteMetricsTest {
@@ -154,6 +158,77 @@ class DualWriteMetricsTest {
                         .gauge()
                         .value())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void routedQueriesHaveMetersTaggedWithTheirNameAlsoWhenDeclaredAfterBinding() {
+        DataSource dataSource = TestDatabases.h2().dataSource();
+        People.createTables(dataSource, "metrics_queries");
+        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
+        Migration<Long, Person, PersonName> migration = Migration.builder(
+                        "names",
+                        Long.class,
+                        People.oldStore(transactions, "metrics_queries"),
+                        People.newStore(transactions, "metrics_queries"))
+                .toNew(People::split)
+                .build();
+        DualWrite dualWrite = DualWrite.builder(new InMemoryPhaseStore())
+                .singleInstance()
+                .migration(migration)
+                .shadowReads(ShadowReadOptions.defaults().withSampleRate(1).withRecheckDelay(Duration.ofMillis(10)))
+                .build();
+        var people = dualWrite.repository(migration);
+        RoutedQuery<Long, PersonName> before =
+                people.query("before-binding", id -> migration.oldStore().read(id), id -> migration
+                        .newStore()
+                        .read(id));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new DualWriteMetrics(dualWrite, clock).bindTo(registry);
+        RoutedListQuery<Long, PersonName> after =
+                people.listQuery("after-binding", id -> migration.oldStore().scan(null, id, 10), id -> migration
+                        .newStore()
+                        .scan(null, id, 10));
+        dualWrite.advance("names", TransitionRequest.by("ops", null));
+        people.write(new Person(1, "Ada Lovelace"));
+        people.write(new Person(2, "Alan Turing"));
+        People.execute(dataSource, "UPDATE metrics_queries_new SET last_name = 'Changed' WHERE id = 2");
+
+        before.find(1L);
+        after.list(2L);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(queries(registry, "before-binding", "match")).isEqualTo(1);
+            assertThat(queries(registry, "after-binding", "mismatch")).isEqualTo(1);
+        });
+        assertThat(queries(registry, "after-binding", "match")).isZero();
+        assertThat(registry.get("dualwrite.shadow.query.mismatch.rate")
+                        .tag("query", "after-binding")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        assertThat(registry.get("dualwrite.query.latency")
+                        .tag("migration", "names")
+                        .tag("query", "before-binding")
+                        .tag("side", "primary")
+                        .functionTimer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("dualwrite.query.latency")
+                        .tag("query", "after-binding")
+                        .tag("side", "candidate")
+                        .functionTimer()
+                        .count())
+                .isEqualTo(2); // both looks
+        dualWrite.close();
+    }
+
+    private static double queries(SimpleMeterRegistry registry, String query, String result) {
+        return registry.get("dualwrite.shadow.queries")
+                .tag("migration", "names")
+                .tag("query", query)
+                .tag("result", result)
+                .functionCounter()
+                .count();
     }
 
     private static double writes(SimpleMeterRegistry registry, String side, String outcome) {

@@ -14,6 +14,8 @@ import io.dualwrite.core.model.UnknownMigrationException;
 import io.dualwrite.core.model.UnknownPhaseException;
 import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseState;
+import io.dualwrite.core.shadow.MismatchSample;
+import io.dualwrite.core.shadow.QueryShadow;
 import io.dualwrite.core.shadow.ShadowReadStats;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.verify.VerificationProgress;
@@ -247,26 +249,63 @@ public class DualWriteEndpoint implements DisposableBean {
                 p.failure());
     }
 
+    /** The most recent mismatches shown per routed query. */
+    private static final int QUERY_MISMATCHES = 10;
+
     private static MigrationStatus.ShadowReads shadowReads(ShadowReader<?, ?, ?> reader) {
         ShadowReadStats stats = reader.stats();
-        Map<String, Long> counts = new LinkedHashMap<>();
-        stats.counts().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .forEach(e -> counts.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue()));
         return new MigrationStatus.ShadowReads(
-                counts,
+                counts(stats),
                 stats.mismatchRate(),
                 reader.options().sampleRate(),
                 reader.recentMismatches().stream()
                         .map(m -> new MigrationStatus.Mismatch(
-                                m.key(),
+                                m.key(), m.result().name(), m.at(), differences(m.differences())))
+                        .toList(),
+                reader.queries().stream().map(DualWriteEndpoint::query).toList());
+    }
+
+    private static MigrationStatus.Query query(QueryShadow<?, ?> query) {
+        ShadowReadStats stats = query.stats();
+        return new MigrationStatus.Query(
+                query.name(),
+                counts(stats),
+                stats.mismatchRate(),
+                query.recentMismatches().stream()
+                        .limit(QUERY_MISMATCHES)
+                        .map(m -> new MigrationStatus.QueryMismatch(
+                                m.parameter(),
                                 m.result().name(),
                                 m.at(),
-                                m.differences().stream()
-                                        .map(d -> Map.of(
-                                                "field", d.field(), "expected", d.expected(), "actual", d.actual()))
-                                        .toList()))
+                                m.missing(),
+                                m.extra(),
+                                m.differing().stream()
+                                        .map(d -> new MigrationStatus.Differing(d.key(), differences(d.differences())))
+                                        .toList(),
+                                m.order() == null
+                                        ? null
+                                        : new MigrationStatus.Order(
+                                                m.order().position(),
+                                                m.order().expectedKey(),
+                                                m.order().actualKey()),
+                                m.missingTotal(),
+                                m.extraTotal(),
+                                m.differingTotal()))
                         .toList());
+    }
+
+    private static Map<String, Long> counts(ShadowReadStats stats) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        stats.counts().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> counts.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue()));
+        return counts;
+    }
+
+    private static List<Map<String, String>> differences(List<MismatchSample.FieldDifference> differences) {
+        return differences.stream()
+                .map(d -> Map.of("field", d.field(), "expected", d.expected(), "actual", d.actual()))
+                .toList();
     }
 
     private static MigrationStatus.Verification verification(VerificationProgress p) {

@@ -50,9 +50,43 @@ public record MigrationStatus(
             @Nullable String leaseOwner,
             @Nullable String failure) {}
 
-    /** Shadow-read counts of this instance, per result class. */
+    /**
+     * Shadow-read counts of this instance, per result class, of key reads; {@code queries} has those of each routed
+     * query, in the order of their declaration.
+     */
     public record ShadowReads(
-            Map<String, Long> counts, double mismatchRate, double sampleRate, List<Mismatch> recentMismatches) {}
+            Map<String, Long> counts,
+            double mismatchRate,
+            double sampleRate,
+            List<Mismatch> recentMismatches,
+            List<Query> queries) {}
+
+    /** A routed query's comparisons on this instance, and its most recent mismatches (at most 10, newest first). */
+    public record Query(
+            String name, Map<String, Long> counts, double mismatchRate, List<QueryMismatch> recentMismatches) {}
+
+    /**
+     * A recent mismatch of a routed query, by key: the keys the candidate lacked, had extra, or had with other values
+     * (each with its field differences), where the order first differs (null if it does not or the query promises
+     * none), and how many keys of each kind there were (each list shows at most 20).
+     */
+    public record QueryMismatch(
+            String parameter,
+            String result,
+            Instant at,
+            List<String> missing,
+            List<String> extra,
+            List<Differing> differing,
+            @Nullable Order order,
+            int missingTotal,
+            int extraTotal,
+            int differingTotal) {}
+
+    /** An element both sides answered with different values. */
+    public record Differing(String key, List<Map<String, String>> differences) {}
+
+    /** Where the order of a query that promises one first differs. */
+    public record Order(int position, String expectedKey, String actualKey) {}
 
     /** A recent mismatch and its field differences. */
     public record Mismatch(String key, String result, Instant at, List<Map<String, String>> differences) {}

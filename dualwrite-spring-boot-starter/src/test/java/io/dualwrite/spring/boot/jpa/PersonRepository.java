@@ -1,5 +1,10 @@
 package io.dualwrite.spring.boot.jpa;
 
+import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 
-public interface PersonRepository extends JpaRepository<PersonEntity, Long> {}
+public interface PersonRepository extends JpaRepository<PersonEntity, Long> {
+
+    /** A finder of the OLD side, routed in {@code AbstractJpaRoutedQueryTest}. */
+    Optional<PersonEntity> findByFullName(String fullName);
+}
