@@ -16,7 +16,8 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
 /**
  * Configuration of dualwrite under {@code dualwrite.*}. Defaults equal the core library's. These classes only bind:
  * {@link DualWriteOptionsMapper} turns them into the core's options, and invalid values fail startup there, naming
- * the property.
+ * the property. It is long only because every property is a documented field with its getter and setter (the
+ * configuration metadata is generated from them); it holds no logic.
  */
 @ConfigurationProperties("dualwrite")
 public class DualWriteProperties {
