@@ -3,8 +3,10 @@ package io.dualwrite.benchmarks;
 import io.dualwrite.benchmarks.jpa.JpaCopyLoop;
 import io.dualwrite.core.backfill.Backfill;
 import io.dualwrite.core.backfill.BackfillOptions;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.DualWriteSchema;
 import io.dualwrite.core.jdbc.JdbcBackfillStore;
+import io.dualwrite.core.jdbc.SqlChunkCopier;
 import io.dualwrite.testsupport.TestDatabases;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,12 +121,17 @@ public final class BackfillBenchmark {
     }
 
     private long copyWithEngine(boolean sql) {
+        Migration<Long, BenchTables.OldRow, BenchTables.NewRow> migration = tables.migration(sql);
         Backfill<Long, BenchTables.OldRow, BenchTables.NewRow> backfill = new Backfill<>(
-                tables.migration(sql),
+                migration,
                 new JdbcBackfillStore(dataSource),
                 BackfillOptions.defaults(),
                 "benchmark",
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                () -> SqlChunkCopier.forMigration(migration).orElse(null));
+        if (backfill.copiesInTheDatabase() != sql) {
+            throw new IllegalStateException("the SQL-mapped path must copy in the database, the Java path in Java");
+        }
         backfill.start();
         Backfill.Outcome outcome = backfill.run(() -> true);
         if (outcome != Backfill.Outcome.COMPLETED) {

@@ -83,13 +83,21 @@ public final class VerificationBenchmark {
     }
 
     private long verify(int chunk, long rows, boolean sqlMapping) {
+        io.dualwrite.core.definition.Migration<Long, BenchTables.OldRow, BenchTables.NewRow> migration =
+                tables.migration(sqlMapping);
+        VerifierOptions options = new VerifierOptions(chunk, Duration.ZERO, 0);
         Verifier<Long, BenchTables.OldRow, BenchTables.NewRow> verifier = new Verifier<>(
-                tables.migration(sqlMapping),
+                migration,
                 new JdbcVerificationStore(tables.dataSource()),
-                new VerifierOptions(chunk, Duration.ZERO, 0),
+                options,
                 () -> new io.dualwrite.core.phase.PhaseState(
                         "bench", MigrationPhase.BACKFILL, 0, java.time.Instant.EPOCH, "bench"),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                io.dualwrite.core.jdbc.ChunkChecksums.forMigration(migration, options)
+                        .orElse(null));
+        if (verifier.comparesChecksumsInTheDatabase() != sqlMapping) {
+            throw new IllegalStateException("the SQL-mapped path must compare checksums, the Java path rows");
+        }
         VerificationProgress progress = verifier.verify(() -> true);
         if (progress.rowsChecked() != rows) {
             throw new IllegalStateException("verified " + progress.rowsChecked() + " of " + rows + ": " + progress);

@@ -1,6 +1,7 @@
 package io.dualwrite.core;
 
 import io.dualwrite.core.model.GateResult;
+import io.dualwrite.core.model.IllegalPhaseTransitionException;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.Side;
 import io.dualwrite.core.model.TransitionRefusedException;
@@ -151,7 +152,7 @@ final class Autopilot {
         log.warn("Autopilot of migration '{}' rolls back from {}: {}", name, state.phase(), alarm.reason());
         try {
             migrations.apply(name).transition(target, request);
-        } catch (TransitionRefusedException refused) {
+        } catch (TransitionRefusedException | IllegalPhaseTransitionException refused) {
             log.warn(
                     "Autopilot of migration '{}' stops in {}: its rollback was refused: {}",
                     name,

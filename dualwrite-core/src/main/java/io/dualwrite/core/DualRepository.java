@@ -218,14 +218,14 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         if (values.isEmpty()) {
             return;
         }
-        List<K> keys = new ArrayList<>(values.size());
-        List<N> mapped = new ArrayList<>(values.size());
-        for (O value : values) {
+        List<O> olds = inKeyOrder(values, migration.oldStore()::keyOf);
+        List<K> keys = new ArrayList<>(olds.size());
+        List<N> mapped = new ArrayList<>(olds.size());
+        for (O value : olds) {
             keys.add(migration.oldStore().keyOf(value));
             mapped.add(migration.toNew(value));
         }
         requireDistinct(keys, "writeAll");
-        List<O> olds = List.copyOf(values);
         onEachSide(keys, side -> {
             if (side == Side.OLD) {
                 migration.oldStore().upsertAll(olds);
@@ -233,6 +233,18 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
                 migration.newStore().upsertAll(mapped);
             }
         });
+    }
+
+    /**
+     * The values sorted by key: every batch takes its intents and row locks in one global order, so that two
+     * batches of the same keys never wait for each other in a cycle (in one database, or across two at the intents).
+     */
+    private static <V, K extends Comparable<? super K>> List<V> inKeyOrder(
+            List<V> values, java.util.function.Function<V, K> keyOf) {
+        List<V> sorted = new ArrayList<>(values);
+        sorted.sort(java.util.Comparator.comparing(
+                keyOf, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+        return List.copyOf(sorted);
     }
 
     /**
@@ -261,14 +273,14 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         if (values.isEmpty()) {
             return;
         }
-        List<K> keys = new ArrayList<>(values.size());
-        List<O> olds = new ArrayList<>(values.size());
-        for (N value : values) {
+        List<N> news = inKeyOrder(values, migration.newStore()::keyOf);
+        List<K> keys = new ArrayList<>(news.size());
+        List<O> olds = new ArrayList<>(news.size());
+        for (N value : news) {
             keys.add(migration.newStore().keyOf(value));
             olds.add(migration.toOld(value)); // before anything is written: no reverse mapping, nothing written
         }
         requireDistinct(keys, "writeNewAll");
-        List<N> news = List.copyOf(values);
         onEachSide(keys, side -> {
             if (side == Side.OLD) {
                 migration.oldStore().upsertAll(olds);
@@ -293,7 +305,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         if (keys.isEmpty()) {
             return;
         }
-        List<K> distinct = List.copyOf(keys);
+        List<K> distinct = inKeyOrder(List.copyOf(keys), key -> key);
         requireDistinct(distinct, "deleteAll");
         onEachSide(distinct, side -> migration.store(side).deleteAll(distinct));
     }
@@ -400,7 +412,8 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
             // The intent commits or rolls back with the write: the other side is written only after the commit,
             // and if this process dies first, the repairer finds the key here and completes the copy. It is written
             // before the row: every copy of the key locks the intent first (see Repairer#copy), so a write and a
-            // copy of one key always meet there, in that order, and never deadlock.
+            // copy of one key always meet there, in that order, and never deadlock. A batch takes its keys in key
+            // order (see inKeyOrder), so that two batches never wait for each other in a cycle.
             DivergenceLedger ledger = ledger(primary, secondary);
             for (K key : keys) {
                 ledger.record(

@@ -239,7 +239,7 @@ public final class DualWrite implements AutoCloseable {
                         settings.backfill(),
                         builder.instanceId,
                         clock,
-                        SqlChunkCopier.forMigration(migration).orElse(null));
+                        () -> SqlChunkCopier.forMigration(migration).orElse(null));
         Supplier<Optional<BackfillProgress>> progress = backfill == null
                 ? Optional::empty
                 : new CachedSupplier<>(() -> Optional.of(backfill.progress()), Duration.ofSeconds(1), clock);

@@ -30,7 +30,8 @@ final class FinishingChecklist {
         steps.add("Drop the old table or columns (" + migration.oldStore().description()
                 + ") in your own Flyway or Liquibase script, after the deploy without the migration bean.");
         steps.add("When its history is no longer needed, purge the migration's rows from dualwrite's tables:"
-                + " DualWriteSchema.purge(dataSource, \"" + name + "\") in each database that holds them.");
+                + " DualWriteSchema.purge(phaseDataSource, \"" + name + "\", otherDataSources...), once no instance"
+                + " runs it any more.");
         return List.copyOf(steps);
     }
 

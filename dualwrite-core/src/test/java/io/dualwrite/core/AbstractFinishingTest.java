@@ -128,7 +128,7 @@ abstract class AbstractFinishingTest {
                 .anyMatch(step -> step.startsWith("Check that nothing reads or writes the old side")
                         && step.contains(PREFIX + "_old"))
                 .anyMatch(step -> step.contains("Remove the migration bean '" + migration.name() + "'"))
-                .anyMatch(step -> step.contains("DualWriteSchema.purge(dataSource, \"" + migration.name() + "\")"));
+                .anyMatch(step -> step.contains("DualWriteSchema.purge(phaseDataSource, \"" + migration.name() + "\""));
 
         dualWrite.close();
         dualWrite = instance(); // a restart with the finished migration's bean still deployed
@@ -162,6 +162,30 @@ abstract class AbstractFinishingTest {
                 new String[] {"dualwrite_phase", "dualwrite_audit", "dualwrite_fence", "dualwrite_divergence"}) {
             assertThat(rowsOf(table)).as(table).isZero();
         }
+    }
+
+    @Test
+    void aFinishedMigrationsHistoryIsNotPurgedWhileAnInstanceStillRunsIt() {
+        dualWrite.close();
+        dualWrite = DualWrite.builder(new JdbcPhaseStore(transactions))
+                .migration(migration)
+                .instanceRegistry(
+                        new io.dualwrite.core.jdbc.JdbcInstanceRegistry(transactions),
+                        java.time.Duration.ofMillis(200),
+                        java.time.Duration.ofSeconds(5))
+                .build();
+        ManagedMigration<Long, Person, PersonName> managed = dualWrite.managed(migration);
+        toDropOld(managed);
+        managed.finish(TransitionRequest.by("alice", "done"));
+
+        assertThatThrownBy(() -> DualWriteSchema.purge(dataSource, migration.name()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("instances still run it")
+                .hasMessageContaining(dualWrite.instanceId());
+
+        dualWrite.close(); // leaves the registry
+        dualWrite = null;
+        assertThat(DualWriteSchema.purge(dataSource, migration.name())).isPositive();
     }
 
     private static void toDropOld(ManagedMigration<?, ?, ?> managed) {

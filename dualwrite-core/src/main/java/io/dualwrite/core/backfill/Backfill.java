@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
     private final String instanceId;
     private final Clock clock;
     private final @Nullable RateLimiter rateLimiter;
-    private final @Nullable ChunkCopier<K> inDatabase;
+    private final Supplier<@Nullable ChunkCopier<K>> inDatabase;
     private volatile ChunkCopier<K> copier;
 
     /** A backfill that maps every row in Java. */
@@ -50,12 +51,13 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
             BackfillOptions options,
             String instanceId,
             Clock clock) {
-        this(migration, store, options, instanceId, clock, null);
+        this(migration, store, options, instanceId, clock, () -> null);
     }
 
     /**
-     * A backfill that copies with {@code inDatabase} when given (a copier that runs the migration's SQL mapping in
-     * its database), else maps rows in Java.
+     * A backfill that copies with what {@code inDatabase} supplies, when it supplies one (a copier that runs the
+     * migration's SQL mapping in its database), else maps rows in Java. Asked on the first chunk, not before: the
+     * copier may need to look at its database.
      */
     public Backfill(
             Migration<K, O, N> migration,
@@ -63,8 +65,8 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
             BackfillOptions options,
             String instanceId,
             Clock clock,
-            @Nullable ChunkCopier<K> inDatabase) {
-        this.inDatabase = inDatabase;
+            Supplier<@Nullable ChunkCopier<K>> inDatabase) {
+        this.inDatabase = Objects.requireNonNull(inDatabase, "inDatabase");
         this.migration = Objects.requireNonNull(migration, "migration");
         this.store = Objects.requireNonNull(store, "store");
         this.options = Objects.requireNonNull(options, "options");
@@ -274,13 +276,14 @@ public final class Backfill<K extends Comparable<? super K>, O, N> {
 
     /** Whether chunks are copied inside the database (the migration's SQL mapping), not mapped in Java. */
     public boolean copiesInTheDatabase() {
-        return inDatabase != null;
+        return !(copier() instanceof JavaChunkCopier<?, ?, ?>);
     }
 
     private ChunkCopier<K> copier() {
         ChunkCopier<K> chosen = copier;
         if (chosen == null) {
-            chosen = inDatabase != null ? inDatabase : new JavaChunkCopier<>(migration);
+            ChunkCopier<K> supplied = inDatabase.get();
+            chosen = supplied != null ? supplied : new JavaChunkCopier<>(migration);
             copier = chosen;
         }
         return chosen;

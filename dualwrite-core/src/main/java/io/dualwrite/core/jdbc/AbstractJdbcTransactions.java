@@ -16,12 +16,6 @@ public abstract class AbstractJdbcTransactions implements JdbcTransactions {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** dualwrite's own ledger table in this database ({@link JdbcDivergenceLedger}). */
-    @Override
-    public java.util.Optional<io.dualwrite.core.store.DivergenceLedger> divergenceLedger() {
-        return java.util.Optional.of(new JdbcDivergenceLedger(this));
-    }
-
     @Override
     public final DataSource dataSource() {
         return dataSource;

@@ -48,27 +48,57 @@ public final class DualWriteSchema {
             "dualwrite_resync",
             "dualwrite_fence");
 
-    /** As {@link #purge(JdbcTransactions, String)}. */
-    public static long purge(DataSource dataSource, String migration) {
-        return purge(JdbcTransactions.of(dataSource), migration);
+    /** Instances that reported on a migration within this long still run it: its history is not purged then. */
+    static final java.time.Duration STILL_RUNNING = java.time.Duration.ofMinutes(1);
+
+    /** As {@link #purge(JdbcTransactions, String, JdbcTransactions...)}, on data sources. */
+    public static long purge(DataSource phaseDatabase, String migration, DataSource... otherDatabases) {
+        JdbcTransactions[] others = new JdbcTransactions[otherDatabases.length];
+        for (int i = 0; i < otherDatabases.length; i++) {
+            others[i] = JdbcTransactions.of(otherDatabases[i]);
+        }
+        return purge(JdbcTransactions.of(phaseDatabase), migration, others);
     }
 
     /**
-     * Deletes a finished migration's rows from dualwrite's tables in this database (its phase, audit trail, copy and
-     * verification progress, ledger entries, instance reports, re-syncs and fences), once its history is no longer
-     * needed: run it in each database that holds dualwrite's tables for the migration. Refused while this database
-     * holds the migration's phase and the migration is not finished (purging it would restart it in OLD_ONLY).
+     * Deletes a finished migration's rows from dualwrite's tables (its phase, audit trail, copy and verification
+     * progress, ledger entries, instance reports, re-syncs and fences), once its history is no longer needed: in the
+     * database that holds its phase, and in each other database that holds dualwrite's tables for it (the other
+     * side's, across two databases). The other databases are purged first, the phase last, so that a purge that
+     * fails half-way can be run again.
      *
      * @return the number of rows deleted
-     * @throws IllegalStateException if the migration is stored here and not finished
+     * @throws IllegalStateException if the phase database holds no FINISHED entry for the migration (purging a
+     *     running migration would lose the keys its ledgers hold and start it again in OLD_ONLY), or an instance
+     *     reported on the migration within the last minute (remove the migration's bean first)
      */
-    public static long purge(JdbcTransactions transactions, String migration) {
-        JdbcPhaseStore phases = new JdbcPhaseStore(transactions);
-        if (phases.find(migration).isPresent() && phases.finished(migration).isEmpty()) {
-            throw new IllegalStateException("Migration '" + migration + "' is not finished, so its history cannot be"
-                    + " purged: purging would start it again in OLD_ONLY. Finish it in DROP_OLD first"
-                    + " (ManagedMigration.finish), or leave its rows");
+    public static long purge(JdbcTransactions phaseDatabase, String migration, JdbcTransactions... otherDatabases) {
+        JdbcPhaseStore phases = new JdbcPhaseStore(phaseDatabase);
+        if (phases.finished(migration).isEmpty()) {
+            throw new IllegalStateException("Migration '" + migration + "' is not finished in this database's phase"
+                    + " store, so its history cannot be purged: purging a running migration would lose the keys its"
+                    + " ledgers hold and start it again in OLD_ONLY. Finish it in DROP_OLD first"
+                    + " (ManagedMigration.finish), and pass the database that holds its phase first");
         }
+        java.time.Instant now = java.time.Instant.now();
+        List<String> running = new JdbcInstanceRegistry(phaseDatabase)
+                .instances(migration).stream()
+                        .filter(i -> i.isLive(now, STILL_RUNNING))
+                        .map(i -> i.instanceId())
+                        .toList();
+        if (!running.isEmpty()) {
+            throw new IllegalStateException("Migration '" + migration + "' is finished, but instances still run it"
+                    + " (reported within " + STILL_RUNNING + "): " + running + ". Deploy the application without the"
+                    + " migration's bean first, then purge");
+        }
+        long deleted = 0;
+        for (JdbcTransactions other : otherDatabases) {
+            deleted += deleteRows(other, migration);
+        }
+        return deleted + deleteRows(phaseDatabase, migration);
+    }
+
+    private static long deleteRows(JdbcTransactions transactions, String migration) {
         return transactions.inTransaction(() -> transactions.withConnection(c -> {
             long deleted = 0;
             for (String table : MIGRATION_TABLES) {

@@ -207,7 +207,11 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         }
         if (transactions.dialect() == SqlDialect.MARIADB && !columns.isEmpty()) {
             transactions.withConnection(c -> {
-                if (!insertUnlessTheKeyIsPresent(c, value) && updateColumns(value) == 0) {
+                // The update may count 0 for a present row whose values are unchanged (a driver set to
+                // useAffectedRows): only a key that is absent again means other writers deleted it meanwhile.
+                if (!insertUnlessTheKeyIsPresent(c, value)
+                        && updateColumns(value) == 0
+                        && !withoutPresentKeys(c, List.of(value)).isEmpty()) {
                     throw new StoreException(
                             "Table " + table + ": key " + keyOf.apply(value) + " was inserted and"
                                     + " deleted by other writers while this upsert ran; write it again",
@@ -429,7 +433,10 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
         });
     }
 
-    /** Updates this store's columns of every row present, in one batch; the values whose row was not updated. */
+    /**
+     * Updates this store's columns of every row present, in one batch; the values whose row is not there, found by
+     * one lookup of the keys (update counts cannot tell: a driver may report unchanged rows as 0, or no counts).
+     */
     private List<V> updateAll(List<V> values) {
         String sql = "UPDATE " + table + " SET "
                 + columns.stream().map(c -> c + " = ?").collect(java.util.stream.Collectors.joining(", "))
@@ -440,16 +447,9 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
                     statement.setObject(bindColumns(statement, value, 1), keyOf.apply(value));
                     statement.addBatch();
                 }
-                int[] counts = statement.executeBatch();
-                List<V> missing = new ArrayList<>();
-                for (int i = 0; i < values.size(); i++) {
-                    // A driver that cannot tell the count (SUCCESS_NO_INFO) leaves the row to the single upsert.
-                    if (i >= counts.length || counts[i] <= 0) {
-                        missing.add(values.get(i));
-                    }
-                }
-                return missing;
+                statement.executeBatch();
             }
+            return withoutPresentKeys(c, values);
         });
     }
 

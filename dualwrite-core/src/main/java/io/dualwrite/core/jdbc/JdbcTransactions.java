@@ -11,6 +11,12 @@ import javax.sql.DataSource;
  */
 public interface JdbcTransactions extends Transactions {
 
+    /** dualwrite's own ledger table in this database ({@link JdbcDivergenceLedger}). */
+    @Override
+    default java.util.Optional<io.dualwrite.core.store.DivergenceLedger> divergenceLedger() {
+        return java.util.Optional.of(new JdbcDivergenceLedger(this));
+    }
+
     /**
      * Runs the work with the connection of the transaction open on this thread, or with a connection of its own
      * in auto-commit mode when there is none.

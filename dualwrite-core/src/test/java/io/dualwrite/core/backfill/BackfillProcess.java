@@ -31,7 +31,7 @@ public final class BackfillProcess {
                 options,
                 args[4],
                 Clock.systemUTC(),
-                SqlChunkCopier.forMigration(migration).orElse(null));
+                () -> SqlChunkCopier.forMigration(migration).orElse(null));
         backfill.start();
         Backfill.Outcome outcome;
         do {

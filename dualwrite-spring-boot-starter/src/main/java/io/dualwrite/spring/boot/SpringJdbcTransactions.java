@@ -64,17 +64,18 @@ public final class SpringJdbcTransactions extends AbstractJdbcTransactions {
     }
 
     /**
-     * One synchronization per transaction holds all of this data source's actions, so that every one runs even
-     * when an earlier one throws (Spring stops at the first synchronization that throws). A transaction started
-     * with REQUIRES_NEW has its own list: Spring suspends the outer transaction's synchronizations meanwhile.
+     * One synchronization per transaction holds the actions of every {@code SpringJdbcTransactions} joined to it (one
+     * per data source, or per JPA store), so that every one runs even when an earlier one throws (Spring stops at the
+     * first synchronization that throws). A transaction started with REQUIRES_NEW has its own list: Spring suspends
+     * the outer transaction's synchronizations meanwhile.
      */
     private AfterCommitActions actionsOfThisTransaction() {
         for (TransactionSynchronization registered : TransactionSynchronizationManager.getSynchronizations()) {
-            if (registered instanceof ActionsAfterCommit mine && mine.owner == this) {
+            if (registered instanceof ActionsAfterCommit mine) {
                 return mine.actions;
             }
         }
-        ActionsAfterCommit created = new ActionsAfterCommit(this);
+        ActionsAfterCommit created = new ActionsAfterCommit();
         TransactionSynchronizationManager.registerSynchronization(created);
         return created.actions;
     }
@@ -82,12 +83,7 @@ public final class SpringJdbcTransactions extends AbstractJdbcTransactions {
     /** The synchronization that runs one transaction's actions after it committed. */
     private static final class ActionsAfterCommit implements TransactionSynchronization {
 
-        private final SpringJdbcTransactions owner;
         private final AfterCommitActions actions = new AfterCommitActions();
-
-        ActionsAfterCommit(SpringJdbcTransactions owner) {
-            this.owner = owner;
-        }
 
         @Override
         public void afterCommit() {

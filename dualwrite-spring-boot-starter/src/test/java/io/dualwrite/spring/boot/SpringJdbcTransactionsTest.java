@@ -33,6 +33,25 @@ class SpringJdbcTransactionsTest {
         assertThat(ran).containsExactly("first", "second");
     }
 
+    /* Two migrations' stores in one application transaction (JPA stores each keep their own transactions object). */
+    @Test
+    void theActionsOfEveryStoreInOneTransactionRunEvenWhenAnotherStoresThrows() {
+        TestDatabase database = TestDatabases.postgres();
+        JdbcTransactionManager manager = new JdbcTransactionManager(database.dataSource());
+        SpringJdbcTransactions first = new SpringJdbcTransactions(database.dataSource(), manager);
+        SpringJdbcTransactions second = new SpringJdbcTransactions(database.dataSource(), manager);
+        List<String> ran = new ArrayList<>();
+        assertThatThrownBy(() -> new TransactionTemplate(manager).executeWithoutResult(status -> {
+                    first.afterCommit(() -> {
+                        ran.add("first store");
+                        throw new IllegalStateException("the first store's copy failed");
+                    });
+                    second.afterCommit(() -> ran.add("second store"));
+                }))
+                .hasMessage("the first store's copy failed");
+        assertThat(ran).containsExactly("first store", "second store");
+    }
+
     @Test
     void aNewTransactionsActionsRunAtItsOwnCommitAndTheOutersAtTheOuters() {
         TestDatabase database = TestDatabases.postgres();

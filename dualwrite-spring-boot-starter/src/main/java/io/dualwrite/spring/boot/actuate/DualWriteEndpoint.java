@@ -181,10 +181,14 @@ public class DualWriteEndpoint implements DisposableBean {
         PhaseState state = migration.state();
         MigrationPhase phase = state.phase();
         long version = state.version();
-        List<String> allowed = Arrays.stream(PhaseTransition.values())
-                .filter(t -> t.from() == phase)
-                .map(t -> t.to().name())
-                .toList();
+        boolean finished =
+                phase == MigrationPhase.DROP_OLD && migration.finished().isPresent();
+        List<String> allowed = finished
+                ? List.of() // the point of no return was passed
+                : Arrays.stream(PhaseTransition.values())
+                        .filter(t -> t.from() == phase)
+                        .map(t -> t.to().name())
+                        .toList();
         List<MigrationStatus.Gate> gates = phase.next()
                 .map(next -> migration.gates(next).stream()
                         .map(DualWriteEndpoint::gate)
