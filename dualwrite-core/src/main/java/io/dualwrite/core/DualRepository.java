@@ -275,15 +275,36 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         }
         List<N> news = inKeyOrder(values, migration.newStore()::keyOf);
         List<K> keys = new ArrayList<>(news.size());
+        List<K> copied = new ArrayList<>(news.size());
         List<O> olds = new ArrayList<>(news.size());
+        List<K> onlyInNew = new ArrayList<>();
         for (N value : news) {
-            keys.add(migration.newStore().keyOf(value));
-            olds.add(migration.toOld(value)); // before anything is written: no reverse mapping, nothing written
+            K key = migration.newStore().keyOf(value);
+            keys.add(key);
+            if (migration.onlyInNew(value)) {
+                onlyInNew.add(key); // OLD does not hold it by design: NEW only, no reverse mapping
+            } else {
+                copied.add(key);
+                olds.add(migration.toOld(value)); // before anything is written: no reverse mapping, nothing written
+            }
         }
         requireDistinct(keys, "writeNewAll");
-        onEachSide(keys, side -> {
+        Consumer<PhaseState> newOnlyNeedsNewAsSourceOfTruth = state -> {
+            if (!onlyInNew.isEmpty() && state.phase().sourceOfTruth() == Side.OLD) {
+                throw new DualWriteException("Migration '" + migration.name() + "': values only NEW holds (keys "
+                        + onlyInNew.stream()
+                                .limit(10)
+                                .map(migration.keyCodec()::encode)
+                                .toList() + ") can be written"
+                        + " once NEW is the source of truth (READ_NEW), not in " + state.phase() + "; nothing was"
+                        + " written");
+            }
+        };
+        onEachSide(keys, copied, newOnlyNeedsNewAsSourceOfTruth, side -> {
             if (side == Side.OLD) {
-                migration.oldStore().upsertAll(olds);
+                if (!olds.isEmpty()) {
+                    migration.oldStore().upsertAll(olds);
+                }
             } else {
                 migration.newStore().upsertAll(news);
             }
@@ -325,10 +346,21 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     static final java.time.Duration HANDOVER_WAIT = java.time.Duration.ofSeconds(5);
 
     private void onEachSide(List<K> keys, Consumer<Side> operation) {
+        onEachSide(keys, keys, state -> {}, operation);
+    }
+
+    /**
+     * Writes on each side the phase writes, as {@link #write} describes.
+     *
+     * @param copied the keys whose value goes to both sides (across two databases, each gets an intent and a copy);
+     *     the others are written on the source of truth only
+     * @param guard runs with the phase the write is routed by, before anything is written; it may refuse the write
+     */
+    private void onEachSide(List<K> keys, List<K> copied, Consumer<PhaseState> guard, Consumer<Side> operation) {
         long deadline = System.nanoTime() + HANDOVER_WAIT.toNanos();
         while (true) {
             try {
-                onEachSideOnce(keys, operation);
+                onEachSideOnce(keys, copied, guard, operation);
                 return;
             } catch (HandoverFence.Fenced fenced) {
                 // A move is handing the source of truth over: nothing was written; route again by the new phase,
@@ -355,7 +387,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         }
     }
 
-    private void onEachSideOnce(List<K> keys, Consumer<Side> operation) {
+    private void onEachSideOnce(List<K> keys, List<K> copied, Consumer<PhaseState> guard, Consumer<Side> operation) {
         fence.check(migration.name());
         PhaseState state = inFlight.enter(migration.name(), () -> phases.current(migration.name()));
         List<Side> sides = state.phase().writeOrder();
@@ -363,7 +395,8 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         List<Side> inOneTransaction =
                 sides.size() == 2 && !migration.sidesShareTransactions() ? sides.subList(0, 1) : sides;
         try {
-            routeWrite(keys, state, operation);
+            guard.accept(state);
+            routeWrite(copied, state, operation);
             inOneTransaction.forEach(side -> written.get(side).add(keys.size()));
         } catch (HandoverFence.Fenced e) {
             throw e;

@@ -94,7 +94,56 @@ final class Handover {
         if (transition.from() == MigrationPhase.READ_NEW && transition.isRollback()) {
             gates.add(resynced(migration.name()));
         }
+        if (transition.from().sourceOfTruth() == Side.NEW
+                && transition.to().sourceOfTruth() == Side.OLD
+                && migration.declaresValuesOnlyInNew()) {
+            gates.add(noValuesOnlyInNew(migration));
+        }
         return gates;
+    }
+
+    /** The rule that keeps the source of truth away from OLD while NEW holds values OLD cannot hold. */
+    static final String ONLY_IN_NEW = "values-only-in-new";
+
+    /** The most NEW-only keys a refusal names. */
+    private static final int NAMED_KEYS = 10;
+
+    /**
+     * Whether NEW holds values OLD does not hold by design ({@code Migration.onlyInNew}): OLD as the source of truth
+     * would not serve them. Walks NEW in its key order until it has found a few (a full walk when there are none).
+     */
+    private static <K extends Comparable<? super K>, N> GateResult noValuesOnlyInNew(Migration<K, ?, N> migration) {
+        List<String> found = new ArrayList<>();
+        long walked = 0;
+        try {
+            K after = null;
+            while (found.size() < NAMED_KEYS) {
+                List<N> chunk = migration.newStore().scan(after, null, 1_000);
+                if (chunk.isEmpty()) {
+                    break;
+                }
+                for (N value : chunk) {
+                    walked++;
+                    if (migration.onlyInNew(value) && found.size() < NAMED_KEYS) {
+                        found.add(
+                                migration.keyCodec().encode(migration.newStore().keyOf(value)));
+                    }
+                }
+                after = migration.newStore().keyOf(chunk.get(chunk.size() - 1));
+            }
+        } catch (RuntimeException e) {
+            return GateResult.fail(ONLY_IN_NEW, "NEW could not be read to look for values only NEW holds: " + e);
+        }
+        if (found.isEmpty()) {
+            return GateResult.pass(ONLY_IN_NEW, "NEW holds no value that OLD cannot hold (" + walked + " read)");
+        }
+        return GateResult.fail(
+                ONLY_IN_NEW,
+                "NEW holds values that OLD does not hold by design (keys " + found
+                        + (found.size() == NAMED_KEYS ? " and maybe more" : "")
+                        + "): with OLD as the source of truth they would no longer be"
+                        + " served. Delete them (or move them into values OLD can hold) first, or accept the data loss"
+                        + " with a request that says so");
     }
 
     private GateResult handover(Migration<?, ?, ?> migration, PhaseTransition transition, boolean drain) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +51,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
     private final Map<Side, DivergenceLedger> ledgers;
     private final @Nullable SqlMapping sqlMapping;
     private final @Nullable String keyCollationsAccepted;
+    private final @Nullable Predicate<N> onlyInNew;
 
     private Migration(Builder<K, O, N> builder) {
         this.name = builder.name;
@@ -65,6 +67,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         this.declaredLedgers = Map.copyOf(builder.declaredLedgers);
         this.sqlMapping = builder.sqlMapping;
         this.keyCollationsAccepted = builder.keyCollationsAccepted;
+        this.onlyInNew = builder.onlyInNew;
     }
 
     /**
@@ -88,6 +91,9 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         }
         if (keyCollationsAccepted != null) {
             copy.acceptKeyCollations(keyCollationsAccepted);
+        }
+        if (onlyInNew != null) {
+            copy.onlyInNew(onlyInNew);
         }
         declaredLedgers.forEach(copy::ledger);
         return copy.build();
@@ -163,6 +169,20 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         return mapped;
     }
 
+    /**
+     * Whether OLD does not hold this NEW value by design ({@link Builder#onlyInNew}): it is written to NEW only, never
+     * mapped back, never reported as extra in NEW, and its presence refuses a move that would make OLD the source of
+     * truth again.
+     */
+    public boolean onlyInNew(N value) {
+        return onlyInNew != null && value != null && onlyInNew.test(value);
+    }
+
+    /** Whether the migration declares NEW values that OLD does not hold by design. */
+    public boolean declaresValuesOnlyInNew() {
+        return onlyInNew != null;
+    }
+
     /** The NEW -> OLD mapping, if declared. */
     public Optional<Function<N, O>> reverseMapping() {
         return Optional.ofNullable(toOld);
@@ -222,6 +242,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         private final Map<Side, DivergenceLedger> declaredLedgers = new EnumMap<>(Side.class);
         private @Nullable SqlMapping sqlMapping;
         private @Nullable String keyCollationsAccepted;
+        private @Nullable Predicate<N> onlyInNew;
 
         private Builder(String name, Class<K> keyType, MigrationStore<K, O> oldStore, MigrationStore<K, N> newStore) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -237,6 +258,18 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
         /** The OLD -> NEW mapping. Required. It must keep the key. */
         public Builder<K, O, N> toNew(Function<O, N> mapping) {
             this.toNew = mapping;
+            return this;
+        }
+
+        /**
+         * Declares the NEW values that OLD does not hold by design, such as a customer's second subscription where
+         * the old model had one. They can be written ({@code DualRepository.writeNew}) once NEW is the source of
+         * truth, go to NEW only, are not reported as divergences, and, while NEW holds any, a move back to a phase
+         * where OLD is the source of truth is refused (it would lose them) unless the request accepts data loss.
+         * Their keys must not be keys OLD holds (in the sample, new subscriptions' ids are never customer ids).
+         */
+        public Builder<K, O, N> onlyInNew(Predicate<N> onlyInNew) {
+            this.onlyInNew = require(onlyInNew, "NEW-only predicate", "onlyInNew(...)");
             return this;
         }
 

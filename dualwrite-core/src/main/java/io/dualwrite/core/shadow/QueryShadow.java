@@ -184,8 +184,11 @@ public final class QueryShadow<K extends Comparable<? super K>, N> {
         @Override
         public Comparisons.Verdict compare(List<N> control, List<N> candidate) {
             Migration<K, ?, N> migration = reader.migration();
+            // Values OLD does not hold by design are on NEW alone: neither missing from OLD's answer nor extra in it.
+            List<N> comparedControl = withoutValuesOnlyInNew(migration, control);
+            List<N> comparedCandidate = withoutValuesOnlyInNew(migration, candidate);
             AnswerDifference<K, N> difference = AnswerDifference.of(
-                    control, candidate, migration.newStore()::keyOf, migration.equivalence(), ordered);
+                    comparedControl, comparedCandidate, migration.newStore()::keyOf, migration.equivalence(), ordered);
             boolean excused = excuseNotYetBackfilled(difference);
             ShadowResult result = classify(difference, excused);
             return new Comparisons.Verdict() {
@@ -303,5 +306,13 @@ public final class QueryShadow<K extends Comparable<? super K>, N> {
             String text = io.dualwrite.core.internal.FieldDiffer.render(parameter);
             return text.length() <= MAX_PARAMETER_LENGTH ? text : text.substring(0, MAX_PARAMETER_LENGTH) + "...";
         }
+    }
+
+    private static <K extends Comparable<? super K>, N> List<N> withoutValuesOnlyInNew(
+            Migration<K, ?, N> migration, List<N> answer) {
+        if (!migration.declaresValuesOnlyInNew()) {
+            return answer;
+        }
+        return answer.stream().filter(value -> !migration.onlyInNew(value)).toList();
     }
 }

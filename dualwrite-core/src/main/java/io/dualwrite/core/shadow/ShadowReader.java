@@ -247,8 +247,14 @@ public final class ShadowReader<K extends Comparable<? super K>, O, N> {
         }
 
         private ShadowResult classify(@Nullable N control, @Nullable N candidate) {
+            // A value OLD does not hold by design is on NEW alone, whichever side answered.
             if (control == null) {
-                return candidate == null ? ShadowResult.MATCH : ShadowResult.UNEXPECTED_IN_CANDIDATE;
+                return candidate == null || migration.onlyInNew(candidate)
+                        ? ShadowResult.MATCH
+                        : ShadowResult.UNEXPECTED_IN_CANDIDATE;
+            }
+            if (candidate == null && migration.onlyInNew(control)) {
+                return ShadowResult.MATCH;
             }
             if (candidate == null) {
                 return notYetBackfilled(key, phase)

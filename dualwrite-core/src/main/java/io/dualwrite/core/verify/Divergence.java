@@ -118,6 +118,16 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
     }
 
     /** The disagreement between an expected and an actual value, or null when they agree. */
+    /**
+     * Whether a comparison found nothing to report: no divergence, or a NEW value that OLD does not hold by design
+     * ({@link io.dualwrite.core.definition.Migration#onlyInNew}).
+     */
+    public static <K extends Comparable<? super K>, N> boolean expected(
+            io.dualwrite.core.definition.Migration<K, ?, N> migration, @Nullable Divergence<K, N> divergence) {
+        return divergence == null
+                || (divergence.kind() == Kind.EXTRA_IN_NEW && migration.onlyInNew(divergence.actual()));
+    }
+
     public static <K, N> @Nullable Divergence<K, N> of(
             K key, @Nullable N expected, @Nullable N actual, io.dualwrite.core.model.Equivalence<N> equivalence) {
         if (expected == null && actual == null) {

@@ -177,6 +177,9 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
     private Runnable copyToOld(K key) {
         Optional<N> value = migration.newStore().readLocked(key);
         return () -> {
+            if (value.isPresent() && migration.onlyInNew(value.get())) {
+                return; // OLD does not hold this value by design: nothing to copy
+            }
             if (value.isPresent()) {
                 migration.oldStore().upsert(migration.toOld(value.get()));
             } else {
@@ -257,6 +260,6 @@ public final class Repairer<K extends Comparable<? super K>, O, N> {
     private boolean agree(K key) {
         N expected = migration.oldStore().read(key).map(migration::toNew).orElse(null);
         N actual = migration.newStore().read(key).orElse(null);
-        return Divergence.of(key, expected, actual, migration.equivalence()) == null;
+        return Divergence.expected(migration, Divergence.of(key, expected, actual, migration.equivalence()));
     }
 }

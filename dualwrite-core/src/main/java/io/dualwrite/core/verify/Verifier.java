@@ -335,8 +335,10 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
             for (int i = 0; i < unmatched.size(); i++) {
                 K key = lookUpInOld.get(i);
                 if (!foundInOld.containsKey(key)) {
-                    suspects.add(new Divergence<>(key, Divergence.Kind.EXTRA_IN_NEW, null, unmatched.get(i)));
                     keys++;
+                    if (!migration.onlyInNew(unmatched.get(i))) { // else OLD does not hold it by design
+                        suspects.add(new Divergence<>(key, Divergence.Kind.EXTRA_IN_NEW, null, unmatched.get(i)));
+                    }
                 }
             }
         }
@@ -365,7 +367,7 @@ public final class Verifier<K extends Comparable<? super K>, O, N> {
                 if (now != null) {
                     now = now.foundBy(previous.foundBy());
                 }
-                if (now == null) {
+                if (Divergence.expected(migration, now)) {
                     continue; // agrees: it was a write in flight
                 }
                 if (sameDivergence(previous, now, equivalence) || look == MAX_LOOKS) {
