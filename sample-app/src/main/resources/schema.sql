@@ -30,3 +30,5 @@ CREATE TABLE IF NOT EXISTS subscription (
     renewal_date DATE
 );
 CREATE INDEX IF NOT EXISTS subscription_customer ON subscription (customer_id);
+-- Ids of the subscriptions added in the new model (a customer's second one): above every customer id.
+CREATE SEQUENCE IF NOT EXISTS subscription_id START WITH 1000000000;

@@ -1,10 +1,13 @@
 package io.dualwrite.sample;
 
+import io.dualwrite.core.model.DualWriteException;
 import java.time.LocalDate;
+import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -46,6 +49,29 @@ class CustomerController {
     @GetMapping("/{id}/subscription")
     ResponseEntity<CustomerService.SubscriptionView> subscription(@PathVariable long id) {
         return ResponseEntity.of(customers.subscription(id));
+    }
+
+    /** Every subscription of a customer (the legacy one, and those added once READ_NEW was reached). */
+    @GetMapping("/{id}/subscriptions")
+    ResponseEntity<List<CustomerService.SubscriptionView>> subscriptions(@PathVariable long id) {
+        return ResponseEntity.ok(customers.subscriptionsOf(id));
+    }
+
+    /** The body of a POST of a subscription; plan and status are optional. */
+    record SubscriptionBody(String plan, String status, LocalDate renewalDate) {}
+
+    /** Adds a subscription in the new model: 201 once READ_NEW is reached, 409 before (nothing is written). */
+    @PostMapping("/{id}/subscriptions")
+    ResponseEntity<?> addSubscription(@PathVariable long id, @RequestBody SubscriptionBody body) {
+        if (customers.find(id).isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        try {
+            return ResponseEntity.status(201)
+                    .body(customers.addSubscription(id, body.plan(), body.status(), body.renewalDate()));
+        } catch (DualWriteException e) {
+            return ResponseEntity.status(409).body(java.util.Map.of("error", "conflict", "message", e.getMessage()));
+        }
     }
 
     @DeleteMapping("/{id}")

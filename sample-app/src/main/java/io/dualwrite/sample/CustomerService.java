@@ -1,8 +1,11 @@
 package io.dualwrite.sample;
 
 import io.dualwrite.core.DualRepository;
+import io.dualwrite.core.RoutedListQuery;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,14 +23,39 @@ class CustomerService {
     private final DualRepository<Long, Customer, CustomerName> names;
     private final DualRepository<Long, CustomerSubscription, Subscription> subscriptions;
     private final TransactionTemplate transaction;
+    private final JdbcTemplate jdbc;
+    private final RoutedListQuery<Long, Subscription> subscriptionsOf;
 
     CustomerService(
             DualRepository<Long, Customer, CustomerName> names,
             DualRepository<Long, CustomerSubscription, Subscription> subscriptions,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions,
+            JdbcTemplate jdbc) {
         this.names = names;
         this.subscriptions = subscriptions;
         this.transaction = new TransactionTemplate(transactions);
+        this.jdbc = jdbc;
+        // The old model has at most one subscription per customer, in its row; the new one a table of them.
+        this.subscriptionsOf = subscriptions.listQuery(
+                "subscriptions-of-customer",
+                (Long customerId) -> jdbc.query(
+                        "SELECT id, plan, status, renewal_date FROM customer WHERE id = ? AND plan IS NOT NULL",
+                        (rs, row) -> new CustomerSubscription(
+                                rs.getLong("id"),
+                                rs.getString("plan"),
+                                rs.getString("status"),
+                                rs.getObject("renewal_date", LocalDate.class)),
+                        customerId),
+                (Long customerId) -> jdbc.query(
+                        "SELECT id, customer_id, plan, status, renewal_date FROM subscription WHERE customer_id = ?"
+                                + " ORDER BY id",
+                        (rs, row) -> new Subscription(
+                                rs.getLong("id"),
+                                rs.getLong("customer_id"),
+                                rs.getString("plan"),
+                                rs.getString("status"),
+                                rs.getObject("renewal_date", LocalDate.class)),
+                        customerId));
     }
 
     /** A customer as the API shows it. */
@@ -66,6 +94,37 @@ class CustomerService {
 
     Optional<SubscriptionView> subscription(long id) {
         return subscriptions.read(id).map(SubscriptionView::of);
+    }
+
+    /** Every subscription of a customer, routed by the subscription migration's phase. */
+    List<SubscriptionView> subscriptionsOf(long customerId) {
+        return subscriptionsOf.list(customerId).stream()
+                .map(SubscriptionView::of)
+                .toList();
+    }
+
+    /**
+     * Adds a subscription to a customer, in the new model (the old one holds one per customer): possible once the
+     * new model is the source of truth (READ_NEW); before, {@code DualWriteException} says so and nothing is written.
+     */
+    SubscriptionView addSubscription(long customerId, String plan, String status, LocalDate renewalDate) {
+        long id = jdbc.queryForObject(nextSubscriptionId(), Long.class);
+        Subscription added = new Subscription(
+                id,
+                customerId,
+                plan != null ? plan : DEFAULT_PLAN,
+                status != null ? status : DEFAULT_STATUS,
+                renewalDate);
+        subscriptions.writeNew(added);
+        return SubscriptionView.of(added);
+    }
+
+    private String nextSubscriptionId() {
+        String database =
+                jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
+        return database != null && database.toLowerCase(java.util.Locale.ROOT).contains("postgres")
+                ? "SELECT nextval('subscription_id')"
+                : "SELECT NEXT VALUE FOR subscription_id";
     }
 
     /** Deletes a customer and its subscription, in one transaction. */

@@ -14,6 +14,14 @@ public record Subscription(long id, long customerId, String plan, String status,
                 legacy.customerId(), legacy.customerId(), legacy.plan(), legacy.status(), legacy.renewalDate());
     }
 
+    /** The first id of subscriptions the old model cannot hold (a sequence starts there, above every customer id). */
+    public static final long FIRST_ADDED_ID = 1_000_000_000L;
+
+    /** Whether this is the customer's subscription migrated from the customer row (it keeps the customer's id). */
+    public boolean isLegacy() {
+        return id == customerId;
+    }
+
     /** NEW -> OLD, for rolling back from DROP_OLD: the subscription goes back into the customer row. */
     public CustomerSubscription toLegacy() {
         return new CustomerSubscription(customerId, plan, status, renewalDate);

@@ -51,6 +51,8 @@ class SubscriptionMigration {
         return Migration.builder(NAME, Long.class, legacy, subscriptions)
                 .toNew(Subscription::of)
                 .toOld(Subscription::toLegacy)
+                // A customer's further subscriptions exist in the new model only; their ids are never customer ids.
+                .onlyInNew(subscription -> !subscription.isLegacy())
                 .build();
     }
 }

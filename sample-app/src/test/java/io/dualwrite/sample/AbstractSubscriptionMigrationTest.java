@@ -21,6 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * generator creates, updates, reads and deletes customers: no operation fails, and at the end the verifier and a
  * plain SQL comparison find the customer columns and the subscription table equal.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 abstract class AbstractSubscriptionMigrationTest {
 
     @LocalServerPort
@@ -33,6 +34,7 @@ abstract class AbstractSubscriptionMigrationTest {
     private JdbcTemplate jdbc;
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void subscriptionsMoveToTheirOwnTableUnderGeneratedTraffic() throws Exception {
         String name = SubscriptionMigration.NAME;
         assertThat(http().post("/traffic", "{\"enabled\":true,\"rate\":200}").statusCode())
@@ -64,6 +66,44 @@ abstract class AbstractSubscriptionMigrationTest {
         jdbc.update("UPDATE customer SET plan = 'only-in-the-old-column' WHERE id = " + someone);
         assertThat(http().get("/customers/" + someone + "/subscription").body())
                 .doesNotContain("only-in-the-old-column"); // READ_NEW reads the subscription table
+    }
+
+    /*
+     * Once READ_NEW is reached (the test above walks there), a customer gets a second subscription through the new
+     * model: it goes to the subscription table only (plain SQL), both are listed through the routed query, and no
+     * move makes the customer row the source of truth again while the table holds it.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void aSecondSubscriptionIsAddedInTheNewModelOnceReadNewIsReached() throws Exception {
+        String name = SubscriptionMigration.NAME;
+        assertThat(dualWrite.phase(name)).isEqualTo(MigrationPhase.READ_NEW);
+        assertThat(http().put("/customers/424242", "{\"fullName\":\"Ada Lovelace\",\"plan\":\"pro\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(http().get("/customers/424242/subscriptions").body()).contains("\"id\":424242", "\"plan\":\"pro\"");
+
+        var added = http().post("/customers/424242/subscriptions", "{\"plan\":\"team\"}");
+
+        assertThat(added.statusCode()).isEqualTo(201);
+        assertThat(added.body()).contains("\"plan\":\"team\"");
+        List<Map<String, Object>> rows =
+                jdbc.queryForList("SELECT id, plan FROM subscription WHERE customer_id = 424242 ORDER BY id");
+        assertThat(rows).hasSize(2);
+        assertThat(((Number) rows.get(1).get("id")).longValue()).isGreaterThanOrEqualTo(Subscription.FIRST_ADDED_ID);
+        assertThat(jdbc.queryForObject("SELECT plan FROM customer WHERE id = 424242", String.class))
+                .as("the customer row keeps its one subscription")
+                .isEqualTo("pro");
+        assertThat(http().get("/customers/424242/subscriptions").body())
+                .contains("\"plan\":\"pro\"", "\"plan\":\"team\"");
+        dualWrite.verify(name); // the test above planted one divergence; none may be about customer 424242
+        String addedId = rows.get(1).get("id").toString();
+        assertThat(dualWrite.managed(name).repairer().keysAhead(io.dualwrite.core.model.Side.NEW, 1_000))
+                .doesNotContain("424242", addedId);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> dualWrite.rollback(name, TransitionRequest.forcedBy("test", "back to the customer row")))
+                .isInstanceOf(TransitionRefusedException.class)
+                .hasMessageContaining("values-only-in-new");
     }
 
     @Test
