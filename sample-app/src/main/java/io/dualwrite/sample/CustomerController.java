@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Customers and their subscription, written and read through dualwrite whatever the migrations' phases. */
@@ -34,6 +35,12 @@ class CustomerController {
         }
         return ResponseEntity.ok(
                 customers.save(id, body.fullName(), body.email(), body.plan(), body.status(), body.renewalDate()));
+    }
+
+    /** The customer with this email: a routed query, answered by the source of truth of the name split. */
+    @GetMapping(params = "email")
+    ResponseEntity<CustomerService.CustomerView> byEmail(@RequestParam String email) {
+        return ResponseEntity.of(customers.findByEmail(email));
     }
 
     @GetMapping("/{id}")

@@ -2,6 +2,7 @@ package io.dualwrite.sample;
 
 import io.dualwrite.core.DualRepository;
 import io.dualwrite.core.RoutedListQuery;
+import io.dualwrite.core.RoutedQuery;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,7 @@ class CustomerService {
     private final TransactionTemplate transaction;
     private final JdbcTemplate jdbc;
     private final RoutedListQuery<Long, Subscription> subscriptionsOf;
+    private final RoutedQuery<String, CustomerName> byEmail;
 
     CustomerService(
             DualRepository<Long, Customer, CustomerName> names,
@@ -35,6 +37,28 @@ class CustomerService {
         this.subscriptions = subscriptions;
         this.transaction = new TransactionTemplate(transactions);
         this.jdbc = jdbc;
+        // The email stays in the customer row (it is not migrated): each side finds the customer by it.
+        this.byEmail = names.query(
+                "customer-by-email",
+                (String email) -> jdbc
+                        .query(
+                                "SELECT id, full_name, email FROM customer WHERE email = ?",
+                                (rs, row) -> new Customer(
+                                        rs.getLong("id"), rs.getString("full_name"), rs.getString("email")),
+                                email)
+                        .stream()
+                        .findFirst(),
+                (String email) -> jdbc
+                        .query(
+                                "SELECT n.customer_id, n.first_name, n.last_name FROM customer_name n"
+                                        + " JOIN customer c ON c.id = n.customer_id WHERE c.email = ?",
+                                (rs, row) -> new CustomerName(
+                                        rs.getLong("customer_id"),
+                                        rs.getString("first_name"),
+                                        rs.getString("last_name")),
+                                email)
+                        .stream()
+                        .findFirst());
         // The old model has at most one subscription per customer, in its row; the new one a table of them.
         this.subscriptionsOf = subscriptions.listQuery(
                 "subscriptions-of-customer",
@@ -94,6 +118,11 @@ class CustomerService {
 
     Optional<SubscriptionView> subscription(long id) {
         return subscriptions.read(id).map(SubscriptionView::of);
+    }
+
+    /** The customer with this email, found through the name-split migration's routed query. */
+    Optional<CustomerView> findByEmail(String email) {
+        return byEmail.find(email).flatMap(name -> find(name.customerId()));
     }
 
     /** Every subscription of a customer, routed by the subscription migration's phase. */

@@ -73,6 +73,11 @@ class SampleApplicationTest {
         dualWrite.advance(NameSplitMigration.NAME, TransitionRequest.by("test", "read the new table"));
         jdbc.update("UPDATE customer SET full_name = 'Only Old' WHERE id = 900001");
         assertThat(http().get("/customers/900001/name").body()).contains("\"firstName\":\"Ada\"");
+        // The finder by email is routed too: in READ_NEW the name comes from customer_name.
+        assertThat(http().get("/customers?email=ada@example.com").body())
+                .contains("\"id\":900001", "\"firstName\":\"Ada\"", "\"lastName\":\"Lovelace\"");
+        assertThat(http().get("/customers?email=nobody@example.com").statusCode())
+                .isEqualTo(404);
     }
 
     /** Rows of this test's two customers; other tests of the shared application write other ids. */
