@@ -194,6 +194,7 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     public void write(O value) {
         K key = migration.oldStore().keyOf(value);
         N mapped = migration.toNew(value);
+        refuseNewOnly(mapped);
         onEachSide(List.of(key), side -> {
             if (side == Side.OLD) {
                 migration.oldStore().upsert(value);
@@ -223,7 +224,9 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         List<N> mapped = new ArrayList<>(olds.size());
         for (O value : olds) {
             keys.add(migration.oldStore().keyOf(value));
-            mapped.add(migration.toNew(value));
+            N mappedValue = migration.toNew(value);
+            refuseNewOnly(mappedValue);
+            mapped.add(mappedValue);
         }
         requireDistinct(keys, "writeAll");
         onEachSide(keys, side -> {
@@ -289,15 +292,15 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
             }
         }
         requireDistinct(keys, "writeNewAll");
+        java.util.concurrent.atomic.AtomicReference<PhaseState> routedBy =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        boolean callers = migration.newStore().transactions().hasOpenTransaction();
         Consumer<PhaseState> newOnlyNeedsNewAsSourceOfTruth = state -> {
+            routedBy.set(state);
             if (!onlyInNew.isEmpty() && state.phase().sourceOfTruth() == Side.OLD) {
                 throw new DualWriteException("Migration '" + migration.name() + "': values only NEW holds (keys "
-                        + onlyInNew.stream()
-                                .limit(10)
-                                .map(migration.keyCodec()::encode)
-                                .toList() + ") can be written"
-                        + " once NEW is the source of truth (READ_NEW), not in " + state.phase() + "; nothing was"
-                        + " written");
+                        + encoded(onlyInNew) + ") can be written once NEW is the source of truth (READ_NEW), not in "
+                        + state.phase() + "; nothing was written");
             }
         };
         onEachSide(keys, copied, newOnlyNeedsNewAsSourceOfTruth, side -> {
@@ -305,10 +308,38 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
                 if (!olds.isEmpty()) {
                     migration.oldStore().upsertAll(olds);
                 }
-            } else {
-                migration.newStore().upsertAll(news);
+                return;
             }
+            if (!onlyInNew.isEmpty()) {
+                requireNewOnlyWritable(onlyInNew, routedBy.get(), callers);
+            }
+            migration.newStore().upsertAll(news);
         });
+    }
+
+    /**
+     * In the NEW side's transaction, before values only NEW holds are written: a move making OLD the source of truth
+     * again may be looking for such values (it fenced NEW, see {@code HandoverFences}), and OLD must not hold their
+     * keys (it would keep a stale value there that no repair could reconcile).
+     */
+    private void requireNewOnlyWritable(List<K> onlyInNew, PhaseState state, boolean callers) {
+        if (!HandoverFence.passes(migration, Side.NEW, state.version())) {
+            throw new HandoverFence.Fenced(
+                    "Migration '" + migration.name() + "': phase version " + state.version() + " is fenced on the"
+                            + " NEW side by a move that makes OLD the source of truth again",
+                    callers);
+        }
+        Map<K, O> heldByOld = migration.oldStore().readAll(onlyInNew);
+        if (!heldByOld.isEmpty()) {
+            throw new InvalidMigrationException("Migration '" + migration.name() + "': keys "
+                    + encoded(List.copyOf(heldByOld.keySet())) + " are declared values only NEW holds, but OLD holds"
+                    + " them; nothing was written. Give values only NEW holds keys OLD never uses (a separate range or"
+                    + " sequence)");
+        }
+    }
+
+    private List<String> encoded(List<K> keys) {
+        return keys.stream().limit(10).map(migration.keyCodec()::encode).toList();
     }
 
     /** Deletes the value under a key on every side the current phase writes, the source of truth first. */
@@ -329,6 +360,16 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
         List<K> distinct = inKeyOrder(List.copyOf(keys), key -> key);
         requireDistinct(distinct, "deleteAll");
         onEachSide(distinct, side -> migration.store(side).deleteAll(distinct));
+    }
+
+    /** An OLD value never maps to a value only NEW holds: OLD would hold what it cannot hold by declaration. */
+    private void refuseNewOnly(N mapped) {
+        if (migration.onlyInNew(mapped)) {
+            throw new InvalidMigrationException("Migration '" + migration.name() + "': toNew(...) maps an OLD value to"
+                    + " one declared only in NEW (key "
+                    + migration.keyCodec().encode(migration.newStore().keyOf(mapped))
+                    + "); nothing was written. Write such values with writeNew(...), or correct onlyInNew(...)");
+        }
     }
 
     private void requireDistinct(List<K> keys, String operation) {
@@ -434,7 +475,9 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
             });
             return;
         }
-        refuseWhileTheOtherSideIsKnownDown(secondary);
+        if (!keys.isEmpty()) {
+            refuseWhileTheOtherSideIsKnownDown(secondary); // nothing is copied when every value stays on one side
+        }
         boolean callers = primaryStore.transactions().hasOpenTransaction();
         boolean passed = primaryStore.transactions().inTransaction(() -> {
             // Refused before anything is written once a move handing the source of truth over fenced this phase;

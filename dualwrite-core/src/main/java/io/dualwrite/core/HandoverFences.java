@@ -45,11 +45,14 @@ final class HandoverFences {
      */
     static HandoverFences raise(Migration<?, ?, ?> migration, PhaseTransition transition, PhaseState current) {
         Map<Side, Long> raised = new EnumMap<>(Side.class);
-        if (migration.sidesShareTransactions() || !Handover.handsOver(transition)) {
+        boolean acrossDatabases = !migration.sidesShareTransactions() && Handover.handsOver(transition);
+        if (!acrossDatabases && !guardsValuesOnlyInNew(migration, transition)) {
             return new HandoverFences(migration, raised, List.of());
         }
         long fence = current.version() + 1;
-        for (Side side : Side.values()) {
+        // In one database only writes of values only NEW holds check a fence, NEW's: one ledger, one fence.
+        List<Side> sides = acrossDatabases ? List.of(Side.values()) : List.of(Side.NEW);
+        for (Side side : sides) {
             Optional<DivergenceLedger> ledger = migration.ledger(side);
             if (ledger.isEmpty()) {
                 continue;
@@ -88,6 +91,17 @@ final class HandoverFences {
         return new HandoverFences(migration, raised, List.of());
     }
 
+    /**
+     * Whether the move must keep writes of values only NEW holds out while it looks for them: it makes OLD the source
+     * of truth again, and the migration declares such values ({@code Migration.onlyInNew}). Those writes check NEW's
+     * fence even in one database, so that none lands after the move looked and before it committed.
+     */
+    static boolean guardsValuesOnlyInNew(Migration<?, ?, ?> migration, PhaseTransition transition) {
+        return migration.declaresValuesOnlyInNew()
+                && transition.from().sourceOfTruth() == Side.NEW
+                && transition.to().sourceOfTruth() == Side.OLD;
+    }
+
     /** A failing gate when a fence could not be raised; empty otherwise. */
     List<GateResult> evidence() {
         return new ArrayList<>(evidence);
@@ -118,10 +132,10 @@ final class HandoverFences {
      * holds it shared from the start; best effort (a side that is down gets it at the first move).
      */
     static void ensure(Migration<?, ?, ?> migration) {
-        if (migration.sidesShareTransactions()) {
+        if (migration.sidesShareTransactions() && !migration.declaresValuesOnlyInNew()) {
             return;
         }
-        for (Side side : Side.values()) {
+        for (Side side : migration.sidesShareTransactions() ? List.of(Side.NEW) : List.of(Side.values())) {
             migration.ledger(side).ifPresent(ledger -> {
                 try {
                     if (!ledger.hasFence(migration.name())) {

@@ -282,7 +282,8 @@ public final class MappingCheck<K extends Comparable<? super K>, O, N> {
             }
         }
         try {
-            store.transactions().inTransaction(() -> {
+            // A transaction of its own: joined to a caller's, its rows would commit with the caller's.
+            store.transactions().inNewTransaction(() -> {
                 throw new Rollback(work.get());
             });
         } catch (Rollback done) {

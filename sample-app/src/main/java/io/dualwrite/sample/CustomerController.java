@@ -30,8 +30,8 @@ class CustomerController {
 
     @PutMapping("/{id}")
     ResponseEntity<CustomerService.CustomerView> put(@PathVariable long id, @RequestBody CustomerBody body) {
-        if (body.fullName() == null || body.fullName().isBlank()) {
-            return ResponseEntity.badRequest().build();
+        if (body.fullName() == null || body.fullName().isBlank() || id >= Subscription.FIRST_ADDED_ID) {
+            return ResponseEntity.badRequest().build(); // ids from FIRST_ADDED_ID up belong to added subscriptions
         }
         return ResponseEntity.ok(
                 customers.save(id, body.fullName(), body.email(), body.plan(), body.status(), body.renewalDate()));

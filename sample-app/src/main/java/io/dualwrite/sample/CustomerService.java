@@ -166,6 +166,11 @@ class CustomerService {
     /** Deletes a customer and its subscription, in one transaction. */
     void delete(long id) {
         transaction.executeWithoutResult(tx -> {
+            List<Long> added = jdbc.queryForList(
+                    "SELECT id FROM subscription WHERE customer_id = ? AND id <> ?", Long.class, id, id);
+            if (!added.isEmpty()) {
+                subscriptions.deleteAll(added); // the subscriptions only the new model holds go with the customer
+            }
             subscriptions.delete(id);
             names.delete(id);
         });

@@ -117,7 +117,6 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
         }
     }
 
-    /** The disagreement between an expected and an actual value, or null when they agree. */
     /**
      * Whether a comparison found nothing to report: no divergence, or a NEW value that OLD does not hold by design
      * ({@link io.dualwrite.core.definition.Migration#onlyInNew}).
@@ -128,6 +127,7 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
                 || (divergence.kind() == Kind.EXTRA_IN_NEW && migration.onlyInNew(divergence.actual()));
     }
 
+    /** The disagreement between an expected and an actual value, or null when they agree. */
     public static <K, N> @Nullable Divergence<K, N> of(
             K key, @Nullable N expected, @Nullable N actual, io.dualwrite.core.model.Equivalence<N> equivalence) {
         if (expected == null && actual == null) {
