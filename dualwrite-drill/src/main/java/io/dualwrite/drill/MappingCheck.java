@@ -236,14 +236,30 @@ public final class MappingCheck<K extends Comparable<? super K>, O, N> {
                     .append("m.dw_c")
                     .append(i);
         }
-        String sql = "SELECT m.dw_key FROM (" + computed + ") m JOIN " + fresh.table() + " n ON n." + fresh.keyColumn()
-                + " = m.dw_key WHERE NOT (" + same + ")";
+        // A left join: a generated row that NEW lacks counts as differing too.
+        String sql = "SELECT m.dw_key FROM (" + computed + ") m LEFT JOIN " + fresh.table() + " n ON n."
+                + fresh.keyColumn() + " = m.dw_key WHERE n." + fresh.keyColumn() + " IS NULL OR NOT (" + same + ")";
         List<K> disagreeing;
         try {
             disagreeing = inRolledBackTransaction(old, () -> {
                 oldStore.upsertAll(rows);
                 newStore.upsertAll(mapped);
                 return old.transactions().withConnection(c -> {
+                    long computedRows;
+                    try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) FROM (" + computed + ") m")) {
+                        int index = 1;
+                        for (K key : byKey.keySet()) {
+                            count.setObject(index++, key);
+                        }
+                        try (ResultSet rs = count.executeQuery()) {
+                            rs.next();
+                            computedRows = rs.getLong(1);
+                        }
+                    }
+                    if (computedRows != byKey.size()) {
+                        throw new IllegalStateException("the OLD table returned " + computedRows + " of the "
+                                + byKey.size() + " rows just written: are both stores in one database?");
+                    }
                     try (PreparedStatement select = c.prepareStatement(sql)) {
                         int index = 1;
                         for (K key : byKey.keySet()) {
@@ -265,6 +281,13 @@ public final class MappingCheck<K extends Comparable<? super K>, O, N> {
         }
         for (K key : disagreeing) {
             O value = byKey.get(key);
+            if (value == null) {
+                failures.add(new MappingReport.Failure(
+                        "SQL mapping",
+                        String.valueOf(key),
+                        "the database returned a key in another form than written"));
+                continue;
+            }
             failures.add(new MappingReport.Failure(
                     "SQL mapping",
                     render(value),
