@@ -97,6 +97,7 @@ public final class DualWrite implements AutoCloseable {
     private final MoveEffects effects;
     private final BackgroundWork background;
     private final @Nullable OldSideResync resync;
+    private final boolean verifies;
     private final @Nullable PhaseNotifications notifications;
     private final ThreadPoolExecutor shadowExecutor;
     private final ScheduledExecutorService shadowScheduler;
@@ -139,7 +140,8 @@ public final class DualWrite implements AutoCloseable {
             this.secondaryWriteExecutor = null;
             secondaryWrites = SecondaryWrites.onCallerThread();
         }
-        this.resync = builder.verificationStore == null
+        this.verifies = builder.verificationStore != null;
+        this.resync = !verifies
                 ? null
                 : new OldSideResync(
                         handles::get,
@@ -356,7 +358,7 @@ public final class DualWrite implements AutoCloseable {
 
     /** Whether this instance can verify (it was built with a verification store). */
     public boolean hasVerification() {
-        return resync != null;
+        return verifies;
     }
 
     /** As {@link ManagedMigration#verification()}. */

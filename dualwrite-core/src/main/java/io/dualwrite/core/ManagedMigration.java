@@ -182,9 +182,31 @@ public final class ManagedMigration<K extends Comparable<? super K>, O, N> {
      * that checks nothing uses the old side any more (see docs/finishing.md); empty before DROP_OLD.
      */
     public List<String> finishingChecklist() {
-        return state().phase() == MigrationPhase.DROP_OLD
-                ? FinishingChecklist.of(migration, finished().isPresent())
-                : List.of();
+        return finishing().map(Finishing::checklist).orElse(List.of());
+    }
+
+    /**
+     * Where the migration stands on finishing, read once: empty before DROP_OLD; from DROP_OLD on, the entry that
+     * finished it (if any) and the checklist of what is left.
+     */
+    public Optional<Finishing> finishing() {
+        if (state().phase() != MigrationPhase.DROP_OLD) {
+            return Optional.empty();
+        }
+        AuditEntry finished = finished().orElse(null);
+        return Optional.of(new Finishing(finished, FinishingChecklist.of(migration, finished != null)));
+    }
+
+    /**
+     * A migration in DROP_OLD on its way to being finished.
+     *
+     * @param finished the entry that finished it, null while it is not finished
+     * @param checklist what is left to do, in order (see {@link #finishingChecklist()})
+     */
+    public record Finishing(@Nullable AuditEntry finished, List<String> checklist) {
+        public Finishing {
+            checklist = List.copyOf(checklist);
+        }
     }
 
     /**

@@ -181,8 +181,10 @@ public class DualWriteEndpoint implements DisposableBean {
         PhaseState state = migration.state();
         MigrationPhase phase = state.phase();
         long version = state.version();
-        boolean finished =
-                phase == MigrationPhase.DROP_OLD && migration.finished().isPresent();
+        // Read once: the finishing entry and checklist serve both the allowed moves and the status's field.
+        ManagedMigration.Finishing finishing =
+                phase == MigrationPhase.DROP_OLD ? migration.finishing().orElse(null) : null;
+        boolean finished = finishing != null && finishing.finished() != null;
         List<String> allowed = finished
                 ? List.of() // the point of no return was passed
                 : Arrays.stream(PhaseTransition.values())
@@ -216,20 +218,19 @@ public class DualWriteEndpoint implements DisposableBean {
                 migration.auditTrail(AUDIT_ENTRIES).stream()
                         .map(DualWriteEndpoint::audit)
                         .toList(),
-                finishing(migration, phase));
+                finishing(finishing));
     }
 
-    private static MigrationStatus.@Nullable Finishing finishing(
-            ManagedMigration<?, ?, ?> migration, MigrationPhase phase) {
-        if (phase != MigrationPhase.DROP_OLD) {
+    private static MigrationStatus.@Nullable Finishing finishing(ManagedMigration.@Nullable Finishing finishing) {
+        if (finishing == null) {
             return null;
         }
-        var finished = migration.finished();
+        AuditEntry finished = finishing.finished();
         return new MigrationStatus.Finishing(
-                finished.isPresent(),
-                finished.map(AuditEntry::occurredAt).orElse(null),
-                finished.map(AuditEntry::actor).orElse(null),
-                migration.finishingChecklist());
+                finished != null,
+                finished != null ? finished.occurredAt() : null,
+                finished != null ? finished.actor() : null,
+                finishing.checklist());
     }
 
     private static Map<String, String> breakers(ManagedMigration<?, ?, ?> migration) {
