@@ -60,7 +60,7 @@ import org.junit.jupiter.api.Test;
  * @param <K> the key type
  * @param <V> the value type
  */
-public abstract class AbstractMigrationStoreContractTest<K extends Comparable<? super K>, V> {
+public abstract class AbstractMigrationStoreContractTest<K, V> {
 
     /** How long a test waits for a thread it started, or for a latch, before it fails. */
     private static final long WAIT_SECONDS = 20;

@@ -14,6 +14,7 @@ import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
+import io.dualwrite.core.store.KeyCodec;
 import io.dualwrite.core.store.MigrationStore;
 import io.dualwrite.core.verify.Repairer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * @param <O> the old representation, which writes take
  * @param <N> the new representation, which reads return
  */
-public final class DualRepository<K extends Comparable<? super K>, O, N> {
+public final class DualRepository<K, O, N> {
 
     private static final Logger log = LoggerFactory.getLogger(DualRepository.class);
 
@@ -239,14 +240,14 @@ public final class DualRepository<K extends Comparable<? super K>, O, N> {
     }
 
     /**
-     * The values sorted by key: every batch takes its intents and row locks in one global order, so that two
-     * batches of the same keys never wait for each other in a cycle (in one database, or across two at the intents).
+     * The values sorted by their keys' codec text: every batch takes its intents and row locks in one global order
+     * that every instance agrees on, so that two batches of the same keys never wait for each other in a cycle (in
+     * one database, or across two at the intents). Any total order serves; this one needs no {@code Comparable} key.
      */
-    private static <V, K extends Comparable<? super K>> List<V> inKeyOrder(
-            List<V> values, java.util.function.Function<V, K> keyOf) {
-        List<V> sorted = new ArrayList<>(values);
-        sorted.sort(java.util.Comparator.comparing(
-                keyOf, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+    private <T> List<T> inKeyOrder(List<T> values, Function<T, K> keyOf) {
+        KeyCodec<K> codec = migration.keyCodec();
+        List<T> sorted = new ArrayList<>(values);
+        sorted.sort(java.util.Comparator.comparing(value -> codec.encode(keyOf.apply(value))));
         return List.copyOf(sorted);
     }
 

@@ -224,7 +224,7 @@ public final class DualWrite implements AutoCloseable {
     }
 
     /** Builds one migration's run-time handle and the engines it owns. */
-    private <K extends Comparable<? super K>, O, N> ManagedMigration<K, O, N> manage(
+    private <K, O, N> ManagedMigration<K, O, N> manage(
             Migration<K, O, N> migration,
             DualWriteBuilder builder,
             ManagedMigration.Shared shared,
@@ -283,7 +283,7 @@ public final class DualWrite implements AutoCloseable {
      * @throws UnknownMigrationException if it is not registered here
      */
     @SuppressWarnings("unchecked")
-    public <K extends Comparable<? super K>, O, N> ManagedMigration<K, O, N> managed(Migration<K, O, N> migration) {
+    public <K, O, N> ManagedMigration<K, O, N> managed(Migration<K, O, N> migration) {
         ManagedMigration<?, ?, ?> registered = migrations.get(migration.name());
         // The registered one may be a copy with an overridden failure policy (see Migration#withFailurePolicy).
         if (registered == null
@@ -307,7 +307,7 @@ public final class DualWrite implements AutoCloseable {
     }
 
     /** As {@link ManagedMigration#repository()}. */
-    public <K extends Comparable<? super K>, O, N> DualRepository<K, O, N> repository(Migration<K, O, N> migration) {
+    public <K, O, N> DualRepository<K, O, N> repository(Migration<K, O, N> migration) {
         return managed(migration).repository();
     }
 

@@ -112,7 +112,7 @@ final class Handover {
      * Whether NEW holds values OLD does not hold by design ({@code Migration.onlyInNew}): OLD as the source of truth
      * would not serve them. Walks NEW in its key order until it has found a few (a full walk when there are none).
      */
-    private static <K extends Comparable<? super K>, N> GateResult noValuesOnlyInNew(Migration<K, ?, N> migration) {
+    private static <K, N> GateResult noValuesOnlyInNew(Migration<K, ?, N> migration) {
         List<String> found = new ArrayList<>();
         long walked = 0;
         try {

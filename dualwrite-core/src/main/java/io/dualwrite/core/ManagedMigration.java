@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * @param <O> the OLD representation
  * @param <N> the NEW representation
  */
-public final class ManagedMigration<K extends Comparable<? super K>, O, N> {
+public final class ManagedMigration<K, O, N> {
 
     /** What this instance shares among its migrations. */
     record Shared(

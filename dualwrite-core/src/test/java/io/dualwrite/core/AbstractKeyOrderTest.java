@@ -238,7 +238,7 @@ abstract class AbstractKeyOrderTest {
     }
 
     /** A migration of keys of one type with differences planted by plain SQL, and the expected findings. */
-    private final class Scenario<K extends Comparable<? super K>> {
+    private final class Scenario<K> {
         private final DataSource dataSource = database();
         private final DataSource newDataSource = newDatabase(dataSource);
         private final String oldTable;
@@ -448,8 +448,7 @@ abstract class AbstractKeyOrderTest {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static <K extends Comparable<? super K>> JdbcStore<K, Item<K>> store(
-            JdbcTransactions transactions, Class<K> keyType, String table) {
+    static <K> JdbcStore<K, Item<K>> store(JdbcTransactions transactions, Class<K> keyType, String table) {
         Class<Item<K>> itemType = (Class) Item.class;
         return JdbcStore.builder(transactions, keyType, itemType)
                 .table(table)

@@ -52,7 +52,7 @@ import org.opentest4j.TestAbortedException;
  *
  * @param <K> the key type of the walk's tables
  */
-abstract class AbstractPhaseWalkTest<K extends Comparable<? super K>> {
+abstract class AbstractPhaseWalkTest<K> {
 
     /** The old representation. */
     record Row<K>(K id, String fullName) {}

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A store whose reads a test can make fail or hang; everything else passes through. */
-public final class FaultyStore<K extends Comparable<? super K>, V> extends ForwardingStore<K, V> {
+public final class FaultyStore<K, V> extends ForwardingStore<K, V> {
 
     /** What reads do. */
     public enum Mode {

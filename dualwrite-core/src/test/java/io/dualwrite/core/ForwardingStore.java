@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A store passing every call to another, for tests that change one operation. */
-class ForwardingStore<K extends Comparable<? super K>, V> implements MigrationStore<K, V> {
+class ForwardingStore<K, V> implements MigrationStore<K, V> {
 
     private final MigrationStore<K, V> delegate;
 

@@ -140,12 +140,12 @@ class KeyEqualityCheckTest {
         assertRegisters(migration);
     }
 
-    private <K extends Comparable<? super K>> Migration<K, Item<K>, Item<K>> migration(
+    private <K> Migration<K, Item<K>, Item<K>> migration(
             Class<K> keyType, DataSource oldDatabase, String oldColumn, DataSource newDatabase, String newColumn) {
         return builder(keyType, oldDatabase, oldColumn, newDatabase, newColumn).build();
     }
 
-    private <K extends Comparable<? super K>> Migration.Builder<K, Item<K>, Item<K>> builder(
+    private <K> Migration.Builder<K, Item<K>, Item<K>> builder(
             Class<K> keyType, DataSource oldDatabase, String oldColumn, DataSource newDatabase, String newColumn) {
         table(oldDatabase, OLD, oldColumn);
         table(newDatabase, NEW, newColumn);

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param autopilotUpTo the last phase the leader's autopilot drives the migration to, racing the walk's own moves;
  *     null for no autopilot
  */
-record WalkSetup<K extends Comparable<? super K>>(
+record WalkSetup<K>(
         Supplier<TestDatabase> oldDatabase,
         Supplier<TestDatabase> newDatabase,
         boolean twoDatabases,

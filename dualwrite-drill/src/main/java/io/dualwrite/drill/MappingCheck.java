@@ -50,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  * @param <O> the OLD representation
  * @param <N> the NEW representation
  */
-public final class MappingCheck<K extends Comparable<? super K>, O, N> {
+public final class MappingCheck<K, O, N> {
 
     /** The default number of generated values per check. */
     public static final int DEFAULT_SAMPLES = 200;
@@ -66,7 +66,7 @@ public final class MappingCheck<K extends Comparable<? super K>, O, N> {
     }
 
     /** Starts the checks of a migration. */
-    public static <K extends Comparable<? super K>, O, N> MappingCheck<K, O, N> of(Migration<K, O, N> migration) {
+    public static <K, O, N> MappingCheck<K, O, N> of(Migration<K, O, N> migration) {
         return new MappingCheck<>(migration);
     }
 

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * last checkpoint, and replaying a chunk is harmless. A lease in the store makes one instance copy at a time; a
  * dead holder's lease expires and another instance takes over.
  */
-public final class Backfill<K extends Comparable<? super K>, O, N> {
+public final class Backfill<K, O, N> {
 
     private static final Logger log = LoggerFactory.getLogger(Backfill.class);
     private static final double RATE_SMOOTHING = 0.3;

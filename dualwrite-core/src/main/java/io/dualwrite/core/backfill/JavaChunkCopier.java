@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * Reads a chunk of OLD rows under shared locks, maps them in Java and inserts them into NEW where absent, committing
  * NEW before OLD's locks are released.
  */
-final class JavaChunkCopier<K extends Comparable<? super K>, O, N> implements ChunkCopier<K> {
+final class JavaChunkCopier<K, O, N> implements ChunkCopier<K> {
 
     private final Migration<K, O, N> migration;
 

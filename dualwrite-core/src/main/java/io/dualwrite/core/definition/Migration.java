@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * @param <O> the old representation
  * @param <N> the new representation
  */
-public final class Migration<K extends Comparable<? super K>, O, N> {
+public final class Migration<K, O, N> {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -100,7 +100,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
     }
 
     /** Starts a definition. The name must be unique among the migrations of one application. */
-    public static <K extends Comparable<? super K>, O, N> Builder<K, O, N> builder(
+    public static <K, O, N> Builder<K, O, N> builder(
             String name, Class<K> keyType, MigrationStore<K, O> oldStore, MigrationStore<K, N> newStore) {
         return new Builder<>(name, keyType, oldStore, newStore);
     }
@@ -228,7 +228,7 @@ public final class Migration<K extends Comparable<? super K>, O, N> {
      * Builds a {@link Migration}. Required: name, key type, both stores (given to {@link #builder}) and
      * {@link #toNew}.
      */
-    public static final class Builder<K extends Comparable<? super K>, O, N> {
+    public static final class Builder<K, O, N> {
         private final String name;
         private final Class<K> keyType;
         private final MigrationStore<K, O> oldStore;

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * writes: every chunk that passes is also compared on a sample of its rows through the Java mapping
  * ({@link MappingSample}).
  */
-public final class ChunkChecksums<K extends Comparable<? super K>> implements RangeChecksums<K> {
+public final class ChunkChecksums<K> implements RangeChecksums<K> {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChunkChecksums.class);
 
@@ -57,8 +57,7 @@ public final class ChunkChecksums<K extends Comparable<? super K>> implements Ra
      * holds the same keys on both sides.
      */
     @SuppressWarnings("unchecked")
-    public static <K extends Comparable<? super K>> Optional<RangeChecksums<K>> forMigration(
-            Migration<K, ?, ?> migration, VerifierOptions options) {
+    public static <K> Optional<RangeChecksums<K>> forMigration(Migration<K, ?, ?> migration, VerifierOptions options) {
         if (migration.sqlMapping().isEmpty()
                 || !(migration.oldStore() instanceof JdbcStore<?, ?> oldJdbc)
                 || !(migration.newStore() instanceof JdbcStore<?, ?> newJdbc)

@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class JdbcStore<K extends Comparable<? super K>, V> implements MigrationStore<K, V> {
+public final class JdbcStore<K, V> implements MigrationStore<K, V> {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
 
@@ -96,14 +96,12 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     }
 
     /** Starts a store on a data source; dualwrite keeps the transactions. */
-    public static <K extends Comparable<? super K>, V> Builder<K, V> builder(
-            DataSource dataSource, Class<K> keyType, Class<V> valueType) {
+    public static <K, V> Builder<K, V> builder(DataSource dataSource, Class<K> keyType, Class<V> valueType) {
         return new Builder<>(JdbcTransactions.of(dataSource), keyType, valueType);
     }
 
     /** Starts a store whose transactions another component keeps (such as Spring's transaction manager). */
-    public static <K extends Comparable<? super K>, V> Builder<K, V> builder(
-            JdbcTransactions transactions, Class<K> keyType, Class<V> valueType) {
+    public static <K, V> Builder<K, V> builder(JdbcTransactions transactions, Class<K> keyType, Class<V> valueType) {
         return new Builder<>(transactions, keyType, valueType);
     }
 
@@ -686,7 +684,7 @@ public final class JdbcStore<K extends Comparable<? super K>, V> implements Migr
     }
 
     /** Builds a {@link JdbcStore}; every part is required, {@link #columns} may be empty. */
-    public static final class Builder<K extends Comparable<? super K>, V> {
+    public static final class Builder<K, V> {
         private final JdbcTransactions transactions;
         private final Class<K> keyType;
         private final Class<V> valueType;

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * sequence. If {@code m} rows are mapped differently, none is picked with probability {@code (1 - rate)^m}, at most
  * {@code e^(-rate m)}: for a mapping wrong on 0.1% of the rows and the default 4,606 rows, below 1%.
  */
-final class MappingSample<K extends Comparable<? super K>> {
+final class MappingSample<K> {
 
     private static final Logger log = LoggerFactory.getLogger(MappingSample.class);
 

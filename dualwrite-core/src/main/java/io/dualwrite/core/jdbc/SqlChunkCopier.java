@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * inserts into NEW where absent, using the migration's {@link SqlMapping}. The chunk's end is found first, so the
  * statement covers an exact key range.
  */
-public final class SqlChunkCopier<K extends Comparable<? super K>> implements ChunkCopier<K> {
+public final class SqlChunkCopier<K> implements ChunkCopier<K> {
 
     private final JdbcTransactions transactions;
     private final JdbcStore<K, ?> oldStore;
@@ -62,8 +62,7 @@ public final class SqlChunkCopier<K extends Comparable<? super K>> implements Ch
      * PostgreSQL or MariaDB database; empty otherwise (the backfill then maps rows in Java).
      */
     @SuppressWarnings("unchecked")
-    public static <K extends Comparable<? super K>> java.util.Optional<ChunkCopier<K>> forMigration(
-            Migration<K, ?, ?> migration) {
+    public static <K> java.util.Optional<ChunkCopier<K>> forMigration(Migration<K, ?, ?> migration) {
         if (migration.sqlMapping().isPresent()
                 && migration.oldStore() instanceof JdbcStore<?, ?> oldJdbc
                 && migration.newStore() instanceof JdbcStore<?, ?> newJdbc

@@ -254,8 +254,7 @@ public final class DualWriteMetrics implements MeterBinder {
     }
 
     /** The meters of every routed query of a migration, declared so far or later. */
-    private static <K extends Comparable<? super K>, N> void bindQueries(
-            MeterRegistry registry, ShadowReader<K, ?, N> reader, Tags migration) {
+    private static <K, N> void bindQueries(MeterRegistry registry, ShadowReader<K, ?, N> reader, Tags migration) {
         reader.onQueryDeclared(query -> bindQuery(registry, query, migration.and("query", query.name())));
     }
 

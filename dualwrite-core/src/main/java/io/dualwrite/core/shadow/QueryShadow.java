@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * @param <K> the migration's key type
  * @param <N> the NEW representation, which the query answers in
  */
-public final class QueryShadow<K extends Comparable<? super K>, N> {
+public final class QueryShadow<K, N> {
 
     /** The most missing keys one look asks the backfill's position about. */
     static final int MAX_BACKFILL_CHECKS = 100;
@@ -308,8 +308,7 @@ public final class QueryShadow<K extends Comparable<? super K>, N> {
         }
     }
 
-    private static <K extends Comparable<? super K>, N> List<N> withoutValuesOnlyInNew(
-            Migration<K, ?, N> migration, List<N> answer) {
+    private static <K, N> List<N> withoutValuesOnlyInNew(Migration<K, ?, N> migration, List<N> answer) {
         if (!migration.declaresValuesOnlyInNew()) {
             return answer;
         }

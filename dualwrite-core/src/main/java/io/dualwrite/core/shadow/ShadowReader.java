@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * with the same options: their comparisons share the executor and the per-second budget with the key reads, are
  * counted per query, and count with the key reads in {@link #phaseStats(long)}, the evidence of the gates.
  */
-public final class ShadowReader<K extends Comparable<? super K>, O, N> {
+public final class ShadowReader<K, O, N> {
 
     private static final Logger log = LoggerFactory.getLogger(ShadowReader.class);
 

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param <K> the key type
  * @param <V> the value type
  */
-public interface MigrationStore<K extends Comparable<? super K>, V> {
+public interface MigrationStore<K, V> {
 
     /** The key of a value. */
     K keyOf(V value);

@@ -121,7 +121,7 @@ public record Divergence<K, N>(K key, Kind kind, @Nullable N expected, @Nullable
      * Whether a comparison found nothing to report: no divergence, or a NEW value that OLD does not hold by design
      * ({@link io.dualwrite.core.definition.Migration#onlyInNew}).
      */
-    public static <K extends Comparable<? super K>, N> boolean expected(
+    public static <K, N> boolean expected(
             io.dualwrite.core.definition.Migration<K, ?, N> migration, @Nullable Divergence<K, N> divergence) {
         return divergence == null
                 || (divergence.kind() == Kind.EXTRA_IN_NEW && migration.onlyInNew(divergence.actual()));

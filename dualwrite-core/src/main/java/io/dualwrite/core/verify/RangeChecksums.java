@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Checksums prove that NEW holds what the migration's SQL mapping computes, not what its Java mapping computes
  * for live writes: every range that passes is also compared on a sample of its rows through the Java mapping.
  */
-public interface RangeChecksums<K extends Comparable<? super K>> {
+public interface RangeChecksums<K> {
 
     /** The key ending a range of {@code size} OLD keys after {@code after}, or null when fewer remain. */
     @Nullable

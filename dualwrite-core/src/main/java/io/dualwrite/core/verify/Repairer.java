@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * entry before releasing it, so a live write of the same key (which writes and records on that side first) runs
  * entirely before or after it. A key the side ahead lacks is deleted from the other side.
  */
-public final class Repairer<K extends Comparable<? super K>, O, N> {
+public final class Repairer<K, O, N> {
 
     private static final Logger log = LoggerFactory.getLogger(Repairer.class);
 

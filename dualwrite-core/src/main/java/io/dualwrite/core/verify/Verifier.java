@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * cancelled; a verification from an older version is discarded and a new one starts from the beginning, so that
  * evidence from before a move never counts after it.
  */
-public final class Verifier<K extends Comparable<? super K>, O, N> {
+public final class Verifier<K, O, N> {
 
     private static final Logger log = LoggerFactory.getLogger(Verifier.class);
 

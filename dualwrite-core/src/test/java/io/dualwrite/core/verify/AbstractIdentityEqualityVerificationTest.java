@@ -176,8 +176,7 @@ abstract class AbstractIdentityEqualityVerificationTest {
     }
 
     /** A store that does not tell its value type, as a store written before {@code valueType()} existed. */
-    private record UntypedStore<K extends Comparable<? super K>, V>(MigrationStore<K, V> delegate)
-            implements MigrationStore<K, V> {
+    private record UntypedStore<K, V>(MigrationStore<K, V> delegate) implements MigrationStore<K, V> {
 
         @Override
         public K keyOf(V value) {

@@ -117,7 +117,7 @@ final class DualWriteOptionsMapper {
     }
 
     /** The migration with the failure policy of {@code dualwrite.migrations.<name>.failure-policy}, if set. */
-    static <K extends Comparable<? super K>, O, N> Migration<K, O, N> withFailurePolicy(
+    static <K, O, N> Migration<K, O, N> withFailurePolicy(
             Migration<K, O, N> migration, DualWriteProperties.@Nullable MigrationOverrides own) {
         if (own == null || own.getFailurePolicy() == null || own.getFailurePolicy() == migration.failurePolicy()) {
             return migration;

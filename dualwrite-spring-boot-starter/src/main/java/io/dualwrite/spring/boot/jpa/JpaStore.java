@@ -44,7 +44,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * @param <K> the id type
  * @param <E> the entity type
  */
-public final class JpaStore<K extends Comparable<? super K>, E> implements MigrationStore<K, E> {
+public final class JpaStore<K, E> implements MigrationStore<K, E> {
 
     /** Ids per {@code in :keys} list. */
     private static final int LOOKUP_BATCH = 500;
@@ -73,11 +73,6 @@ public final class JpaStore<K extends Comparable<? super K>, E> implements Migra
             throw new InvalidMigrationException("Entity " + entityType.getName() + " has a composite id; a JpaStore"
                     + " needs a single id attribute, because both sides of a migration are ordered and matched by it");
         }
-        if (!Comparable.class.isAssignableFrom(entity.getIdType())) {
-            throw new InvalidMigrationException("Entity " + entityType.getName() + " has an id of type "
-                    + entity.getIdType().getName() + ", which is not Comparable; use a Long, Integer, String or UUID"
-                    + " id");
-        }
         this.transactions = new SpringJdbcTransactions(dataSourceOf(entityManagerFactory), transactionManager);
     }
 
@@ -85,10 +80,10 @@ public final class JpaStore<K extends Comparable<? super K>, E> implements Migra
      * A store of the entities of {@code entityType}, kept by {@code repository} in the persistence unit of
      * {@code entityManagerFactory}, whose transactions {@code transactionManager} manages.
      *
-     * @throws InvalidMigrationException if the entity has a composite or non-comparable id, or the factory does not
+     * @throws InvalidMigrationException if the entity has a composite id, or the factory does not
      *     expose its DataSource (build it with Spring's {@code LocalContainerEntityManagerFactoryBean})
      */
-    public static <K extends Comparable<? super K>, E> JpaStore<K, E> of(
+    public static <K, E> JpaStore<K, E> of(
             JpaRepository<E, K> repository,
             Class<E> entityType,
             EntityManagerFactory entityManagerFactory,

@@ -33,8 +33,7 @@ public final class JpaStores {
     }
 
     /** A store of {@code entityType} entities kept by {@code repository}. */
-    public <K extends Comparable<? super K>, E> JpaStore<K, E> store(
-            JpaRepository<E, K> repository, Class<E> entityType) {
+    public <K, E> JpaStore<K, E> store(JpaRepository<E, K> repository, Class<E> entityType) {
         return JpaStore.of(repository, entityType, entityManagerFactory, transactionManager);
     }
 }
