@@ -16,6 +16,7 @@ import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
 import io.dualwrite.core.store.KeyCodec;
 import io.dualwrite.core.store.MigrationStore;
+import io.dualwrite.core.store.Transactions;
 import io.dualwrite.core.verify.Repairer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.ArrayList;
@@ -196,13 +197,70 @@ public final class DualRepository<K, O, N> {
         K key = migration.oldStore().keyOf(value);
         N mapped = migration.toNew(value);
         refuseNewOnly(mapped);
-        onEachSide(List.of(key), side -> {
+        KeptColumns kept = new KeptColumns();
+        onEachSide(List.of(key), List.of(key), kept::reset, side -> {
             if (side == Side.OLD) {
+                kept.write(List.of(value));
                 migration.oldStore().upsert(value);
             } else {
                 migration.newStore().upsert(mapped);
+                kept.writeWithNew(List.of(value));
             }
         });
+    }
+
+    /**
+     * The columns of OLD's rows that the migration does not move but the application writes through it in every
+     * phase ({@link MigrationStore#keepsColumns()}). They are written in OLD's transaction where the routed write
+     * opens one: OLD's own write, or NEW's where both sides share a database. Across two databases, while NEW is
+     * written first (READ_NEW, DROP_OLD), they are written once NEW's transaction committed, in a transaction of
+     * OLD's database, before the copy of the migrated columns to OLD (which then finds the row); a failure there
+     * leaves NEW written and is thrown, and writing again is safe.
+     */
+    private final class KeptColumns {
+        private boolean written;
+
+        /** Each attempt at the routed write starts afresh: a fenced attempt wrote nothing. */
+        void reset(PhaseState routedBy) {
+            written = false;
+        }
+
+        /** In OLD's transaction: the kept columns with the migrated ones. */
+        void write(List<O> values) {
+            once(() -> migration.oldStore().upsertKept(values));
+        }
+
+        /** In NEW's transaction, as its first side. */
+        void writeWithNew(List<O> values) {
+            withNew(() -> migration.oldStore().upsertKept(values));
+        }
+
+        /** In OLD's transaction: the rows go whole. */
+        void deleteRows(Collection<K> keys) {
+            once(() -> migration.oldStore().deleteRows(keys));
+        }
+
+        /** In NEW's transaction, as its first side. */
+        void deleteRowsWithNew(Collection<K> keys) {
+            withNew(() -> migration.oldStore().deleteRows(keys));
+        }
+
+        private void once(Runnable write) {
+            if (!written && migration.oldStore().keepsColumns()) {
+                write.run();
+                written = true;
+            }
+        }
+
+        private void withNew(Runnable write) {
+            if (migration.sidesShareTransactions()) {
+                once(write);
+            } else if (!written && migration.oldStore().keepsColumns()) {
+                Transactions oldTransactions = migration.oldStore().transactions();
+                migration.newStore().transactions().afterCommit(() -> oldTransactions.inTransaction(write));
+                written = true;
+            }
+        }
     }
 
     /**
@@ -230,11 +288,14 @@ public final class DualRepository<K, O, N> {
             mapped.add(mappedValue);
         }
         requireDistinct(keys, "writeAll");
-        onEachSide(keys, side -> {
+        KeptColumns kept = new KeptColumns();
+        onEachSide(keys, keys, kept::reset, side -> {
             if (side == Side.OLD) {
+                kept.write(olds);
                 migration.oldStore().upsertAll(olds);
             } else {
                 migration.newStore().upsertAll(mapped);
+                kept.writeWithNew(olds);
             }
         });
     }
@@ -343,9 +404,12 @@ public final class DualRepository<K, O, N> {
         return keys.stream().limit(10).map(migration.keyCodec()::encode).toList();
     }
 
-    /** Deletes the value under a key on every side the current phase writes, the source of truth first. */
+    /**
+     * Deletes the value under a key on every side the current phase writes, the source of truth first. Where OLD
+     * keeps columns ({@link MigrationStore#keepsColumns()}), its row is deleted whole, in every phase.
+     */
     public void delete(K key) {
-        onEachSide(List.of(key), side -> migration.store(side).delete(key));
+        deleteAll(List.of(key));
     }
 
     /**
@@ -360,7 +424,21 @@ public final class DualRepository<K, O, N> {
         }
         List<K> distinct = inKeyOrder(List.copyOf(keys), key -> key);
         requireDistinct(distinct, "deleteAll");
-        onEachSide(distinct, side -> migration.store(side).deleteAll(distinct));
+        KeptColumns kept = new KeptColumns();
+        onEachSide(distinct, distinct, kept::reset, side -> {
+            if (side == Side.OLD && migration.oldStore().keepsColumns()) {
+                kept.deleteRows(distinct); // the application's row goes whole
+                return;
+            }
+            if (distinct.size() == 1) {
+                migration.store(side).delete(distinct.get(0));
+            } else {
+                migration.store(side).deleteAll(distinct);
+            }
+            if (side == Side.NEW) {
+                kept.deleteRowsWithNew(distinct); // after NEW's, in the order of this phase's writes
+            }
+        });
     }
 
     /** An OLD value never maps to a value only NEW holds: OLD would hold what it cannot hold by declaration. */

@@ -14,4 +14,9 @@ public record CustomerName(long customerId, String firstName, String lastName) {
                         fullName.substring(0, space),
                         fullName.substring(space + 1).strip());
     }
+
+    /** The name in one piece again: the first name, a space and the last name (the first name alone when no last). */
+    public String fullName() {
+        return lastName.isEmpty() ? firstName : firstName + " " + lastName;
+    }
 }

@@ -42,7 +42,7 @@ class CustomerService {
                 "customer-by-email",
                 (String email) -> jdbc
                         .query(
-                                "SELECT id, full_name, email FROM customer WHERE email = ?",
+                                "SELECT id, full_name, email FROM customer WHERE email = ? AND full_name IS NOT NULL",
                                 (rs, row) -> new Customer(
                                         rs.getLong("id"), rs.getString("full_name"), rs.getString("email")),
                                 email)

@@ -17,7 +17,9 @@ class NameSplitMigration {
         JdbcStore<Long, Customer> customers = JdbcStore.builder(transactions, Long.class, Customer.class)
                 .table("customer")
                 .key("id", Customer::id)
-                .columns("full_name", "email")
+                .columns("full_name")
+                // The email stays in the customer row: written with the customer in every phase, DROP_OLD included.
+                .keptColumns("email")
                 .mapper(rs -> new Customer(rs.getLong("id"), rs.getString("full_name"), rs.getString("email")))
                 .binder((c, row) -> row.set("full_name", c.fullName()).set("email", c.email()))
                 .build();
@@ -31,6 +33,8 @@ class NameSplitMigration {
                 .build();
         return Migration.builder(NAME, Long.class, customers, names)
                 .toNew(CustomerName::of)
+                // Back to one column, for rollbacks (the email is a kept column: a value written back has none).
+                .toOld(name -> new Customer(name.customerId(), name.fullName(), null))
                 .build();
     }
 }

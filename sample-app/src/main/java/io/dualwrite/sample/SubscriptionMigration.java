@@ -31,7 +31,7 @@ class SubscriptionMigration {
                         rs.getObject("renewal_date", LocalDate.class)))
                 .binder((s, row) ->
                         row.set("plan", s.plan()).set("status", s.status()).set("renewal_date", s.renewalDate()))
-                .sharedRows() // the name-split migration's store creates the customer rows
+                .sharedRows() // the name-split migration creates the customer rows (with their email, in every phase)
                 .build();
         JdbcStore<Long, Subscription> subscriptions = JdbcStore.builder(transactions, Long.class, Subscription.class)
                 .table("subscription")

@@ -58,7 +58,11 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     private final String table;
     private final String keyColumn;
     private final List<String> columns;
+    /** The other columns of the row that the value carries and the application writes in every phase. */
+    private final List<String> keptColumns;
+    /** The index of each column, the migrated ones first, then the kept ones. */
     private final Map<String, Integer> columnIndexes;
+
     private final Function<V, K> keyOf;
     private final RowMapper<V> mapper;
     private final RowBinder<V> binder;
@@ -76,23 +80,26 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         this.table = builder.table;
         this.keyColumn = builder.keyColumn;
         this.columns = List.copyOf(builder.columns);
+        this.keptColumns = List.copyOf(builder.keptColumns);
+        List<String> allColumns = new ArrayList<>(columns);
+        allColumns.addAll(keptColumns);
         this.keyOf = builder.keyOf;
         this.mapper = builder.mapper;
         this.binder = builder.binder;
         Map<String, Integer> indexes = new HashMap<>();
-        for (int i = 0; i < columns.size(); i++) {
-            indexes.put(columns.get(i), i);
+        for (int i = 0; i < allColumns.size(); i++) {
+            indexes.put(allColumns.get(i), i);
         }
         this.columnIndexes = Map.copyOf(indexes);
-        this.selectColumns = SqlDialect.columnList(keyColumn, columns);
-        this.ownedValue = builder.sharedRows && !columns.isEmpty()
+        this.selectColumns = SqlDialect.columnList(keyColumn, allColumns);
+        this.ownedValue = (builder.sharedRows || !keptColumns.isEmpty()) && !columns.isEmpty()
                 ? " AND ("
                         + columns.stream()
                                 .map(c -> c + " IS NOT NULL")
                                 .collect(java.util.stream.Collectors.joining(" OR "))
                         + ")"
                 : "";
-        this.sharedRows = builder.sharedRows;
+        this.sharedRows = builder.sharedRows || !keptColumns.isEmpty();
     }
 
     /** Starts a store on a data source; dualwrite keeps the transactions. */
@@ -674,13 +681,121 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
 
     /** Binds the value's columns from parameter {@code first} on; the index of the next parameter. */
     private int bindColumns(PreparedStatement statement, V value, int first) throws SQLException {
-        RowValues row = new RowValues(table, columns, columnIndexes);
-        binder.bind(value, row);
-        Object[] values = row.values();
-        for (int i = 0; i < values.length; i++) {
+        Object[] values = rowValues(value);
+        for (int i = 0; i < columns.size(); i++) {
             statement.setObject(first + i, values[i]);
         }
-        return first + values.length;
+        return first + columns.size();
+    }
+
+    /** Every column's value, the migrated ones first, then the kept ones, as the binder sets them. */
+    private Object[] rowValues(V value) {
+        List<String> allColumns = new ArrayList<>(columns);
+        allColumns.addAll(keptColumns);
+        RowValues row = new RowValues(table, allColumns, columnIndexes);
+        binder.bind(value, row);
+        return row.values();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Per value, an update of the kept columns; where no row is there, an insert of the key and the kept columns
+     * (PostgreSQL's {@code ON CONFLICT} on the key, H2's {@code MERGE}; on MariaDB a plain insert that, should a
+     * concurrent writer create the row first, turns into the update again, so that a conflict on another unique
+     * index is never swallowed).
+     */
+    @Override
+    public void upsertKept(List<V> values) {
+        if (keptColumns.isEmpty()) {
+            throw new UnsupportedOperationException(
+                    "Table " + table + " keeps no columns; declare them with" + " keptColumns(...)");
+        }
+        SqlDialect dialect = transactions.dialect();
+        String update = "UPDATE " + table + " SET "
+                + keptColumns.stream().map(c -> c + " = ?").collect(java.util.stream.Collectors.joining(", "))
+                + " WHERE " + keyColumn + " = ?";
+        String insert = dialect == SqlDialect.MARIADB
+                ? dialect.insert(table, keyColumn, keptColumns)
+                : dialect.upsert(table, keyColumn, keptColumns);
+        transactions.withConnection(c -> {
+            for (V value : values) {
+                K key = keyOf.apply(value);
+                if (key == null) {
+                    throw new StoreException("Table " + table + ": the value " + value + " has a null key", null);
+                }
+                Object[] row = rowValues(value);
+                if (updateKept(c, update, key, row) > 0) {
+                    continue;
+                }
+                try (PreparedStatement statement = c.prepareStatement(insert)) {
+                    statement.setObject(1, key);
+                    for (int i = 0; i < keptColumns.size(); i++) {
+                        statement.setObject(2 + i, row[columns.size() + i]);
+                    }
+                    statement.executeUpdate();
+                } catch (SQLException e) {
+                    // MariaDB: another writer inserted the row meanwhile (or the driver counted an unchanged row
+                    // as 0): update it; a conflict on another unique index is thrown.
+                    if (!dialect.isDuplicateKey(e) || !rowPresent(c, key)) {
+                        throw e;
+                    }
+                    updateKept(c, update, key, row);
+                }
+            }
+            return null;
+        });
+    }
+
+    private int updateKept(Connection c, String sql, K key, Object[] row) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            for (int i = 0; i < keptColumns.size(); i++) {
+                statement.setObject(1 + i, row[columns.size() + i]);
+            }
+            statement.setObject(1 + keptColumns.size(), key);
+            return statement.executeUpdate();
+        }
+    }
+
+    private boolean rowPresent(Connection c, K key) throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT 1 FROM " + table + " WHERE " + keyColumn + " = ?")) {
+            select.setObject(1, key);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Deletes the rows whole, kept columns included, with one statement batch. */
+    @Override
+    public void deleteRows(Collection<K> keys) {
+        if (keptColumns.isEmpty()) {
+            deleteAll(keys);
+            return;
+        }
+        if (keys.isEmpty()) {
+            return;
+        }
+        transactions.withConnection(c -> {
+            try (PreparedStatement statement =
+                    c.prepareStatement("DELETE FROM " + table + " WHERE " + keyColumn + " = ?")) {
+                for (K key : keys) {
+                    statement.setObject(1, key);
+                    statement.addBatch();
+                }
+                return statement.executeBatch().length;
+            }
+        });
+    }
+
+    @Override
+    public boolean keepsColumns() {
+        return !keptColumns.isEmpty();
+    }
+
+    /** The kept columns ({@link Builder#keptColumns}), empty for most stores. */
+    public List<String> keptColumns() {
+        return keptColumns;
     }
 
     /** Builds a {@link JdbcStore}; every part is required, {@link #columns} may be empty. */
@@ -692,6 +807,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         private String keyColumn;
         private Function<V, K> keyOf;
         private List<String> columns = List.of();
+        private List<String> keptColumns = List.of();
         private RowMapper<V> mapper;
         private RowBinder<V> binder;
         private boolean sharedRows;
@@ -751,11 +867,36 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             return this;
         }
 
+        /**
+         * Declares other columns of the row that the value carries and the mapper reads but the migration does not
+         * move (a customer's email beside the name being split): the application writes them through the
+         * migration's {@code DualRepository} in every phase, DROP_OLD and after included, while the migrated
+         * {@link #columns} are written only in the phases that write OLD. The binder sets both. Implies
+         * {@link #sharedRows()}: the backfill, the verifier, the re-sync and repairs see and write only the migrated
+         * columns (a value written back from NEW cannot know the kept ones), and a delete by them clears those; the
+         * application's delete deletes the row.
+         */
+        public Builder<K, V> keptColumns(String... columns) {
+            List<String> checked = new ArrayList<>();
+            for (String column : columns) {
+                checked.add(identifier(column, "kept column"));
+            }
+            this.keptColumns = checked;
+            return this;
+        }
+
         public JdbcStore<K, V> build() {
             requirePart(table, "table", "table(name)");
             requirePart(keyColumn, "key column", "key(column, keyOf)");
             requirePart(mapper, "row mapper", "mapper(...)");
             requirePart(binder, "row binder", "binder(...)");
+            for (String kept : keptColumns) {
+                if (kept.equals(keyColumn) || columns.contains(kept)) {
+                    throw new IllegalArgumentException("JdbcStore on " + table + ": the kept column '" + kept
+                            + "' is also the key or a migrated column; list each column once, in columns(...) if the"
+                            + " migration moves it, else in keptColumns(...)");
+                }
+            }
             if (columns.contains(keyColumn)) {
                 throw new IllegalArgumentException("JdbcStore on " + table + ": the key column '" + keyColumn
                         + "' is set from the key; leave it out of columns(...)");

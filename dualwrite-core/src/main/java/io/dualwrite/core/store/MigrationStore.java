@@ -124,4 +124,33 @@ public interface MigrationStore<K, V> {
     default Optional<List<String>> columnNames() {
         return Optional.empty();
     }
+
+    /**
+     * Whether this store's values are part of rows the application keeps: besides the columns the migration moves,
+     * the value carries other columns of the same row (a customer's email beside the name being split) that the
+     * application writes through the migration in every phase, DROP_OLD and after included. Such a store shares
+     * its rows: {@link #upsert}, {@link #insertAbsent} and {@link #delete} touch the migrated columns only (a delete
+     * clears them), and the row itself belongs to the application ({@link #upsertKept}, {@link #deleteRow}).
+     */
+    default boolean keepsColumns() {
+        return false;
+    }
+
+    /**
+     * Writes the kept columns of each value (see {@link #keepsColumns()}), inserting the row where it is absent,
+     * and never the migrated ones, in the transaction open on this thread.
+     *
+     * @throws UnsupportedOperationException if this store keeps no columns
+     */
+    default void upsertKept(List<V> values) {
+        throw new UnsupportedOperationException(description() + " keeps no columns");
+    }
+
+    /**
+     * Deletes the rows of the keys whole, kept columns included: the application's delete of a store that keeps
+     * columns (see {@link #keepsColumns()}); for other stores the same as {@link #deleteAll}.
+     */
+    default void deleteRows(Collection<K> keys) {
+        deleteAll(keys);
+    }
 }
