@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS customer (
     email     VARCHAR(200)
 );
 -- The name accepts NULL: the name split's store shares the customer row, and clears the name when a rollback
--- deletes a name (the customer, whose email the application keeps, stays); earlier versions declared it NOT NULL.
+-- deletes a name (the customer, whose email the application keeps, stays). Earlier versions declared it NOT NULL.
 ALTER TABLE customer ALTER COLUMN full_name DROP NOT NULL;
 -- The subscription columns accept NULL: deleting a customer's subscription clears them (the customer stays).
 ALTER TABLE customer ADD COLUMN IF NOT EXISTS plan VARCHAR(40) DEFAULT 'free';

@@ -13,8 +13,10 @@ import org.jspecify.annotations.Nullable;
  * Compares two values by their content, part by part ({@link Fields}), for {@code Equivalence.byFields()}:
  *
  * <ul>
- *   <li>records and classes with identity equality: part by part, recursively (a cycle of references counts as
- *       equal where it closes);
+ *   <li>records, classes with identity equality and JPA entities or embeddables (whose {@code equals} often compares
+ *       ids only), and the two values compared themselves when their class is the application's (not the JDK's),
+ *       whatever its {@code equals}: part by part, recursively (a cycle of references counts as equal where it
+ *       closes);
  *   <li>{@link BigDecimal}: by {@code compareTo}, so that 1.5 equals 1.50 (a {@code NUMERIC(10, 2)} column reads
  *       back 1.50 for 1.5);
  *   <li>arrays and {@link List}s (of any two classes, such as a JPA provider's list and an {@code ArrayList}):
@@ -28,7 +30,22 @@ public final class FieldComparison {
 
     /** Whether {@code a} and {@code b} have the same content. */
     public static boolean same(@Nullable Object a, @Nullable Object b) {
+        if (a != null && b != null && a != b && a.getClass() == b.getClass() && isApplicationClass(a.getClass())) {
+            return sameParts(a, b, new IdentityHashMap<>());
+        }
         return same(a, b, new IdentityHashMap<>());
+    }
+
+    /** A class of the application's own: compared by its parts when asked for by field, whatever its equals. */
+    private static boolean isApplicationClass(Class<?> type) {
+        String name = type.getName();
+        return !type.isPrimitive()
+                && !type.isArray()
+                && !type.isEnum()
+                && !name.startsWith("java.")
+                && !name.startsWith("javax.")
+                && !name.startsWith("jdk.")
+                && !name.startsWith("sun.");
     }
 
     private static boolean same(@Nullable Object a, @Nullable Object b, Map<Object, Object> visiting) {
@@ -48,9 +65,15 @@ public final class FieldComparison {
             return sameLists(x, y, visiting);
         }
         Class<?> type = a.getClass();
-        if (type != b.getClass() || !(type.isRecord() || Fields.hasIdentityEquality(type))) {
+        if (type != b.getClass()
+                || !(type.isRecord() || Fields.hasIdentityEquality(type) || Fields.isPersistent(type))) {
             return a.equals(b);
         }
+        return sameParts(a, b, visiting);
+    }
+
+    private static boolean sameParts(Object a, Object b, Map<Object, Object> visiting) {
+        Class<?> type = a.getClass();
         if (visiting.get(a) == b) {
             return true;
         }

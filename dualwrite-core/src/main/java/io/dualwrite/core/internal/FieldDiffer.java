@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The parts in which two values differ, for messages: per record component or field ({@link Fields}) when both are
- * records, or instances of a class with identity equality, of one class; else the whole value. Parts are compared
+ * records, JPA entities or embeddables, or instances of a class with identity equality, of one class; else the
+ * whole value. Parts are compared
  * as {@link FieldComparison} compares them.
  */
 public final class FieldDiffer {
@@ -61,7 +62,7 @@ public final class FieldDiffer {
             }
             return elements.toString();
         }
-        if (!Fields.hasIdentityEquality(type) || overridesToString(type)) {
+        if ((!Fields.hasIdentityEquality(type) && !Fields.isPersistent(type)) || overridesToString(type)) {
             return String.valueOf(value);
         }
         if (depth >= RENDER_DEPTH) {
@@ -76,7 +77,7 @@ public final class FieldDiffer {
 
     private static boolean hasParts(Object value) {
         Class<?> type = value.getClass();
-        return (type.isRecord() || Fields.hasIdentityEquality(type)) && !type.isArray();
+        return (type.isRecord() || Fields.hasIdentityEquality(type) || Fields.isPersistent(type)) && !type.isArray();
     }
 
     private static List<Fields.Part> partsOrNone(Class<?> type) {

@@ -75,6 +75,26 @@ public final class Fields {
     }
 
     /**
+     * Whether the type is a JPA entity or embeddable (told by its annotations' names: core does not depend on JPA),
+     * whose {@code equals} usually compares ids only and whose {@code toString} often says nothing: it is compared
+     * and described by field.
+     */
+    public static boolean isPersistent(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.annotation.Annotation annotation : c.getDeclaredAnnotations()) {
+                String name = annotation.annotationType().getName();
+                if (name.equals("jakarta.persistence.Entity")
+                        || name.equals("jakarta.persistence.Embeddable")
+                        || name.equals("javax.persistence.Entity")
+                        || name.equals("javax.persistence.Embeddable")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Why {@code equals} cannot compare values of {@code type} by their content, or empty when it can (as far as
      * the type tells): the type has identity equality, or it is a record with a component that has (arrays
      * included), at any depth of records.
@@ -122,7 +142,10 @@ public final class Fields {
         for (Class<?> c : hierarchy) {
             for (Field field : c.getDeclaredFields()) {
                 int modifiers = field.getModifiers();
-                if (Modifier.isStatic(modifiers) || Modifier.isTransient(modifiers) || field.isSynthetic()) {
+                if (Modifier.isStatic(modifiers)
+                        || Modifier.isTransient(modifiers)
+                        || field.isSynthetic()
+                        || field.getName().startsWith("$$_")) { // fields a bytecode enhancer added
                     continue;
                 }
                 accessible(field, type, field.getName());

@@ -55,9 +55,9 @@ public interface Equivalence<N> {
     }
 
     /**
-     * Compares values field by field, for types that do not override {@code equals}, such as JPA entities: a
+     * Compares values field by field, whatever their {@code equals} (a JPA entity's often compares ids only): a
      * record's components, or the non-static, non-transient fields declared by the class and its superclasses.
-     * Nested values without {@code equals} are compared field by field too, {@code BigDecimal}s by
+     * Nested values without {@code equals}, and nested JPA entities and embeddables, are compared field by field too, {@code BigDecimal}s by
      * {@code compareTo} (1.5 equals 1.50), arrays and lists element by element, anything else with
      * {@code equals}. Fields a side sets on its own (a version, an audit timestamp) make values differ: normalize
      * them away with {@link #by(Function)} instead.

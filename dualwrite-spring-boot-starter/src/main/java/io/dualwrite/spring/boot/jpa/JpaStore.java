@@ -58,13 +58,20 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     private final EntityManager entityManager;
     private final JdbcTransactions transactions;
     private final String idAttribute;
+    private final EntityManagerFactory entityManagerFactory;
+    private final PlatformTransactionManager transactionManager;
+    /** The attributes the migration moves when it moves only some ({@link #migrating}); null when it moves all. */
+    private final @Nullable MigratedAttributes migrated;
 
     private JpaStore(
             JpaRepository<E, K> repository,
             Class<E> entityType,
             EntityManagerFactory entityManagerFactory,
-            PlatformTransactionManager transactionManager) {
+            PlatformTransactionManager transactionManager,
+            @Nullable Set<String> migratedAttributes) {
         this.repository = Objects.requireNonNull(repository, "repository");
+        this.entityManagerFactory = entityManagerFactory;
+        this.transactionManager = transactionManager;
         this.entityManager = SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory);
         this.entity = JpaEntityInformationSupport.getEntityInformation(entityType, entityManager);
         if (!entity.hasCompositeId() && entity.getIdAttribute() != null) {
@@ -74,6 +81,9 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
                     + " needs a single id attribute, because both sides of a migration are ordered and matched by it");
         }
         this.transactions = new SpringJdbcTransactions(dataSourceOf(entityManagerFactory), transactionManager);
+        this.migrated = migratedAttributes == null
+                ? null
+                : MigratedAttributes.of(entityManagerFactory.getMetamodel().entity(entityType), migratedAttributes);
     }
 
     /**
@@ -88,7 +98,43 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
             Class<E> entityType,
             EntityManagerFactory entityManagerFactory,
             PlatformTransactionManager transactionManager) {
-        return new JpaStore<>(repository, entityType, entityManagerFactory, transactionManager);
+        return new JpaStore<>(repository, entityType, entityManagerFactory, transactionManager, null);
+    }
+
+    /**
+     * This store for a migration that moves only the named attributes of the entity and keeps the others (a
+     * product's price moves to its own table, its name stays): the application writes the whole entity through the
+     * migration's {@code DualRepository} in every phase, and the kept attributes keep being written in DROP_OLD and
+     * after, when the migrated ones no longer are. The backfill, the verifier, the re-sync and repairs read and write
+     * the migrated attributes only (a value mapped back from NEW cannot know the kept ones), a delete by them clears
+     * those, and an entity whose migrated attributes are all null holds no value of the migration; the
+     * application's delete removes the entity. The migrated attributes' columns must accept NULL.
+     *
+     * <p>Pass the repository detached or new entities: JPA itself flushes the changes of an entity the caller's
+     * persistence context manages, whatever the phase.
+     *
+     * @throws InvalidMigrationException if an attribute is unknown, the id or version, multi-valued, or primitive
+     */
+    public JpaStore<K, E> migrating(String... attributes) {
+        return new JpaStore<>(
+                repository,
+                entity.getJavaType(),
+                entityManagerFactory,
+                transactionManager,
+                new java.util.LinkedHashSet<>(List.of(attributes)));
+    }
+
+    /** The attributes this store's migration moves, when it moves only some ({@link #migrating}). */
+    public Optional<List<String>> migratedAttributes() {
+        return migrated == null ? Optional.empty() : Optional.of(migrated.names());
+    }
+
+    private boolean holdsValue(@Nullable E value) {
+        return value != null && (migrated == null || migrated.holdsValue(value));
+    }
+
+    private String holdsValueCondition() {
+        return migrated == null ? "" : " and " + migrated.holdsValueCondition("e");
     }
 
     @Override
@@ -104,7 +150,7 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
 
     @Override
     public Optional<E> read(K key) {
-        return repository.findById(key);
+        return repository.findById(key).filter(this::holdsValue);
     }
 
     /**
@@ -148,7 +194,8 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     private List<E> selectIn(List<K> keys) {
         return entityManager
                 .createQuery(
-                        "select e from " + entity.getEntityName() + " e where e." + idAttribute + " in :keys",
+                        "select e from " + entity.getEntityName() + " e where e." + idAttribute + " in :keys"
+                                + holdsValueCondition(),
                         entity.getJavaType())
                 .setParameter("keys", keys)
                 .getResultList();
@@ -156,7 +203,8 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
 
     @Override
     public Optional<E> readLocked(K key) {
-        return Optional.ofNullable(entityManager.find(entity.getJavaType(), key, LockModeType.PESSIMISTIC_READ));
+        return Optional.ofNullable(entityManager.find(entity.getJavaType(), key, LockModeType.PESSIMISTIC_READ))
+                .filter(this::holdsValue);
     }
 
     /**
@@ -167,8 +215,12 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
      */
     @Override
     public void upsert(E value) {
-        entityManager.find(entity.getJavaType(), keyOf(value), LockModeType.PESSIMISTIC_WRITE);
-        repository.save(value);
+        E stored = entityManager.find(entity.getJavaType(), keyOf(value), LockModeType.PESSIMISTIC_WRITE);
+        if (migrated != null && stored != null) {
+            migrated.copyMigrated(value, stored); // the kept attributes stay as the application wrote them
+        } else {
+            repository.save(value);
+        }
         entityManager.flush();
     }
 
@@ -188,6 +240,12 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
         for (E value : values) {
             if (!present.contains(keyOf(value))) {
                 entityManager.persist(value);
+            } else if (migrated != null) {
+                // An entity the application keeps that holds no value of the migration yet: fill it, never overwrite.
+                E stored = entityManager.find(entity.getJavaType(), keyOf(value), LockModeType.PESSIMISTIC_WRITE);
+                if (stored != null && !migrated.holdsValue(stored)) {
+                    migrated.copyMigrated(value, stored);
+                }
             }
         }
         entityManager.flush();
@@ -201,9 +259,56 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     public void delete(K key) {
         E stored = entityManager.find(entity.getJavaType(), key, LockModeType.PESSIMISTIC_WRITE);
         if (stored != null) {
-            entityManager.remove(stored);
+            if (migrated != null) {
+                migrated.clearMigrated(stored); // the entity is the application's: only the migration's value goes
+            } else {
+                entityManager.remove(stored);
+            }
             entityManager.flush();
         }
+    }
+
+    @Override
+    public boolean keepsColumns() {
+        return migrated != null;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Copies the kept attributes onto the stored entity, found by a locking read; an absent entity is created
+     * from the value with its migrated attributes cleared.
+     */
+    @Override
+    public void upsertKept(List<E> values) {
+        if (migrated == null) {
+            throw new UnsupportedOperationException(description() + " keeps no attributes; see migrating(...)");
+        }
+        for (E value : values) {
+            E stored = entityManager.find(entity.getJavaType(), keyOf(value), LockModeType.PESSIMISTIC_WRITE);
+            if (stored != null) {
+                migrated.copyKept(value, stored);
+            } else {
+                E created = entityManager.merge(value);
+                migrated.clearMigrated(created);
+            }
+        }
+        entityManager.flush();
+    }
+
+    @Override
+    public void deleteRows(Collection<K> keys) {
+        if (migrated == null) {
+            deleteAll(keys);
+            return;
+        }
+        for (K key : keys) {
+            E stored = entityManager.find(entity.getJavaType(), key, LockModeType.PESSIMISTIC_WRITE);
+            if (stored != null) {
+                entityManager.remove(stored);
+            }
+        }
+        entityManager.flush();
     }
 
     @Override
@@ -219,7 +324,8 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     }
 
     private TypedQuery<E> scanQuery(@Nullable K afterExclusive, @Nullable K upToInclusive, int limit) {
-        StringBuilder jpql = new StringBuilder("select e from " + entity.getEntityName() + " e where 1 = 1");
+        StringBuilder jpql =
+                new StringBuilder("select e from " + entity.getEntityName() + " e where 1 = 1" + holdsValueCondition());
         if (afterExclusive != null) {
             jpql.append(" and e.").append(idAttribute).append(" > :after");
         }
@@ -241,7 +347,8 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     @SuppressWarnings("unchecked")
     public Optional<K> maxKey() {
         Object max = entityManager
-                .createQuery("select max(e." + idAttribute + ") from " + entity.getEntityName() + " e")
+                .createQuery("select max(e." + idAttribute + ") from " + entity.getEntityName() + " e where 1 = 1"
+                        + holdsValueCondition())
                 .getSingleResult();
         return Optional.ofNullable((K) max);
     }
@@ -258,7 +365,8 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
 
     @Override
     public String description() {
-        return entity.getEntityName() + " entities";
+        return entity.getEntityName() + " entities"
+                + (migrated == null ? "" : " (attributes " + migrated.names() + ")");
     }
 
     /** The entity class: a migration refuses to compare entities with {@code equals} unless they override it. */
