@@ -183,6 +183,8 @@ abstract class AbstractGeneratedKeysTest {
         awaitResync(leader, name);
         settle(leader, name);
 
+        System.out.println(getClass().getSimpleName() + ": " + created.size() + " ids created by four threads on three"
+                + " instances; moves " + trail);
         assertThat(collisions).as("ids handed out twice; moves " + trail).isEmpty();
         assertThat(failures).as("failed creates; moves " + trail).isEmpty();
         assertThat(created.size()).as("ids created").isGreaterThan(50);
