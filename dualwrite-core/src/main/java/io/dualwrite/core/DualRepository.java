@@ -264,6 +264,46 @@ public final class DualRepository<K, O, N> {
     }
 
     /**
+     * A key never handed out before, drawn from the migration's key source ({@code Migration.Builder.keys}), the
+     * same one in every phase (docs/generated-keys.md): build the value with it and {@link #write} it.
+     *
+     * @throws InvalidMigrationException if the migration declares no key source
+     */
+    public K nextKey() {
+        return GeneratedKeys.draw(migration);
+    }
+
+    /**
+     * Creates a value under a generated key, in every phase: draws the key as {@link #nextKey()} does, builds the
+     * value with it and writes it as {@link #write} does.
+     *
+     * <pre>{@code
+     * Customer saved = customers.create(id -> new Customer(id, "Ada Lovelace"));
+     * }</pre>
+     *
+     * @return the value written, with its key
+     * @throws InvalidMigrationException if the migration declares no key source, the value does not carry the key it
+     *     was built with, or a side the phase writes holds that key already; nothing is written then
+     */
+    public O create(Function<? super K, ? extends O> valueWithKey) {
+        O value = GeneratedKeys.build(migration, phase(), valueWithKey, migration.oldStore()::keyOf);
+        write(value);
+        return value;
+    }
+
+    /**
+     * Creates a value given in the NEW representation under a generated key, as {@link #create} does, written as
+     * {@link #writeNew} does.
+     *
+     * @return the value written, with its key
+     */
+    public N createNew(Function<? super K, ? extends N> valueWithKey) {
+        N value = GeneratedKeys.build(migration, phase(), valueWithKey, migration.newStore()::keyOf);
+        writeNew(value);
+        return value;
+    }
+
+    /**
      * Inserts or replaces values on every side the current phase writes, as {@link #write} does each, in one
      * transaction per side and one statement batch per side where the stores batch ({@link MigrationStore#upsertAll}):
      * the same phase, order and failure policy for all of them. Across two databases the source of truth is written

@@ -356,12 +356,14 @@ public final class DualWriteBuilder {
      * @throws InvalidMigrationException if per-migration settings name a migration that is not registered, or
      *     a migration's key columns hold different string keys equal (their collations differ in case, accent
      *     or trailing-space sensitivity; see {@link Migration.Builder#acceptKeyCollations}), or a store of shared
-     *     rows has columns that cannot be NULL
+     *     rows has columns that cannot be NULL, or a migration's key sequence cannot be the one source of ids of
+     *     both sides (see {@code KeySequenceCheck})
      */
     public DualWrite build() {
         checkSettingsNames();
         migrations.values().forEach(KeyEqualityCheck::check);
         migrations.values().forEach(SharedRowsCheck::check);
+        migrations.values().forEach(GeneratedKeys::check);
         return new DualWrite(this);
     }
 }

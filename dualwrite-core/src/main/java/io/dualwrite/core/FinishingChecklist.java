@@ -25,6 +25,7 @@ final class FinishingChecklist {
         }
         steps.add("Check that nothing reads or writes the old side any more ("
                 + migration.oldStore().description() + "): " + usageCheck(migration.oldStore()));
+        GeneratedKeys.finishingStep(migration).ifPresent(steps::add);
         steps.add("Remove the migration bean '" + name + "' and its DualRepository from the application; read and write"
                 + " the NEW store (" + migration.newStore().description() + ") through its own repository.");
         steps.add("Drop the old table or columns (" + migration.oldStore().description()

@@ -7,6 +7,7 @@ import io.dualwrite.core.model.Side;
 import io.dualwrite.core.model.SqlMapping;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.KeyCodec;
+import io.dualwrite.core.store.KeySource;
 import io.dualwrite.core.store.MigrationStore;
 import java.util.EnumMap;
 import java.util.List;
@@ -52,6 +53,7 @@ public final class Migration<K, O, N> {
     private final @Nullable SqlMapping sqlMapping;
     private final @Nullable String keyCollationsAccepted;
     private final @Nullable Predicate<N> onlyInNew;
+    private final @Nullable KeySource<K> keySource;
 
     private Migration(Builder<K, O, N> builder) {
         this.name = builder.name;
@@ -68,6 +70,7 @@ public final class Migration<K, O, N> {
         this.sqlMapping = builder.sqlMapping;
         this.keyCollationsAccepted = builder.keyCollationsAccepted;
         this.onlyInNew = builder.onlyInNew;
+        this.keySource = builder.keySource;
     }
 
     /**
@@ -94,6 +97,9 @@ public final class Migration<K, O, N> {
         }
         if (onlyInNew != null) {
             copy.onlyInNew(onlyInNew);
+        }
+        if (keySource != null) {
+            copy.keys(keySource);
         }
         declaredLedgers.forEach(copy::ledger);
         return copy.build();
@@ -183,6 +189,14 @@ public final class Migration<K, O, N> {
         return onlyInNew != null;
     }
 
+    /**
+     * Where new keys come from when the database generates them ({@link Builder#keys}): the one source of ids in
+     * every phase.
+     */
+    public Optional<KeySource<K>> keySource() {
+        return Optional.ofNullable(keySource);
+    }
+
     /** The NEW -> OLD mapping, if declared. */
     public Optional<Function<N, O>> reverseMapping() {
         return Optional.ofNullable(toOld);
@@ -243,6 +257,7 @@ public final class Migration<K, O, N> {
         private @Nullable SqlMapping sqlMapping;
         private @Nullable String keyCollationsAccepted;
         private @Nullable Predicate<N> onlyInNew;
+        private @Nullable KeySource<K> keySource;
 
         private Builder(String name, Class<K> keyType, MigrationStore<K, O> oldStore, MigrationStore<K, N> newStore) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -270,6 +285,19 @@ public final class Migration<K, O, N> {
          */
         public Builder<K, O, N> onlyInNew(Predicate<N> onlyInNew) {
             this.onlyInNew = require(onlyInNew, "NEW-only predicate", "onlyInNew(...)");
+            return this;
+        }
+
+        /**
+         * Declares where new keys come from when the database generates them, such as
+         * {@code KeySequence.of(transactions, "customer_id_seq")}: {@code DualRepository.nextKey()} and
+         * {@code create(...)} draw from it in every phase, DROP_OLD included, so that neither side ever gives two
+         * values one key and the application never checks the phase to choose a generator. Every other writer of the
+         * OLD table must draw from the same source (for a sequence: make it the key column's default); registering
+         * the migration refuses a JDBC table whose key column draws from another generator (docs/generated-keys.md).
+         */
+        public Builder<K, O, N> keys(KeySource<K> source) {
+            this.keySource = require(source, "key source", "keys(...)");
             return this;
         }
 
