@@ -4,6 +4,7 @@ import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.KeyCollation;
 import io.dualwrite.core.model.InvalidMigrationException;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * on one side that the other lacks, and no verification could tell.
  *
  * <p>Checked when {@link DualWrite} is built, for string keys of {@link JdbcStore}s on both sides, from each
- * database's catalog; other key types compare alike everywhere. A table not there yet, or a catalog that cannot be
+ * database's catalog, and for composite keys column by column (which must be as many on both sides); other key types
+ * compare alike everywhere. A table not there yet, or a catalog that cannot be
  * read, is logged and not checked.
  */
 final class KeyEqualityCheck {
@@ -29,16 +31,20 @@ final class KeyEqualityCheck {
      *     different keys equal and the migration did not accept it
      */
     static void check(Migration<?, ?, ?> migration) {
-        if (migration.keyType() != String.class
-                || !(migration.oldStore() instanceof JdbcStore<?, ?> oldStore)
+        if (!(migration.oldStore() instanceof JdbcStore<?, ?> oldStore)
                 || !(migration.newStore() instanceof JdbcStore<?, ?> newStore)) {
             return;
         }
-        Optional<KeyCollation> oldKey;
-        Optional<KeyCollation> newKey;
+        boolean composite =
+                oldStore.keyColumns().size() > 1 || newStore.keyColumns().size() > 1;
+        if (!composite && migration.keyType() != String.class) {
+            return;
+        }
+        Optional<List<KeyCollation>> oldKey;
+        Optional<List<KeyCollation>> newKey;
         try {
-            oldKey = oldStore.keyCollation();
-            newKey = newStore.keyCollation();
+            oldKey = oldStore.keyCollations();
+            newKey = newStore.keyCollations();
         } catch (RuntimeException e) {
             log.warn(
                     "Migration '{}': cannot read the key columns' collations; key equality not checked",
@@ -48,14 +54,26 @@ final class KeyEqualityCheck {
         }
         if (oldKey.isEmpty() || newKey.isEmpty()) {
             log.warn(
-                    "Migration '{}': the key column {}.{} is not in its database's catalog yet; key equality not"
+                    "Migration '{}': the key columns {}{} are not in their database's catalog yet; key equality not"
                             + " checked",
                     migration.name(),
                     oldKey.isEmpty() ? oldStore.table() : newStore.table(),
-                    oldKey.isEmpty() ? oldStore.keyColumn() : newStore.keyColumn());
+                    oldKey.isEmpty() ? oldStore.keyColumns() : newStore.keyColumns());
             return;
         }
-        if (oldKey.get().sameEqualityAs(newKey.get())) {
+        if (oldKey.get().size() != newKey.get().size()) {
+            throw new InvalidMigrationException("Migration '" + migration.name() + "': its sides have different"
+                    + " numbers of key columns, OLD " + oldStore.table() + " " + oldStore.keyColumns() + " and NEW "
+                    + newStore.table() + " " + newStore.keyColumns() + "; both sides are walked in key order and"
+                    + " matched by key, so declare the same key columns, in the same order, on both");
+        }
+        for (int i = 0; i < oldKey.get().size(); i++) {
+            check(migration, oldKey.get().get(i), newKey.get().get(i));
+        }
+    }
+
+    private static void check(Migration<?, ?, ?> migration, KeyCollation oldKey, KeyCollation newKey) {
+        if (oldKey.sameEqualityAs(newKey)) {
             return;
         }
         String accepted = migration.keyCollationsAccepted();
@@ -63,13 +81,13 @@ final class KeyEqualityCheck {
             log.info(
                     "Migration '{}': keys compare differently, OLD {} and NEW {}; accepted: {}",
                     migration.name(),
-                    oldKey.get(),
-                    newKey.get(),
+                    oldKey,
+                    newKey,
                     accepted);
             return;
         }
         throw new InvalidMigrationException("Migration '" + migration.name() + "': its key columns hold different"
-                + " keys equal: OLD " + oldKey.get() + ", NEW " + newKey.get() + ". Keys that differ only in case,"
+                + " keys equal: OLD " + oldKey + ", NEW " + newKey + ". Keys that differ only in case,"
                 + " accents or trailing spaces would be one key on one side and two on the other. Make the key"
                 + " collations agree (for keys equal only when identical: utf8mb4_nopad_bin on MariaDB, a"
                 + " deterministic collation on PostgreSQL, H2's default), or, if no two keys differ that way, declare"

@@ -47,7 +47,8 @@ import org.opentest4j.TestAbortedException;
  * autopilot, which moves back to READ_NEW and waits for the re-sync of the old side before the sides are compared.
  *
  * <p>The tables are keyed by {@code K}: Long, String keys that Java orders otherwise than the database (mixed case,
- * accents, trailing spaces) or UUIDs, as each subclass says. {@code -Ddualwrite.seed=N} replays one walk;
+ * accents, trailing spaces), UUIDs, or composite keys {@code (tenant, seq)} whose tenants Java orders otherwise than
+ * the database, as each subclass says. {@code -Ddualwrite.seed=N} replays one walk;
  * {@code -Ddualwrite.walk.seeds=N} sets how many walks each subclass runs (the long form).
  *
  * @param <K> the key type of the walk's tables
@@ -94,6 +95,11 @@ abstract class AbstractPhaseWalkTest<K> {
 
     private K key(int i) {
         return setup.keys().apply(i);
+    }
+
+    /** The key as the walk's model and {@link #rows} name it. */
+    private String text(K key) {
+        return setup.key().text(key);
     }
 
     @Test
@@ -323,7 +329,7 @@ abstract class AbstractPhaseWalkTest<K> {
             String full = "First W" + written++;
             try {
                 people(through).write(new Row<>(key, full));
-                model.put(key.toString(), full);
+                model.put(text(key), full);
             } catch (DualWriteException e) {
                 trail.add("write " + key + " failed: " + e.getClass().getSimpleName());
             }
@@ -332,7 +338,7 @@ abstract class AbstractPhaseWalkTest<K> {
         private void delete(DualWrite through, K key) {
             try {
                 people(through).delete(key);
-                model.remove(key.toString());
+                model.remove(text(key));
             } catch (DualWriteException e) {
                 trail.add("delete " + key + " failed: " + e.getClass().getSimpleName());
             }
@@ -466,20 +472,31 @@ abstract class AbstractPhaseWalkTest<K> {
                 String changed = present.get(random.nextInt(present.size()));
                 execute(
                         newSideDatabase(),
-                        "UPDATE " + prefix() + "_new SET last_name = 'Planted' WHERE id = ?",
-                        keyOf(changed));
+                        "UPDATE " + prefix() + "_new SET last_name = 'Planted' WHERE "
+                                + setup.key().equalTo(),
+                        values(keyOf(changed)));
                 planted++;
                 String removed = present.stream()
                         .filter(k -> !k.equals(changed))
                         .findFirst()
                         .orElseThrow();
-                execute(newSideDatabase(), "DELETE FROM " + prefix() + "_new WHERE id = ?", keyOf(removed));
+                execute(
+                        newSideDatabase(),
+                        "DELETE FROM " + prefix() + "_new WHERE " + setup.key().equalTo(),
+                        values(keyOf(removed)));
                 planted++;
             }
             execute(
                     newSideDatabase(),
-                    "INSERT INTO " + prefix() + "_new (id, first_name, last_name) VALUES (?, 'Extra', 'Row')",
-                    key(KEYS + 1));
+                    "INSERT INTO " + prefix() + "_new ("
+                            + String.join(", ", setup.key().columns())
+                            + ", first_name, last_name) VALUES ("
+                            + String.join(
+                                    ", ",
+                                    java.util.Collections.nCopies(
+                                            setup.key().columns().size(), "?"))
+                            + ", 'Extra', 'Row')",
+                    values(key(KEYS + 1)));
             planted++;
             var verification = leader.verify(name);
             assertThat(verification.divergences())
@@ -491,7 +508,7 @@ abstract class AbstractPhaseWalkTest<K> {
         /** The key whose text form is {@code text}, among the walk's keys. */
         private K keyOf(String text) {
             for (int i = 1; i <= KEYS; i++) {
-                if (key(i).toString().equals(text)) {
+                if (text(key(i)).equals(text)) {
                     return key(i);
                 }
             }
@@ -510,6 +527,10 @@ abstract class AbstractPhaseWalkTest<K> {
         }
     }
 
+    private Object[] values(K key) {
+        return setup.key().values().apply(key).toArray();
+    }
+
     private DataSource newSideDatabase() {
         return twoDatabases() ? newDatabase() : oldDatabase();
     }
@@ -517,38 +538,60 @@ abstract class AbstractPhaseWalkTest<K> {
     private void createTables(DataSource database, Side side) {
         String table = prefix() + (side == Side.OLD ? "_old" : "_new");
         execute(database, "DROP TABLE IF EXISTS " + table);
+        StringBuilder keyColumns = new StringBuilder();
+        for (int i = 0; i < setup.key().columns().size(); i++) {
+            keyColumns
+                    .append(setup.key().columns().get(i))
+                    .append(' ')
+                    .append(setup.key().types().get(i))
+                    .append(" NOT NULL, ");
+        }
         execute(
                 database,
-                "CREATE TABLE " + table + " (id " + setup.keyColumnType() + " PRIMARY KEY, "
+                "CREATE TABLE " + table + " (" + keyColumns
                         + (side == Side.OLD
-                                ? "full_name VARCHAR(200))"
-                                : "first_name VARCHAR(100) NOT NULL, last_name VARCHAR(100))"));
+                                ? "full_name VARCHAR(200)"
+                                : "first_name VARCHAR(100) NOT NULL, last_name VARCHAR(100)")
+                        + ", PRIMARY KEY (" + String.join(", ", setup.key().columns()) + "))");
     }
 
     @SuppressWarnings("unchecked")
     private JdbcStore<K, Row<K>> oldStore(JdbcTransactions transactions) {
-        Class<K> type = keyType();
-        return JdbcStore.builder(transactions, type, (Class<Row<K>>) (Class<?>) Row.class)
-                .table(prefix() + "_old")
-                .key("id", Row::id)
-                .columns("full_name")
-                .mapper(rs -> new Row<>(rs.getObject("id", type), rs.getString("full_name")))
+        JdbcStore.Builder<K, Row<K>> builder = JdbcStore.builder(
+                        transactions, keyType(), (Class<Row<K>>) (Class<?>) Row.class)
+                .table(prefix() + "_old");
+        declareKey(builder, Row::id);
+        return builder.columns("full_name")
+                .mapper(rs -> new Row<>(readKey(rs), rs.getString("full_name")))
                 .binder((row, values) -> values.set("full_name", row.fullName()))
                 .build();
     }
 
     @SuppressWarnings("unchecked")
     private JdbcStore<K, Name<K>> newStore(JdbcTransactions transactions) {
-        Class<K> type = keyType();
-        return JdbcStore.builder(transactions, type, (Class<Name<K>>) (Class<?>) Name.class)
-                .table(prefix() + "_new")
-                .key("id", Name::id)
-                .columns("first_name", "last_name")
-                .mapper(rs ->
-                        new Name<>(rs.getObject("id", type), rs.getString("first_name"), rs.getString("last_name")))
+        JdbcStore.Builder<K, Name<K>> builder = JdbcStore.builder(
+                        transactions, keyType(), (Class<Name<K>>) (Class<?>) Name.class)
+                .table(prefix() + "_new");
+        declareKey(builder, Name::id);
+        return builder.columns("first_name", "last_name")
+                .mapper(rs -> new Name<>(readKey(rs), rs.getString("first_name"), rs.getString("last_name")))
                 .binder((name, values) ->
                         values.set("first_name", name.firstName()).set("last_name", name.lastName()))
                 .build();
+    }
+
+    /** {@code key("id", ...)}, or for a composite key {@code compositeKey(columns, ...)} over the key record. */
+    private <V> void declareKey(JdbcStore.Builder<K, V> builder, java.util.function.Function<V, K> keyOf) {
+        if (setup.key().composite()) {
+            builder.compositeKey(setup.key().columns(), keyOf);
+        } else {
+            builder.key("id", keyOf);
+        }
+    }
+
+    /** The key in a row, read with plain JDBC. */
+    private K readKey(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return setup.key().reader().map(rs);
     }
 
     static <K> Name<K> split(Row<K> row) {
@@ -564,19 +607,27 @@ abstract class AbstractPhaseWalkTest<K> {
                 name.id(), name.lastName().isEmpty() ? name.firstName() : name.firstName() + " " + name.lastName());
     }
 
-    /** Every row of a table as key text -> column values joined by '|', read with plain SQL, not through a store. */
-    private static Map<String, String> rows(DataSource dataSource, String table) {
+    /**
+     * Every row of a table as key text (the key columns' values joined by '/') -> column values joined by '|', read
+     * with plain SQL, not through a store.
+     */
+    private Map<String, String> rows(DataSource dataSource, String table) {
         Map<String, String> rows = new TreeMap<>();
+        int keyColumns = setup.key().columns().size();
         try (java.sql.Connection c = dataSource.getConnection();
                 java.sql.Statement s = c.createStatement();
                 java.sql.ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
             int columns = rs.getMetaData().getColumnCount();
             while (rs.next()) {
-                StringBuilder value = new StringBuilder();
-                for (int i = 2; i <= columns; i++) {
-                    value.append(i > 2 ? "|" : "").append(rs.getString(i));
+                StringBuilder key = new StringBuilder();
+                for (int i = 1; i <= keyColumns; i++) {
+                    key.append(i > 1 ? "/" : "").append(rs.getString(i));
                 }
-                rows.put(rs.getString(1), value.toString());
+                StringBuilder value = new StringBuilder();
+                for (int i = keyColumns + 1; i <= columns; i++) {
+                    value.append(i > keyColumns + 1 ? "|" : "").append(rs.getString(i));
+                }
+                rows.put(key.toString(), value.toString());
             }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);

@@ -79,9 +79,19 @@ public final class ChunkChecksums<K> implements RangeChecksums<K> {
     private static boolean keysOrderAlike(
             Migration<?, ?, ?> migration, JdbcStore<?, ?> oldJdbc, JdbcStore<?, ?> newJdbc) {
         try {
-            Optional<KeyCollation> oldKey = oldJdbc.keyCollation();
-            Optional<KeyCollation> newKey = newJdbc.keyCollation();
-            return oldKey.isPresent() && newKey.isPresent() && oldKey.get().ordersLike(newKey.get());
+            Optional<List<KeyCollation>> oldKey = oldJdbc.keyCollations();
+            Optional<List<KeyCollation>> newKey = newJdbc.keyCollations();
+            if (oldKey.isEmpty()
+                    || newKey.isEmpty()
+                    || oldKey.get().size() != newKey.get().size()) {
+                return false;
+            }
+            for (int i = 0; i < oldKey.get().size(); i++) {
+                if (!oldKey.get().get(i).ordersLike(newKey.get().get(i))) {
+                    return false;
+                }
+            }
+            return true;
         } catch (RuntimeException e) {
             log.warn(
                     "Migration '{}': cannot read the key columns' collations; comparing rows, not checksums",
@@ -102,12 +112,13 @@ public final class ChunkChecksums<K> implements RangeChecksums<K> {
         String sql = statements().checksums(after != null);
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
+                SqlDialect dialect = transactions.dialect();
                 int index = 1;
-                for (int side = 0; side < 2; side++) {
+                for (JdbcStore<K, ?> side : List.of(oldStore, newStore)) {
                     if (after != null) {
-                        statement.setObject(index++, after);
+                        index = side.keyShape().after(dialect, "").bind(statement, index, after);
                     }
-                    statement.setObject(index++, end);
+                    index = side.keyShape().upTo(dialect, "").bind(statement, index, end);
                 }
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
@@ -144,11 +155,14 @@ public final class ChunkChecksums<K> implements RangeChecksums<K> {
         private final String unbounded;
 
         Statements(SqlDialect dialect, ColumnText text) {
-            String newKey = newStore.keyColumn();
+            List<String> oldKey = oldStore.keyColumns();
+            List<String> newKey = newStore.keyColumns();
             List<String> oldTexts = new ArrayList<>();
             List<String> newTexts = new ArrayList<>();
-            oldTexts.add(text.of(newKey, oldStore.keyColumn()));
-            newTexts.add(text.of(newKey, newKey));
+            for (int i = 0; i < newKey.size(); i++) {
+                oldTexts.add(text.of(newKey.get(i), oldKey.get(i)));
+                newTexts.add(text.of(newKey.get(i), newKey.get(i)));
+            }
             for (String column : newStore.columns()) {
                 oldTexts.add(text.of(column, mapping.expressions().get(column)));
                 newTexts.add(text.of(column, column));
@@ -163,8 +177,8 @@ public final class ChunkChecksums<K> implements RangeChecksums<K> {
 
         private String both(SqlDialect dialect, List<String> oldTexts, List<String> newTexts, boolean lowerBound) {
             return "SELECT o.c, o.h, n.c, n.h FROM ("
-                    + side(dialect, oldTexts, oldStore.table(), oldStore.keyColumn(), lowerBound) + ") o CROSS JOIN ("
-                    + side(dialect, newTexts, newStore.table(), newStore.keyColumn(), lowerBound) + ") n";
+                    + side(dialect, oldTexts, oldStore.table(), oldStore.keyShape(), lowerBound) + ") o CROSS JOIN ("
+                    + side(dialect, newTexts, newStore.table(), newStore.keyShape(), lowerBound) + ") n";
         }
     }
 
@@ -172,14 +186,16 @@ public final class ChunkChecksums<K> implements RangeChecksums<K> {
      * {@code SELECT COUNT(*) AS c, SUM(hash) AS h} over the rows of a key range, each value's text computed once in
      * a derived table; parameters: the lower bound (if any) and the upper bound.
      */
-    private static String side(SqlDialect dialect, List<String> texts, String table, String key, boolean lowerBound) {
+    private static String side(
+            SqlDialect dialect, List<String> texts, String table, KeyShape<?> key, boolean lowerBound) {
         List<String> columns = new ArrayList<>();
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             columns.add(texts.get(i) + " AS t" + i);
             tokens.add(token(dialect, "t" + i));
         }
-        String range = " WHERE " + (lowerBound ? key + " > ? AND " : "") + key + " <= ?";
+        String range = " WHERE " + (lowerBound ? key.after(dialect, "").sql() + " AND " : "")
+                + key.upTo(dialect, "").sql();
         String row = dialect == SqlDialect.POSTGRESQL
                 ? String.join(" || ", tokens)
                 : "CONCAT(" + String.join(", ", tokens) + ")";

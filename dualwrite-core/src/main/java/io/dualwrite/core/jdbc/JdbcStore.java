@@ -48,15 +48,11 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     /** Keys per {@code IN (...)} list: well below every dialect's parameter limit. */
     private static final int LOOKUP_BATCH = 500;
 
-    /** Key types whose {@code equals} is the database's equality, so that no spelling of a key can differ. */
-    private static final Set<Class<?>> EXACT_KEY_TYPES = Set.of(
-            Long.class, Integer.class, Short.class, Byte.class, java.math.BigInteger.class, java.util.UUID.class);
-
     private final JdbcTransactions transactions;
     private final Class<K> keyType;
     private final Class<V> valueType;
     private final String table;
-    private final String keyColumn;
+    private final KeyShape<K> key;
     private final List<String> columns;
     /** The other columns of the row that the value carries and the application writes in every phase. */
     private final List<String> keptColumns;
@@ -71,14 +67,14 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     private final String ownedValue;
 
     private final boolean sharedRows;
-    private volatile @Nullable KeyCollation keyCollation;
+    private volatile @Nullable List<KeyCollation> keyCollations;
 
-    private JdbcStore(Builder<K, V> builder) {
+    private JdbcStore(Builder<K, V> builder, KeyShape<K> key) {
         this.transactions = builder.transactions;
         this.keyType = builder.keyType;
         this.valueType = builder.valueType;
         this.table = builder.table;
-        this.keyColumn = builder.keyColumn;
+        this.key = key;
         this.columns = List.copyOf(builder.columns);
         this.keptColumns = List.copyOf(builder.keptColumns);
         List<String> allColumns = new ArrayList<>(columns);
@@ -91,7 +87,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             indexes.put(allColumns.get(i), i);
         }
         this.columnIndexes = Map.copyOf(indexes);
-        this.selectColumns = SqlDialect.columnList(keyColumn, allColumns);
+        this.selectColumns = SqlDialect.columnList(key.columnList(), allColumns);
         this.ownedValue = (builder.sharedRows || !keptColumns.isEmpty()) && !columns.isEmpty()
                 ? " AND ("
                         + columns.stream()
@@ -128,11 +124,11 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     }
 
     private Optional<V> read(K key, String lockClause) {
-        String sql =
-                "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " = ?" + ownedValue + lockClause;
+        String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + this.key.equalTo("") + ownedValue
+                + lockClause;
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
-                statement.setObject(1, key);
+                this.key.bind(statement, 1, key);
                 try (ResultSet rs = statement.executeQuery()) {
                     return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
                 }
@@ -164,9 +160,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
                     unmatched.add(key);
                 }
             }
-            if (!unmatched.isEmpty()
-                    && !EXACT_KEY_TYPES.contains(keyType)
-                    && !selectIn(unmatched).isEmpty()) {
+            if (!unmatched.isEmpty() && !key.exact() && !selectIn(unmatched).isEmpty()) {
                 for (K key : unmatched) {
                     read(key).ifPresent(value -> found.put(key, value));
                 }
@@ -177,17 +171,15 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
 
     /** The rows under the keys, by the key each row holds as the database returns it. */
     private Map<K, V> selectIn(List<K> keys) {
-        String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + keyColumn + " IN ("
-                + String.join(", ", java.util.Collections.nCopies(keys.size(), "?")) + ")" + ownedValue;
+        String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE "
+                + key.in(transactions.dialect(), keys.size()) + ownedValue;
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
-                for (int i = 0; i < keys.size(); i++) {
-                    statement.setObject(i + 1, keys.get(i));
-                }
+                key.bindAll(statement, 1, keys);
                 Map<K, V> rows = new HashMap<>();
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        rows.put(rs.getObject(1, keyType), mapper.map(rs));
+                        rows.put(key.read(rs), mapper.map(rs));
                     }
                 }
                 return rows;
@@ -226,7 +218,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             });
             return;
         }
-        String sql = transactions.dialect().upsert(table, keyColumn, columns);
+        String sql = transactions.dialect().upsert(table, key.columnList(), columns);
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 bind(statement, value);
@@ -250,7 +242,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             return;
         }
         SqlDialect dialect = transactions.dialect();
-        String conflictFree = dialect.insertAbsent(table, keyColumn, columns);
+        String conflictFree = dialect.insertAbsent(table, key.columnList(), columns);
         transactions.withConnection(c -> {
             List<V> absent = withoutPresentKeys(c, values);
             if (!ownedValue.isEmpty()) {
@@ -268,7 +260,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             }
             Savepoint savepoint = c.getAutoCommit() ? null : c.setSavepoint();
             try {
-                insertBatch(c, dialect.insert(table, keyColumn, columns), absent);
+                insertBatch(c, dialect.insert(table, key.columnList(), columns), absent);
             } catch (SQLException e) {
                 if (!dialect.isDuplicateKey(e) && !(e instanceof java.sql.BatchUpdateException)) {
                     throw e;
@@ -295,7 +287,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
      */
     private boolean insertUnlessTheKeyIsPresent(Connection c, V value) throws SQLException {
         SqlDialect dialect = transactions.dialect();
-        try (PreparedStatement statement = c.prepareStatement(dialect.insert(table, keyColumn, columns))) {
+        try (PreparedStatement statement = c.prepareStatement(dialect.insert(table, key.columnList(), columns))) {
             bind(statement, value);
             statement.executeUpdate();
             return true;
@@ -313,16 +305,16 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
                 columns.stream().map(col -> col + " IS NULL").collect(java.util.stream.Collectors.joining(" AND "));
         try (PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET "
                 + columns.stream().map(col -> col + " = ?").collect(java.util.stream.Collectors.joining(", "))
-                + " WHERE " + keyColumn + " = ? AND " + noValue)) {
-            update.setObject(bindColumns(update, value, 1), keyOf.apply(value));
+                + " WHERE " + key.equalTo("") + " AND " + noValue)) {
+            key.bind(update, bindColumns(update, value, 1), keyOf.apply(value));
             return update.executeUpdate();
         }
     }
 
     private boolean keyPresent(Connection c, K key) throws SQLException {
         try (PreparedStatement select =
-                c.prepareStatement("SELECT 1 FROM " + table + " WHERE " + keyColumn + " = ?" + ownedValue)) {
-            select.setObject(1, key);
+                c.prepareStatement("SELECT 1 FROM " + table + " WHERE " + this.key.equalTo("") + ownedValue)) {
+            this.key.bind(select, 1, key);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next();
             }
@@ -333,15 +325,12 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         Set<K> present = new java.util.HashSet<>();
         for (int from = 0; from < values.size(); from += LOOKUP_BATCH) {
             List<V> batch = values.subList(from, Math.min(values.size(), from + LOOKUP_BATCH));
-            try (PreparedStatement select = c.prepareStatement("SELECT " + keyColumn + " FROM " + table + " WHERE "
-                    + keyColumn + " IN (" + String.join(", ", java.util.Collections.nCopies(batch.size(), "?"))
-                    + ")" + ownedValue)) {
-                for (int i = 0; i < batch.size(); i++) {
-                    select.setObject(i + 1, keyOf.apply(batch.get(i)));
-                }
+            try (PreparedStatement select = c.prepareStatement("SELECT " + key.columnList() + " FROM " + table
+                    + " WHERE " + key.in(transactions.dialect(), batch.size()) + ownedValue)) {
+                key.bindAll(select, 1, batch.stream().map(keyOf).toList());
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        present.add(rs.getObject(1, keyType));
+                        present.add(key.read(rs));
                     }
                 }
             }
@@ -379,7 +368,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     public void delete(K key) {
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(deleteStatement())) {
-                statement.setObject(1, key);
+                this.key.bind(statement, 1, key);
                 return statement.executeUpdate();
             }
         });
@@ -393,8 +382,8 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         }
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(deleteStatement())) {
-                for (K key : keys) {
-                    statement.setObject(1, key);
+                for (K each : keys) {
+                    key.bind(statement, 1, each);
                     statement.addBatch();
                 }
                 return statement.executeBatch().length;
@@ -404,10 +393,10 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
 
     private String deleteStatement() {
         return ownedValue.isEmpty()
-                ? "DELETE FROM " + table + " WHERE " + keyColumn + " = ?"
+                ? "DELETE FROM " + table + " WHERE " + key.equalTo("")
                 : "UPDATE " + table + " SET "
                         + columns.stream().map(c -> c + " = NULL").collect(java.util.stream.Collectors.joining(", "))
-                        + " WHERE " + keyColumn + " = ?";
+                        + " WHERE " + key.equalTo("");
     }
 
     /**
@@ -426,7 +415,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             }
             return;
         }
-        String sql = transactions.dialect().upsert(table, keyColumn, columns);
+        String sql = transactions.dialect().upsert(table, key.columnList(), columns);
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 for (V value : values) {
@@ -445,11 +434,11 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     private List<V> updateAll(List<V> values) {
         String sql = "UPDATE " + table + " SET "
                 + columns.stream().map(c -> c + " = ?").collect(java.util.stream.Collectors.joining(", "))
-                + " WHERE " + keyColumn + " = ?";
+                + " WHERE " + key.equalTo("");
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 for (V value : values) {
-                    statement.setObject(bindColumns(statement, value, 1), keyOf.apply(value));
+                    key.bind(statement, bindColumns(statement, value, 1), keyOf.apply(value));
                     statement.addBatch();
                 }
                 statement.executeBatch();
@@ -478,24 +467,18 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
                 .append(table)
                 .append(" WHERE 1 = 1")
                 .append(ownedValue);
-        List<K> parameters = new ArrayList<>(2);
-        if (afterExclusive != null) {
-            sql.append(" AND ").append(keyColumn).append(" > ?");
-            parameters.add(afterExclusive);
-        }
-        if (upToInclusive != null) {
-            sql.append(" AND ").append(keyColumn).append(" <= ?");
-            parameters.add(upToInclusive);
-        }
-        sql.append(" ORDER BY ").append(keyColumn).append(" LIMIT ").append(limit);
+        KeyRange range = new KeyRange(afterExclusive, upToInclusive);
+        sql.append(range.and());
+        sql.append(" ORDER BY ")
+                .append(key.orderBy("", false))
+                .append(" LIMIT ")
+                .append(limit);
         if (shareLock) {
             sql.append(transactions.dialect().shareLockClause());
         }
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < parameters.size(); i++) {
-                    statement.setObject(i + 1, parameters.get(i));
-                }
+                range.bind(statement, 1);
                 List<V> result = new ArrayList<>(Math.min(limit, 10_000));
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
@@ -513,27 +496,14 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
      * with it.
      */
     public Optional<K> keyAfter(@Nullable K afterExclusive, @Nullable K upToInclusive, int offset) {
-        StringBuilder sql =
-                new StringBuilder("SELECT ").append(keyColumn).append(" FROM ").append(table);
-        List<K> parameters = new ArrayList<>(2);
-        if (afterExclusive != null) {
-            sql.append(" WHERE ").append(keyColumn).append(" > ?");
-            parameters.add(afterExclusive);
-        }
-        if (upToInclusive != null) {
-            sql.append(parameters.isEmpty() ? " WHERE " : " AND ")
-                    .append(keyColumn)
-                    .append(" <= ?");
-            parameters.add(upToInclusive);
-        }
-        sql.append(" ORDER BY ").append(keyColumn).append(" LIMIT 1 OFFSET ").append(Math.max(0, offset));
+        KeyRange range = new KeyRange(afterExclusive, upToInclusive);
+        String sql = "SELECT " + key.columnList() + " FROM " + table + " WHERE 1 = 1" + range.and() + " ORDER BY "
+                + key.orderBy("", false) + " LIMIT 1 OFFSET " + Math.max(0, offset);
         return transactions.withConnection(c -> {
-            try (PreparedStatement statement = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < parameters.size(); i++) {
-                    statement.setObject(i + 1, parameters.get(i));
-                }
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                range.bind(statement, 1);
                 try (ResultSet rs = statement.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getObject(1, keyType)) : Optional.empty();
+                    return rs.next() ? Optional.of(key.read(rs)) : Optional.empty();
                 }
             }
         });
@@ -542,11 +512,12 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     @Override
     public Optional<K> maxKey() {
         // Not MAX(key): PostgreSQL has no max(uuid); the index gives the greatest key in the database's order.
-        String sql = "SELECT " + keyColumn + " FROM " + table + " ORDER BY " + keyColumn + " DESC LIMIT 1";
+        String sql =
+                "SELECT " + key.columnList() + " FROM " + table + " ORDER BY " + key.orderBy("", true) + " LIMIT 1";
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql);
                     ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getObject(1, keyType)) : Optional.empty();
+                return rs.next() ? Optional.ofNullable(key.read(rs)) : Optional.empty();
             }
         });
     }
@@ -596,8 +567,27 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         return table;
     }
 
+    /**
+     * The key column of a single-column key.
+     *
+     * @throws IllegalStateException for a key over several columns: see {@link #keyColumns()}
+     */
     public String keyColumn() {
-        return keyColumn;
+        if (key.composite()) {
+            throw new IllegalStateException("JdbcStore on " + table + " has a key over several columns " + key.columns()
+                    + "; use keyColumns()");
+        }
+        return key.columns().get(0);
+    }
+
+    /** The key columns, in the order that orders keys (one for a single-column key). */
+    public List<String> keyColumns() {
+        return key.columns();
+    }
+
+    /** The key's SQL: for dualwrite's own statements on this table (the SQL copier, checksums, samples). */
+    KeyShape<K> keyShape() {
+        return key;
     }
 
     public List<String> columns() {
@@ -614,14 +604,34 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
      * catalog does not list the column (the table does not exist yet).
      *
      * @throws io.dualwrite.core.model.StoreException if the catalog cannot be read
+     * @throws IllegalStateException for a key over several columns: see {@link #keyCollations()}
      */
     public Optional<KeyCollation> keyCollation() {
-        KeyCollation known = keyCollation;
+        keyColumn();
+        return keyCollations().map(list -> list.get(0));
+    }
+
+    /**
+     * How the database compares values of each key column, in key order, read from its catalog on first use; empty
+     * while the catalog does not list every key column (the table does not exist yet).
+     *
+     * @throws io.dualwrite.core.model.StoreException if the catalog cannot be read
+     */
+    public Optional<List<KeyCollation>> keyCollations() {
+        List<KeyCollation> known = keyCollations;
         if (known == null) {
-            known = KeyColumns.read(transactions, table, keyColumn).orElse(null);
-            keyCollation = known;
+            List<KeyCollation> read = new ArrayList<>();
+            for (String column : key.columns()) {
+                Optional<KeyCollation> collation = KeyColumns.read(transactions, table, column);
+                if (collation.isEmpty()) {
+                    return Optional.empty();
+                }
+                read.add(collation.get());
+            }
+            known = List.copyOf(read);
+            keyCollations = known;
         }
-        return Optional.ofNullable(known);
+        return Optional.of(known);
     }
 
     /**
@@ -661,10 +671,10 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     private int updateColumns(V value) {
         String sql = "UPDATE " + table + " SET "
                 + columns.stream().map(c -> c + " = ?").collect(java.util.stream.Collectors.joining(", "))
-                + " WHERE " + keyColumn + " = ?";
+                + " WHERE " + key.equalTo("");
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
-                statement.setObject(bindColumns(statement, value, 1), keyOf.apply(value));
+                key.bind(statement, bindColumns(statement, value, 1), keyOf.apply(value));
                 return statement.executeUpdate();
             }
         });
@@ -675,8 +685,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         if (key == null) {
             throw new StoreException("Table " + table + ": the value " + value + " has a null key", null);
         }
-        statement.setObject(1, key);
-        bindColumns(statement, value, 2);
+        bindColumns(statement, value, this.key.bind(statement, 1, key));
     }
 
     /** Binds the value's columns from parameter {@code first} on; the index of the next parameter. */
@@ -714,10 +723,10 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         SqlDialect dialect = transactions.dialect();
         String update = "UPDATE " + table + " SET "
                 + keptColumns.stream().map(c -> c + " = ?").collect(java.util.stream.Collectors.joining(", "))
-                + " WHERE " + keyColumn + " = ?";
+                + " WHERE " + this.key.equalTo("");
         String insert = dialect == SqlDialect.MARIADB
-                ? dialect.insert(table, keyColumn, keptColumns)
-                : dialect.upsert(table, keyColumn, keptColumns);
+                ? dialect.insert(table, this.key.columnList(), keptColumns)
+                : dialect.upsert(table, this.key.columnList(), keptColumns);
         transactions.withConnection(c -> {
             for (V value : values) {
                 K key = keyOf.apply(value);
@@ -729,9 +738,9 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
                     continue;
                 }
                 try (PreparedStatement statement = c.prepareStatement(insert)) {
-                    statement.setObject(1, key);
+                    int next = this.key.bind(statement, 1, key);
                     for (int i = 0; i < keptColumns.size(); i++) {
-                        statement.setObject(2 + i, row[columns.size() + i]);
+                        statement.setObject(next + i, row[columns.size() + i]);
                     }
                     statement.executeUpdate();
                 } catch (SQLException e) {
@@ -752,14 +761,15 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             for (int i = 0; i < keptColumns.size(); i++) {
                 statement.setObject(1 + i, row[columns.size() + i]);
             }
-            statement.setObject(1 + keptColumns.size(), key);
+            this.key.bind(statement, 1 + keptColumns.size(), key);
             return statement.executeUpdate();
         }
     }
 
     private boolean rowPresent(Connection c, K key) throws SQLException {
-        try (PreparedStatement select = c.prepareStatement("SELECT 1 FROM " + table + " WHERE " + keyColumn + " = ?")) {
-            select.setObject(1, key);
+        try (PreparedStatement select =
+                c.prepareStatement("SELECT 1 FROM " + table + " WHERE " + this.key.equalTo(""))) {
+            this.key.bind(select, 1, key);
             try (ResultSet rs = select.executeQuery()) {
                 return rs.next();
             }
@@ -778,9 +788,9 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         }
         transactions.withConnection(c -> {
             try (PreparedStatement statement =
-                    c.prepareStatement("DELETE FROM " + table + " WHERE " + keyColumn + " = ?")) {
+                    c.prepareStatement("DELETE FROM " + table + " WHERE " + this.key.equalTo(""))) {
                 for (K key : keys) {
-                    statement.setObject(1, key);
+                    this.key.bind(statement, 1, key);
                     statement.addBatch();
                 }
                 return statement.executeBatch().length;
@@ -798,13 +808,47 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         return keptColumns;
     }
 
+    /** A key range's conditions on this table, {@code " AND ..."} each, and their parameters. */
+    private final class KeyRange {
+        private final @Nullable K after;
+        private final @Nullable K upTo;
+        private final KeyShape<K>.@Nullable Bound afterBound;
+        private final KeyShape<K>.@Nullable Bound upToBound;
+
+        KeyRange(@Nullable K after, @Nullable K upTo) {
+            SqlDialect dialect = transactions.dialect();
+            this.after = after;
+            this.upTo = upTo;
+            this.afterBound = after == null ? null : key.after(dialect, "");
+            this.upToBound = upTo == null ? null : key.upTo(dialect, "");
+        }
+
+        String and() {
+            return (afterBound == null ? "" : " AND " + afterBound.sql())
+                    + (upToBound == null ? "" : " AND " + upToBound.sql());
+        }
+
+        int bind(PreparedStatement statement, int first) throws SQLException {
+            int index = first;
+            if (afterBound != null) {
+                index = afterBound.bind(statement, index, after);
+            }
+            if (upToBound != null) {
+                index = upToBound.bind(statement, index, upTo);
+            }
+            return index;
+        }
+    }
+
     /** Builds a {@link JdbcStore}; every part is required, {@link #columns} may be empty. */
     public static final class Builder<K, V> {
         private final JdbcTransactions transactions;
         private final Class<K> keyType;
         private final Class<V> valueType;
         private String table;
-        private String keyColumn;
+        private List<String> keyColumns;
+        private @Nullable Function<K, List<?>> keyValues;
+        private @Nullable RowMapper<K> keyMapper;
         private Function<V, K> keyOf;
         private List<String> columns = List.of();
         private List<String> keptColumns = List.of();
@@ -826,8 +870,70 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
 
         /** The key column (a primary key or unique column) and how to get the key from a value. */
         public Builder<K, V> key(String column, Function<V, K> keyOf) {
-            this.keyColumn = identifier(column, "key column");
+            this.keyColumns = List.of(identifier(column, "key column"));
             this.keyOf = Objects.requireNonNull(keyOf, "keyOf");
+            this.keyValues = null;
+            this.keyMapper = null;
+            return this;
+        }
+
+        /**
+         * A key over several columns (a composite primary key or unique index, in the index's column order), for a
+         * key type that is a record of as many components, each {@code Long}, {@code Integer}, {@code String},
+         * {@code UUID}, {@code long} or {@code int}: the first component is the first column's value, and so on.
+         * Keys are ordered lexicographically by the columns in this order, each column by the database's order.
+         *
+         * <pre>{@code
+         * record OrderKey(String tenant, long orderNo) {}
+         * JdbcStore.builder(dataSource, OrderKey.class, Order.class)
+         *         .table("orders").compositeKey(List.of("tenant_id", "order_no"), Order::key) ...
+         * }</pre>
+         *
+         * Both sides of a migration must declare their key columns in the same order. For another key type, use
+         * {@link #compositeKey(List, Function, Function, RowMapper)}.
+         */
+        public Builder<K, V> compositeKey(List<String> columns, Function<V, K> keyOf) {
+            return compositeKey(columns, keyOf, null, null);
+        }
+
+        /**
+         * A key over several columns, for any key type: {@code keyValues} gives a key's value for each column, in
+         * the order of {@code columns}, and {@code keyMapper} builds a key from a row's key columns (read them by
+         * name). Keys are ordered lexicographically by the columns in this order, each by the database's order.
+         *
+         * <pre>{@code
+         * .compositeKey(List.of("tenant_id", "order_no"), Order::key,
+         *         key -> List.of(key.tenant(), key.orderNo()),
+         *         rs -> new OrderKey(rs.getString("tenant_id"), rs.getLong("order_no")))
+         * }</pre>
+         */
+        public Builder<K, V> compositeKey(
+                List<String> columns,
+                Function<V, K> keyOf,
+                @Nullable Function<K, List<?>> keyValues,
+                @Nullable RowMapper<K> keyMapper) {
+            Objects.requireNonNull(columns, "columns");
+            if (columns.isEmpty()) {
+                throw new IllegalArgumentException("JdbcStore" + (table == null ? "" : " on " + table)
+                        + ": compositeKey needs at least one key column, but was given none");
+            }
+            List<String> checked = new ArrayList<>();
+            for (String column : columns) {
+                String name = identifier(column, "key column");
+                if (checked.stream().anyMatch(name::equalsIgnoreCase)) {
+                    throw new IllegalArgumentException("JdbcStore" + (table == null ? "" : " on " + table)
+                            + ": the key column '" + name + "' is named twice in " + columns);
+                }
+                checked.add(name);
+            }
+            if ((keyValues == null) != (keyMapper == null)) {
+                throw new IllegalArgumentException("JdbcStore" + (table == null ? "" : " on " + table)
+                        + ": compositeKey needs both keyValues and keyMapper, or neither (for a record key)");
+            }
+            this.keyColumns = List.copyOf(checked);
+            this.keyOf = Objects.requireNonNull(keyOf, "keyOf");
+            this.keyValues = keyValues;
+            this.keyMapper = keyMapper;
             return this;
         }
 
@@ -887,21 +993,56 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
 
         public JdbcStore<K, V> build() {
             requirePart(table, "table", "table(name)");
-            requirePart(keyColumn, "key column", "key(column, keyOf)");
+            requirePart(keyColumns, "key column", "key(column, keyOf) or compositeKey(columns, keyOf)");
             requirePart(mapper, "row mapper", "mapper(...)");
             requirePart(binder, "row binder", "binder(...)");
             for (String kept : keptColumns) {
-                if (kept.equals(keyColumn) || columns.contains(kept)) {
+                if (keyColumns.stream().anyMatch(kept::equalsIgnoreCase)
+                        || columns.stream().anyMatch(kept::equalsIgnoreCase)) {
                     throw new IllegalArgumentException("JdbcStore on " + table + ": the kept column '" + kept
-                            + "' is also the key or a migrated column; list each column once, in columns(...) if the"
+                            + "' is also a key or a migrated column; list each column once, in columns(...) if the"
                             + " migration moves it, else in keptColumns(...)");
                 }
             }
-            if (columns.contains(keyColumn)) {
-                throw new IllegalArgumentException("JdbcStore on " + table + ": the key column '" + keyColumn
-                        + "' is set from the key; leave it out of columns(...)");
+            for (String keyColumn : keyColumns) {
+                if (columns.stream().anyMatch(keyColumn::equalsIgnoreCase)) {
+                    throw new IllegalArgumentException("JdbcStore on " + table + ": the key column '" + keyColumn
+                            + "' is set from the key; leave it out of columns(...)");
+                }
             }
-            return new JdbcStore<>(this);
+            KeyShape<K> shape = keyShape();
+            return new JdbcStore<>(this, shape);
+        }
+
+        /** The key's shape: one column, the application's functions, or a record's components. */
+        private KeyShape<K> keyShape() {
+            if (keyValues == null && keyColumns.size() == 1 && !keyType.isRecord()) {
+                return KeyShape.single(keyColumns.get(0), keyType);
+            }
+            if (keyValues != null) {
+                return KeyShape.composite(keyColumns, keyValues, keyMapper);
+            }
+            if (!keyType.isRecord()) {
+                throw new IllegalArgumentException("JdbcStore on " + table + ": the key type " + keyType.getName()
+                        + " of the key columns " + keyColumns + " is not a record; declare how to take it apart"
+                        + " with compositeKey(columns, keyOf, keyValues, keyMapper)");
+            }
+            io.dualwrite.core.internal.RecordKeys<K> record;
+            try {
+                record = io.dualwrite.core.internal.RecordKeys.of(keyType);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "JdbcStore on " + table + ": " + e.getMessage() + "; declare how"
+                                + " to take the key apart with compositeKey(columns, keyOf, keyValues, keyMapper)",
+                        e);
+            }
+            if (record.size() != keyColumns.size()) {
+                throw new IllegalArgumentException("JdbcStore on " + table + ": the key record "
+                        + keyType.getSimpleName() + " has " + record.size() + " components, but "
+                        + keyColumns.size() + " key columns " + keyColumns + " were declared; declare one column"
+                        + " per component, in the record's order");
+            }
+            return KeyShape.ofRecord(keyColumns, record);
         }
 
         private void requirePart(Object part, String name, String fix) {

@@ -140,22 +140,24 @@ final class MappingSample<K> {
 
     /** The OLD keys at these 1-based positions, in the database's key order, of the range ({@code after}, {@code end}]. */
     private List<K> keysAt(@Nullable K after, K end, List<Integer> positions) {
-        String key = oldStore.keyColumn();
-        String sql = "SELECT k FROM (SELECT " + key + " AS k, ROW_NUMBER() OVER (ORDER BY " + key + ") AS rn FROM "
-                + oldStore.table() + " WHERE " + (after == null ? "" : key + " > ? AND ") + key + " <= ?) r"
-                + " WHERE rn IN (" + positions.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")"
-                + " ORDER BY rn";
+        KeyShape<K> key = oldStore.keyShape();
+        SqlDialect dialect = transactions.dialect();
+        String sql = "SELECT " + key.columnList() + " FROM (SELECT " + key.columnList()
+                + ", ROW_NUMBER() OVER (ORDER BY " + key.orderBy("", false) + ") AS dw_rn FROM " + oldStore.table()
+                + " WHERE " + (after == null ? "" : key.after(dialect, "").sql() + " AND ")
+                + key.upTo(dialect, "").sql() + ") r WHERE dw_rn IN ("
+                + positions.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ") ORDER BY dw_rn";
         return transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 int index = 1;
                 if (after != null) {
-                    statement.setObject(index++, after);
+                    index = key.after(dialect, "").bind(statement, index, after);
                 }
-                statement.setObject(index, end);
+                key.upTo(dialect, "").bind(statement, index, end);
                 List<K> keys = new ArrayList<>(positions.size());
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        keys.add(rs.getObject(1, oldStore.keyType()));
+                        keys.add(key.read(rs));
                     }
                 }
                 return keys;

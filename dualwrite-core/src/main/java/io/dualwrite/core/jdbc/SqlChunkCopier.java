@@ -19,33 +19,40 @@ public final class SqlChunkCopier<K> implements ChunkCopier<K> {
 
     private final JdbcTransactions transactions;
     private final JdbcStore<K, ?> oldStore;
-    private final String key;
+    private final KeyShape<K> key;
+    private final KeyShape<K> newKey;
+    private final SqlDialect dialect;
     private final String table;
     private final String lockClause;
     private final String insertInto;
     private final String conflictClause;
     private final String selectList;
     private final String newTable;
-    private final String newKey;
 
     SqlChunkCopier(JdbcStore<K, ?> oldStore, JdbcStore<K, ?> newStore, SqlMapping mapping) {
         this.transactions = oldStore.transactions();
         this.oldStore = oldStore;
         SqlDialect dialect = transactions.dialect();
-        this.key = oldStore.keyColumn();
+        this.dialect = dialect;
+        this.key = oldStore.keyShape();
         this.newTable = newStore.table();
-        this.newKey = newStore.keyColumn();
+        this.newKey = newStore.keyShape();
+        if (key.columns().size() != newKey.columns().size()) {
+            throw new IllegalArgumentException("SQL mapping copies need as many key columns on both sides, but OLD "
+                    + oldStore.table() + " has " + key.columns() + " and NEW " + newTable + " has "
+                    + newKey.columns() + "; drop the SQL mapping to copy rows through the Java mapping");
+        }
         this.table = oldStore.table();
         this.lockClause = dialect.shareLockClause();
-        this.insertInto = "INSERT INTO " + newStore.table() + " (" + newStore.keyColumn() + ", "
+        this.insertInto = "INSERT INTO " + newStore.table() + " (" + newKey.columnList() + ", "
                 + String.join(", ", newStore.columns()) + ") ";
         java.util.List<String> expressions = new java.util.ArrayList<>();
         for (int i = 0; i < newStore.columns().size(); i++) {
             expressions.add(mapping.expressions().get(newStore.columns().get(i)) + " AS dw_c" + i);
         }
-        this.selectList = key + ", " + String.join(", ", expressions);
+        this.selectList = key.columnList() + ", " + String.join(", ", expressions);
         this.conflictClause = switch (dialect) {
-            case POSTGRESQL -> " ON CONFLICT (" + newStore.keyColumn() + ") DO NOTHING";
+            case POSTGRESQL -> " ON CONFLICT (" + newKey.columnList() + ") DO NOTHING";
             // MariaDB's ON DUPLICATE KEY UPDATE and INSERT IGNORE treat every unique index alike, so a conflict on
             // another one would be swallowed: an anti-join skips present keys instead, and any conflict fails.
             case MARIADB -> "";
@@ -54,7 +61,9 @@ public final class SqlChunkCopier<K> implements ChunkCopier<K> {
     }
 
     private String range(@Nullable K after) {
-        return " FROM " + table + " WHERE " + (after == null ? "" : key + " > ? AND ") + key + " <= ?";
+        return " FROM " + table + " WHERE "
+                + (after == null ? "" : key.after(dialect, "").sql() + " AND ")
+                + key.upTo(dialect, "").sql();
     }
 
     /**
@@ -98,7 +107,7 @@ public final class SqlChunkCopier<K> implements ChunkCopier<K> {
             // Under the shared locks no live write can insert one of these keys into NEW (it writes OLD first); a
             // writer that writes NEW first (an instance still in READ_NEW) makes the chunk fail and be retried.
             String sql = insertInto + "SELECT " + selectList + range(lower) + " AND NOT EXISTS (SELECT 1 FROM "
-                    + newTable + " n WHERE n." + newKey + " = " + table + "." + key + ")" + lockClause;
+                    + newTable + " n WHERE " + newKey.joins("n.", key, table + ".") + ")" + lockClause;
             try (PreparedStatement copy = c.prepareStatement(sql)) {
                 bindRange(copy, lower, through);
                 copy.executeUpdate();
@@ -115,15 +124,25 @@ public final class SqlChunkCopier<K> implements ChunkCopier<K> {
      * with {@code ON CONFLICT DO NOTHING} in the same transaction.
      */
     private Chunk<K> copyInOneStatement(@Nullable K after, K upper, int size) {
-        String chunk = "WITH chunk AS (SELECT " + selectList + range(after) + " ORDER BY " + key + " LIMIT ?"
-                + lockClause + "), copied AS (" + insertInto + "SELECT * FROM chunk";
-        // Not MAX(key): PostgreSQL has no max(uuid).
-        String report =
-                ") SELECT COUNT(*), (SELECT " + key + " FROM chunk ORDER BY " + key + " DESC LIMIT 1) FROM chunk";
+        String chunk = "WITH chunk AS (SELECT " + selectList + range(after) + " ORDER BY " + key.orderBy("", false)
+                + " LIMIT ?" + lockClause + "), copied AS (" + insertInto + "SELECT * FROM chunk";
+        // Not MAX(key): PostgreSQL has no max(uuid). One subquery per key column, each labelled with its name.
+        StringBuilder report = new StringBuilder(") SELECT COUNT(*)");
+        for (String column : key.columns()) {
+            report.append(", (SELECT ")
+                    .append(column)
+                    .append(" FROM chunk ORDER BY ")
+                    .append(key.orderBy("", true))
+                    .append(" LIMIT 1) AS ")
+                    .append(column);
+        }
+        report.append(" FROM chunk");
         // Bounding the NEW side to the remaining key range keeps the anti-join's hash side small: it holds only
         // rows that live writes put there, not the rows earlier chunks copied.
-        String antiJoin = chunk + " c WHERE NOT EXISTS (SELECT 1 FROM " + newTable + " n WHERE n." + newKey + " = c."
-                + key + (after == null ? "" : " AND n." + newKey + " > ?") + " AND n." + newKey + " <= ?)" + report;
+        String antiJoin = chunk + " c WHERE NOT EXISTS (SELECT 1 FROM " + newTable + " n WHERE "
+                + newKey.joins("n.", key, "c.")
+                + (after == null ? "" : " AND " + newKey.after(dialect, "n.").sql()) + " AND "
+                + newKey.upTo(dialect, "n.").sql() + ")" + report;
         String onConflict = chunk + conflictClause + report;
         return transactions.inTransaction(() -> transactions.withConnection(c -> {
             Savepoint savepoint = c.setSavepoint();
@@ -147,16 +166,14 @@ public final class SqlChunkCopier<K> implements ChunkCopier<K> {
             copy.setInt(next++, size);
             if (boundedAntiJoin) {
                 if (after != null) {
-                    copy.setObject(next++, after);
+                    next = newKey.after(dialect, "n.").bind(copy, next, after);
                 }
-                copy.setObject(next, upper);
+                newKey.upTo(dialect, "n.").bind(copy, next, upper);
             }
             try (ResultSet rs = copy.executeQuery()) {
                 rs.next();
                 int rows = rs.getInt(1);
-                return rows == 0
-                        ? new Chunk<>(0, after, true)
-                        : new Chunk<>(rows, rs.getObject(2, oldStore.keyType()), false);
+                return rows == 0 ? new Chunk<>(0, after, true) : new Chunk<>(rows, key.read(rs), false);
             }
         }
     }
@@ -175,9 +192,8 @@ public final class SqlChunkCopier<K> implements ChunkCopier<K> {
     private int bindRange(PreparedStatement statement, @Nullable K after, K upper) throws SQLException {
         int index = 1;
         if (after != null) {
-            statement.setObject(index++, after);
+            index = key.after(dialect, "").bind(statement, index, after);
         }
-        statement.setObject(index++, upper);
-        return index;
+        return key.upTo(dialect, "").bind(statement, index, upper);
     }
 }

@@ -34,12 +34,21 @@ public interface KeyCodec<K> {
     }
 
     /**
-     * The built-in codec for {@link Long}, {@link Integer}, {@link String} and {@link UUID} keys.
+     * The built-in codec for {@link Long}, {@link Integer}, {@link String} and {@link UUID} keys, and for records
+     * whose components are all of those types (composite keys such as {@code record OrderKey(String tenant, long
+     * orderNo)}): their components' texts in declaration order, joined by {@code ','}, each with {@code '\'} and
+     * {@code ','} escaped by a {@code '\'}, so that every key has one text and every text one key.
+     *
+     * <p>dualwrite orders keys by their text only to take locks in one order every instance agrees on; the
+     * database's order of keys is never derived from it.
      *
      * @throws IllegalArgumentException for any other type: declare a codec for it
      */
     @SuppressWarnings("unchecked")
     static <K> KeyCodec<K> forType(Class<K> type) {
+        if (type.isRecord()) {
+            return RecordKeyCodec.of(type);
+        }
         if (type == Long.class) {
             return (KeyCodec<K>) of(String::valueOf, Long::valueOf);
         }
@@ -53,6 +62,6 @@ public interface KeyCodec<K> {
             return (KeyCodec<K>) of(UUID::toString, UUID::fromString);
         }
         throw new IllegalArgumentException("No built-in key codec for " + type.getName()
-                + "; built-in are Long, Integer, String and UUID: declare one with keyCodec(...)");
+                + "; built-in are Long, Integer, String, UUID and records of those: declare one with keyCodec(...)");
     }
 }

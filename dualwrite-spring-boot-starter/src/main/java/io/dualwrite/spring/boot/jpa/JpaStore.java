@@ -32,8 +32,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * repository. Every operation joins the Spring-managed transaction open on the calling thread; two stores (JPA or
  * JDBC) on the same {@link DataSource} are written in one transaction.
  *
- * <p>The entity needs a single, application-assigned id attribute (both sides of a migration are matched, copied
- * and verified by key: walked in the database's order of ids and looked up by its equality). Locked reads use
+ * <p>The entity needs an application-assigned id (both sides of a migration are matched, copied and verified by
+ * key: walked in the database's order of ids and looked up by its equality): a single id attribute, or a composite
+ * id, {@code @IdClass} or {@code @EmbeddedId} ({@link JpaIdShape}). Locked reads use
  * {@link LockModeType#PESSIMISTIC_READ}, which Hibernate turns into {@code FOR SHARE} on PostgreSQL and
  * {@code LOCK IN SHARE MODE} on MariaDB.
  *
@@ -49,6 +50,9 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     /** Ids per {@code in :keys} list. */
     private static final int LOOKUP_BATCH = 500;
 
+    /** Composite ids per OR of equalities: each takes a parameter per id attribute. */
+    private static final int COMPOSITE_LOOKUP_BATCH = 100;
+
     /** Id types whose {@code equals} is the database's equality, so that no spelling of an id can differ. */
     private static final Set<Class<?>> EXACT_ID_TYPES = Set.of(
             Long.class, Integer.class, Short.class, Byte.class, java.math.BigInteger.class, java.util.UUID.class);
@@ -57,7 +61,7 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     private final JpaEntityInformation<E, ?> entity;
     private final EntityManager entityManager;
     private final JdbcTransactions transactions;
-    private final String idAttribute;
+    private final JpaIdShape<K> id;
     private final EntityManagerFactory entityManagerFactory;
     private final PlatformTransactionManager transactionManager;
     /** The attributes the migration moves when it moves only some ({@link #migrating}); null when it moves all. */
@@ -74,12 +78,7 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
         this.transactionManager = transactionManager;
         this.entityManager = SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory);
         this.entity = JpaEntityInformationSupport.getEntityInformation(entityType, entityManager);
-        if (!entity.hasCompositeId() && entity.getIdAttribute() != null) {
-            this.idAttribute = entity.getIdAttribute().getName();
-        } else {
-            throw new InvalidMigrationException("Entity " + entityType.getName() + " has a composite id; a JpaStore"
-                    + " needs a single id attribute, because both sides of a migration are ordered and matched by it");
-        }
+        this.id = JpaIdShape.of(entity, entityManager.getMetamodel());
         this.transactions = new SpringJdbcTransactions(dataSourceOf(entityManagerFactory), transactionManager);
         this.migrated = migratedAttributes == null
                 ? null
@@ -90,7 +89,7 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
      * A store of the entities of {@code entityType}, kept by {@code repository} in the persistence unit of
      * {@code entityManagerFactory}, whose transactions {@code transactionManager} manages.
      *
-     * @throws InvalidMigrationException if the entity has a composite id, or the factory does not
+     * @throws InvalidMigrationException if the entity's composite id cannot be taken apart, or the factory does not
      *     expose its DataSource (build it with Spring's {@code LocalContainerEntityManagerFactoryBean})
      */
     public static <K, E> JpaStore<K, E> of(
@@ -156,7 +155,8 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     /**
      * {@inheritDoc}
      *
-     * <p>One {@code in :keys} query per batch of ids, matched to the ids asked for by the ids of the entities
+     * <p>One {@code in :keys} query per batch of ids (for a composite id, an OR of each id's attributes' equalities),
+     * matched to the ids asked for by the ids of the entities
      * loaded. An id left unmatched while the database's equality may be coarser than Java's (a string id under a
      * case-insensitive collation) is looked for once more, and, if the database holds it under another spelling,
      * read as {@link #read} reads it.
@@ -165,8 +165,9 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     public Map<K, E> readAll(Collection<K> keys) {
         List<K> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
         Map<K, E> found = new HashMap<>();
-        for (int from = 0; from < distinct.size(); from += LOOKUP_BATCH) {
-            List<K> batch = distinct.subList(from, Math.min(distinct.size(), from + LOOKUP_BATCH));
+        int batchSize = id.composite() ? COMPOSITE_LOOKUP_BATCH : LOOKUP_BATCH;
+        for (int from = 0; from < distinct.size(); from += batchSize) {
+            List<K> batch = distinct.subList(from, Math.min(distinct.size(), from + batchSize));
             Map<K, E> loaded = new HashMap<>();
             for (E value : selectIn(batch)) {
                 loaded.put(keyOf(value), value);
@@ -181,7 +182,7 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
                 }
             }
             if (!unmatched.isEmpty()
-                    && !EXACT_ID_TYPES.contains(entity.getIdType())
+                    && (id.composite() || !EXACT_ID_TYPES.contains(entity.getIdType()))
                     && !selectIn(unmatched).isEmpty()) {
                 for (K key : unmatched) {
                     read(key).ifPresent(value -> found.put(key, value));
@@ -192,10 +193,24 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     }
 
     private List<E> selectIn(List<K> keys) {
+        return selectIn(keys, holdsValueCondition());
+    }
+
+    /** The entities of the keys that meet {@code condition} (empty, or " and ..."). */
+    private List<E> selectIn(List<K> keys, String condition) {
+        if (id.composite()) {
+            // Hibernate does not bind a list of composite ids to "in :keys": one equality per id, OR-ed.
+            TypedQuery<E> query = entityManager.createQuery(
+                    "select e from " + entity.getEntityName() + " e where (" + id.anyOf("e", keys.size()) + ")"
+                            + condition,
+                    entity.getJavaType());
+            id.bindAnyOf(query, keys);
+            return query.getResultList();
+        }
         return entityManager
                 .createQuery(
-                        "select e from " + entity.getEntityName() + " e where e." + idAttribute + " in :keys"
-                                + holdsValueCondition(),
+                        "select e from " + entity.getEntityName() + " e where e." + id.single() + " in :keys"
+                                + condition,
                         entity.getJavaType())
                 .setParameter("keys", keys)
                 .getResultList();
@@ -230,13 +245,23 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
             return;
         }
         List<K> keys = values.stream().map(this::keyOf).toList();
-        Set<Object> present = new HashSet<>(entityManager
-                .createQuery(
-                        "select e." + idAttribute + " from " + entity.getEntityName() + " e where e." + idAttribute
-                                + " in :keys",
-                        Object.class)
-                .setParameter("keys", keys)
-                .getResultList());
+        Set<Object> present = new HashSet<>();
+        if (id.composite()) {
+            for (int from = 0; from < keys.size(); from += COMPOSITE_LOOKUP_BATCH) {
+                List<K> batch = keys.subList(from, Math.min(keys.size(), from + COMPOSITE_LOOKUP_BATCH));
+                for (E stored : selectIn(batch, "")) { // every stored entity, a value of the migration or not
+                    present.add(keyOf(stored));
+                }
+            }
+        } else {
+            present.addAll(entityManager
+                    .createQuery(
+                            "select e." + id.single() + " from " + entity.getEntityName() + " e where e." + id.single()
+                                    + " in :keys",
+                            Object.class)
+                    .setParameter("keys", keys)
+                    .getResultList());
+        }
         for (E value : values) {
             if (!present.contains(keyOf(value))) {
                 entityManager.persist(value);
@@ -327,18 +352,18 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
         StringBuilder jpql =
                 new StringBuilder("select e from " + entity.getEntityName() + " e where 1 = 1" + holdsValueCondition());
         if (afterExclusive != null) {
-            jpql.append(" and e.").append(idAttribute).append(" > :after");
+            jpql.append(" and ").append(id.after("e", "after"));
         }
         if (upToInclusive != null) {
-            jpql.append(" and e.").append(idAttribute).append(" <= :upTo");
+            jpql.append(" and ").append(id.upTo("e", "upTo"));
         }
-        jpql.append(" order by e.").append(idAttribute);
+        jpql.append(" order by ").append(id.orderBy("e", false));
         TypedQuery<E> query = entityManager.createQuery(jpql.toString(), entity.getJavaType());
         if (afterExclusive != null) {
-            query.setParameter("after", afterExclusive);
+            id.bind(query, "after", afterExclusive);
         }
         if (upToInclusive != null) {
-            query.setParameter("upTo", upToInclusive);
+            id.bind(query, "upTo", upToInclusive);
         }
         return query.setMaxResults(limit);
     }
@@ -346,8 +371,18 @@ public final class JpaStore<K, E> implements MigrationStore<K, E> {
     @Override
     @SuppressWarnings("unchecked")
     public Optional<K> maxKey() {
+        if (id.composite()) {
+            List<E> last = entityManager
+                    .createQuery(
+                            "select e from " + entity.getEntityName() + " e where 1 = 1" + holdsValueCondition()
+                                    + " order by " + id.orderBy("e", true),
+                            entity.getJavaType())
+                    .setMaxResults(1)
+                    .getResultList();
+            return last.isEmpty() ? Optional.empty() : Optional.of(keyOf(last.get(0)));
+        }
         Object max = entityManager
-                .createQuery("select max(e." + idAttribute + ") from " + entity.getEntityName() + " e where 1 = 1"
+                .createQuery("select max(e." + id.single() + ") from " + entity.getEntityName() + " e where 1 = 1"
                         + holdsValueCondition())
                 .getSingleResult();
         return Optional.ofNullable((K) max);

@@ -1,0 +1,12 @@
+package io.dualwrite.contract.jdbc;
+
+import io.dualwrite.testsupport.TestDatabase;
+import io.dualwrite.testsupport.TestDatabases;
+
+class H2CompositeKeyJdbcStoreContractTest extends AbstractCompositeKeyJdbcStoreContractTest {
+
+    @Override
+    protected TestDatabase database() {
+        return TestDatabases.h2();
+    }
+}
