@@ -145,6 +145,44 @@ public abstract class AbstractPhaseStoreContractTest {
         assertThat(store.auditTrail(migration, 10)).hasSize(3);
     }
 
+    /*
+     * An operator (or a script) retrying a refused move audits a REFUSED entry each time: the COMPLETED entry of
+     * the phase version, which every later verification's evidence is measured from, must still be found.
+     */
+    @Test
+    void theCompletionOfAVersionIsFoundBehindAnyNumberOfLaterEntries() {
+        PhaseState state = store.initialize(migration, MigrationPhase.OLD_ONLY, "boot", T0);
+        store.transition(state, entry(MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE, 1, T0.plusSeconds(1)));
+        assertThat(store.completed(migration, 1)).isEmpty();
+        AuditEntry completed = new AuditEntry(
+                migration,
+                AuditEntry.Event.COMPLETED,
+                MigrationPhase.DUAL_WRITE,
+                MigrationPhase.DUAL_WRITE,
+                1,
+                "dualwrite",
+                "every live instance applies DUAL_WRITE",
+                List.of(),
+                T0.plusSeconds(2));
+        store.audit(completed);
+        for (int i = 0; i < 250; i++) {
+            store.audit(new AuditEntry(
+                    migration,
+                    AuditEntry.Event.REFUSED,
+                    MigrationPhase.DUAL_WRITE,
+                    MigrationPhase.BACKFILL,
+                    1,
+                    "bob",
+                    "retry " + i,
+                    List.of(GateResult.fail("lag", "not yet")),
+                    T0.plusSeconds(3 + i)));
+        }
+
+        assertThat(store.completed(migration, 1)).contains(completed);
+        assertThat(store.completed(migration, 2)).isEmpty();
+        assertThat(store.completed("never-" + migration, 1)).isEmpty();
+    }
+
     @Test
     void aResyncIsStoredAndReplacedByTheNextOne() {
         assertThat(store.findResync(migration)).isEmpty();

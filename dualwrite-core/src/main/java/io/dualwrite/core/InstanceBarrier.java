@@ -145,10 +145,9 @@ final class InstanceBarrier implements AutoCloseable {
         if (registry == null || current.version() == 0) {
             return current.changedAt(); // no registry, or no move yet: nothing to wait for
         }
-        return store.auditTrail(current.migration(), 200).stream()
-                .filter(e -> e.event() == AuditEntry.Event.COMPLETED && e.version() == current.version())
+        // Looked up by version: refused moves, audited too, may have pushed it far down the trail.
+        return store.completed(current.migration(), current.version())
                 .map(AuditEntry::occurredAt)
-                .findFirst()
                 .orElse(Instant.MAX);
     }
 
@@ -200,13 +199,18 @@ final class InstanceBarrier implements AutoCloseable {
     /** Audits a move this instance made as COMPLETED once every live instance applies it. */
     private void recordIfComplete(String name, PhaseState moved) {
         try {
-            if (phases.current(name).version() != moved.version()) {
+            long current = phases.current(name).version();
+            if (current > moved.version()) {
                 awaitingCompletion.remove(name, moved); // overtaken by another move
                 return;
             }
+            if (current < moved.version()) {
+                return; // not applied here yet: wait
+            }
             List<InstanceState> live = liveInstances(name);
             if (live.stream().allMatch(i -> i.version() == moved.version())) {
-                awaitingCompletion.remove(name, moved);
+                // Forgotten only once recorded: a failed write of the entry is tried again next beat, or the
+                // evidence that needs it (a verification started after it) would never count.
                 store.audit(new AuditEntry(
                         name,
                         AuditEntry.Event.COMPLETED,
@@ -223,9 +227,13 @@ final class InstanceBarrier implements AutoCloseable {
                                                 .map(InstanceState::instanceId)
                                                 .collect(Collectors.joining(", ")))),
                         clock.instant()));
+                awaitingCompletion.remove(name, moved);
             }
         } catch (RuntimeException e) {
-            log.debug("Could not check whether the move of '{}' completed", name, e);
+            log.warn(
+                    "Could not record whether the move of '{}' completed; trying again next heartbeat: {}",
+                    name,
+                    e.toString());
         }
     }
 

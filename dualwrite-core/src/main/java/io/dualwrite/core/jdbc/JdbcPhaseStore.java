@@ -124,6 +124,17 @@ public final class JdbcPhaseStore implements PhaseStore {
                 .findFirst();
     }
 
+    @Override
+    public Optional<AuditEntry> completed(String migration, long version) {
+        return entries(
+                        "SELECT migration, event, from_phase, to_phase, version, actor, reason, evidence, occurred_at"
+                                + " FROM dualwrite_audit WHERE migration = ? AND event = 'COMPLETED' AND version = "
+                                + version + " ORDER BY id LIMIT 1",
+                        migration)
+                .stream()
+                .findFirst();
+    }
+
     private List<AuditEntry> entries(String sql, String migration) {
         return transactions.withConnection(c -> {
             try (PreparedStatement select = c.prepareStatement(sql)) {

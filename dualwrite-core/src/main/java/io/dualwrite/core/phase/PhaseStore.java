@@ -52,4 +52,15 @@ public interface PhaseStore {
                 .filter(e -> e.event() == AuditEntry.Event.FINISHED)
                 .findFirst();
     }
+
+    /**
+     * The entry that recorded a phase version as applied by every live instance ({@link AuditEntry.Event#COMPLETED}),
+     * if there is one, however many entries came after it (refused moves are audited too). The default reads the
+     * whole audit trail; stores override it with a lookup.
+     */
+    default Optional<AuditEntry> completed(String migration, long version) {
+        return auditTrail(migration, Integer.MAX_VALUE).stream()
+                .filter(e -> e.event() == AuditEntry.Event.COMPLETED && e.version() == version)
+                .findFirst();
+    }
 }

@@ -104,12 +104,30 @@ public class DualWriteEndpoint implements DisposableBean {
     }
 
     /**
+     * Verifies once a backfill that is copying has ended: a verification while it copies would record every row not
+     * copied yet as a divergence, and, having started before the copy completed, count as evidence for nothing.
+     */
+    private static void verifyOnceTheCopyEnds(ManagedMigration<?, ?, ?> migration) {
+        while (migration.hasBackfill()
+                && migration.phase() == MigrationPhase.BACKFILL
+                && migration.backfill().progress().state() == io.dualwrite.core.backfill.BackfillState.RUNNING) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        migration.verify();
+    }
+
+    /**
      * {@code POST /actuator/dualwrite/{name}} with {@code {"action": ..., "target": ..., "reason": ...}}. Actions:
      * {@code advance}, {@code rollback}, {@code force} (target and reason required; overrides evidence gates, never the
      * handover rules), {@code accept-data-loss} (target and reason required; overrides the handover rules too, and
      * the audit lists the keys given up), {@code finish} (reason required; in DROP_OLD, the point of no
      * return), {@code pause-backfill}, {@code resume-backfill}, {@code verify} (runs in
-     * the background), {@code repair}.
+     * the background, once a backfill that is copying has ended), {@code repair}.
      */
     @WriteOperation
     public WebEndpointResponse<Object> act(
@@ -152,7 +170,7 @@ public class DualWriteEndpoint implements DisposableBean {
                 }
                 case "pause-backfill" -> migration.backfill().pause();
                 case "resume-backfill" -> migration.backfill().resume();
-                case "verify" -> verifications.submit(migration::verify);
+                case "verify" -> verifications.submit(() -> verifyOnceTheCopyEnds(migration));
                 case "repair" -> migration.repair(REPAIR_BATCH);
                 default -> {
                     return badRequest("Unknown action '" + action + "'; use one of advance, rollback, force,"
