@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * passes on them, a lossy reverse mapping is found on the rows it loses, and the rows are read in read-only
  * transactions: nothing is written, and a write in one fails.
  */
-abstract class AbstractMappingSampleTest {
+abstract class AbstractSampledMappingCheckTest {
 
     record Person(long id, String fullName) {}
 
