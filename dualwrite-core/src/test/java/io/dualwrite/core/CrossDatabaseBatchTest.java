@@ -14,6 +14,7 @@ import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.SecondaryFailurePolicy;
 import io.dualwrite.core.store.DivergenceLedger;
+import io.dualwrite.testsupport.SwitchableDataSource;
 import io.dualwrite.testsupport.TestDatabases;
 import java.util.ArrayList;
 import java.util.Collections;

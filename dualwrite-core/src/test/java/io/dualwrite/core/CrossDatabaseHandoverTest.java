@@ -13,6 +13,7 @@ import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.SecondaryFailurePolicy;
 import io.dualwrite.core.model.Side;
 import io.dualwrite.core.model.TransitionRefusedException;
+import io.dualwrite.testsupport.SwitchableDataSource;
 import io.dualwrite.testsupport.TestDatabases;
 import java.util.Map;
 import java.util.TreeMap;

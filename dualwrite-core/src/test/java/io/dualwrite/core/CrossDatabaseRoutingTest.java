@@ -18,6 +18,7 @@ import io.dualwrite.core.model.SecondaryWriteException;
 import io.dualwrite.core.model.Side;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.store.DivergenceLedger.DivergenceCause;
+import io.dualwrite.testsupport.SwitchableDataSource;
 import io.dualwrite.testsupport.TestDatabases;
 import java.util.UUID;
 import javax.sql.DataSource;

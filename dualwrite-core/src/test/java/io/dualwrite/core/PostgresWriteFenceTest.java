@@ -12,6 +12,7 @@ import io.dualwrite.core.jdbc.JdbcPhaseStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.WriteFenceException;
+import io.dualwrite.testsupport.SwitchableDataSource;
 import io.dualwrite.testsupport.TestDatabases;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -106,10 +106,37 @@ public final class MappingCheck<K, O, N> {
             throw new IllegalStateException("Migration '" + migration.name() + "': give oldValues(...) and/or"
                     + " newValues(...) generators: the checks need values to map");
         }
-        List<MappingReport.Failure> failures = new ArrayList<>();
-        List<String> ran = new ArrayList<>();
         List<O> olds = oldValues == null ? List.of() : generate(oldValues, seed);
         List<N> news = newValues == null ? List.of() : generate(newValues, seed + 1);
+        return check(migration, olds, news, true, seed, null);
+    }
+
+    /**
+     * The checks on a sample of an existing database's rows (a production copy, say), before DUAL_WRITE: up to
+     * {@code rows} OLD rows and as many NEW rows (if NEW holds any) are read through the migration's stores in
+     * read-only transactions that are always rolled back, and the key and round-trip checks run on them. The SQL
+     * mapping check, which writes, does not run on a sample. The stores must be {@code JdbcStore}s (or stores on
+     * {@code JdbcTransactions}), so that their transactions can be made read only.
+     *
+     * <pre>{@code
+     * MappingCheck.onSample(nameSplit, 10_000).assertPasses();
+     * }</pre>
+     *
+     * @param rows the most rows read per side, from the first key on
+     */
+    public static <K, O, N> MappingReport onSample(Migration<K, O, N> migration, int rows) {
+        return MappingSample.check(migration, rows);
+    }
+
+    /** Runs the key and round-trip checks (and, with {@code sql}, the SQL mapping check) on the given values. */
+    static <K, O, N> MappingReport check(
+            Migration<K, O, N> migration, List<O> olds, List<N> news, boolean sql, long seed, @Nullable String sample) {
+        return new MappingCheck<>(migration).checkValues(olds, news, sql, seed, sample);
+    }
+
+    private MappingReport checkValues(List<O> olds, List<N> news, boolean sql, long seed, @Nullable String sample) {
+        List<MappingReport.Failure> failures = new ArrayList<>();
+        List<String> ran = new ArrayList<>();
         if (!olds.isEmpty()) {
             ran.add("OLD -> NEW keeps the key (" + olds.size() + " values)");
             olds.forEach(old -> keyKept(old, failures));
@@ -124,14 +151,14 @@ public final class MappingCheck<K, O, N> {
                 olds.forEach(old -> oldRoundTrip(old, failures));
             }
         }
-        if (migration.sqlMapping().isPresent() && !olds.isEmpty()) {
+        if (sql && migration.sqlMapping().isPresent() && !olds.isEmpty()) {
             ran.add("the SQL mapping computes what toNew computes (" + olds.size() + " rows)");
             sqlAgreement(olds, failures);
         }
         failures.sort(Comparator.comparing(MappingReport.Failure::check)
                 .thenComparing(f -> f.value().length())
                 .thenComparing(MappingReport.Failure::value));
-        return new MappingReport(migration.name(), seed, ran, failures);
+        return new MappingReport(migration.name(), seed, ran, failures, sample);
     }
 
     private <V> List<V> generate(Function<SplittableRandom, V> generator, long seed) {

@@ -1,6 +1,7 @@
 package io.dualwrite.drill;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link MappingCheck} found: the checks it ran and every failure, with the seed that makes the same values
@@ -10,8 +11,11 @@ import java.util.List;
  * @param seed the generators' seed
  * @param checks the checks that ran, with how many values each
  * @param failures every failing value, the smallest of each check first
+ * @param sample where the values came from when they were read from a database ({@link MappingCheck#onSample}),
+ *     such as {@code "500 OLD rows and 0 NEW rows read from the database"}; null for generated values
  */
-public record MappingReport(String migration, long seed, List<String> checks, List<Failure> failures) {
+public record MappingReport(
+        String migration, long seed, List<String> checks, List<Failure> failures, @Nullable String sample) {
 
     /** The most failures an assertion message lists. */
     private static final int LISTED = 10;
@@ -19,6 +23,11 @@ public record MappingReport(String migration, long seed, List<String> checks, Li
     public MappingReport {
         checks = List.copyOf(checks);
         failures = List.copyOf(failures);
+    }
+
+    /** The report of checks on generated values. */
+    public MappingReport(String migration, long seed, List<String> checks, List<Failure> failures) {
+        this(migration, seed, checks, failures, null);
     }
 
     /**
@@ -31,6 +40,7 @@ public record MappingReport(String migration, long seed, List<String> checks, Li
      */
     public record Failure(String check, String value, String problem) {}
 
+    /** Whether every check passed. */
     public boolean passed() {
         return failures.isEmpty();
     }
@@ -41,7 +51,8 @@ public record MappingReport(String migration, long seed, List<String> checks, Li
             return;
         }
         StringBuilder message = new StringBuilder("Migration '" + migration + "': " + failures.size()
-                + " value(s) fail its mapping checks (reproduce with -Ddualwrite.seed=" + seed + "):");
+                + " value(s) fail its mapping checks ("
+                + (sample == null ? "reproduce with -Ddualwrite.seed=" + seed : "on " + sample) + "):");
         failures.stream().limit(LISTED).forEach(f -> message.append("\n  ")
                 .append(f.check())
                 .append(": ")

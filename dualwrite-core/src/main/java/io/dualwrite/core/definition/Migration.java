@@ -81,6 +81,21 @@ public final class Migration<K, O, N> {
      * @throws InvalidMigrationException if the policy cannot work with these stores
      */
     public Migration<K, O, N> withFailurePolicy(SecondaryFailurePolicy policy) {
+        return copy(name, policy);
+    }
+
+    /**
+     * This migration under another name, with the same stores, mappings, equivalence, key codec, failure policy and
+     * ledgers: how a drill (dualwrite-drill) walks a team's migration through its phases many times over without
+     * touching the phase state of the migration itself.
+     *
+     * @throws InvalidMigrationException if the name is invalid
+     */
+    public Migration<K, O, N> withName(String name) {
+        return copy(name, failurePolicy);
+    }
+
+    private Migration<K, O, N> copy(String name, SecondaryFailurePolicy policy) {
         Builder<K, O, N> copy = new Builder<>(name, keyType, oldStore, newStore)
                 .toNew(toNew)
                 .equivalence(equivalence)

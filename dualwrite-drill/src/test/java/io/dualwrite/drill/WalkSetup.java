@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.drill;
 
 import io.dualwrite.core.jdbc.RowMapper;
 import io.dualwrite.core.model.MigrationPhase;

@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.drill;
 
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.testsupport.TestDatabase;
@@ -6,16 +6,16 @@ import io.dualwrite.testsupport.TestDatabases;
 import java.util.function.Supplier;
 
 /**
- * The randomized phase walks (see {@link AbstractPhaseWalkTest}) on PostgreSQL, one database, while the leader's
+ * The randomized phase walks (see {@link AbstractPhaseWalkTest}) on MariaDB, one database, while the leader's
  * autopilot drives the migration up to DROP_OLD, racing the walk's own moves forward and back (DROP_OLD -> READ_NEW
  * and its re-sync of the old side, then rollbacks from that READ_NEW).
  */
-class PostgresAutopilotPhaseWalkTest extends AbstractPhaseWalkTest<Long> {
+class MariaDbAutopilotPhaseWalkTest extends AbstractPhaseWalkTest<Long> {
 
     /** One supplier for both sides: the setup tells one database from two by it. */
-    private static final Supplier<TestDatabase> PG = TestDatabases::postgres;
+    private static final Supplier<TestDatabase> MARIADB = TestDatabases::mariadb;
 
-    PostgresAutopilotPhaseWalkTest() {
-        super(WalkSetup.longs(PG, PG, "walk_pg_pilot").withAutopilotUpTo(MigrationPhase.DROP_OLD));
+    MariaDbAutopilotPhaseWalkTest() {
+        super(WalkSetup.longs(MARIADB, MARIADB, "walk_maria_pilot").withAutopilotUpTo(MigrationPhase.DROP_OLD));
     }
 }

@@ -1,16 +1,16 @@
-package io.dualwrite.core;
+package io.dualwrite.drill;
 
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 import java.util.function.Supplier;
 
-/** The randomized phase walks (see {@link AbstractPhaseWalkTest}) on MariaDB, one database, Long keys. */
-class MariaDbPhaseWalkTest extends AbstractPhaseWalkTest<Long> {
+/** The randomized phase walks (see {@link AbstractPhaseWalkTest}) on PostgreSQL, one database, Long keys. */
+class PostgresPhaseWalkTest extends AbstractPhaseWalkTest<Long> {
 
     private static final Supplier<TestDatabase> PG = TestDatabases::postgres;
     private static final Supplier<TestDatabase> MARIADB = TestDatabases::mariadb;
 
-    MariaDbPhaseWalkTest() {
-        super(WalkSetup.longs(MARIADB, MARIADB, "walk_maria"));
+    PostgresPhaseWalkTest() {
+        super(WalkSetup.longs(PG, PG, "walk_pg"));
     }
 }

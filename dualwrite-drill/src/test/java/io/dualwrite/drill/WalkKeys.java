@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.drill;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;

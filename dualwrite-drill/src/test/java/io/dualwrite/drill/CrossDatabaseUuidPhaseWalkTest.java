@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.drill;
 
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;

@@ -1,4 +1,4 @@
-package io.dualwrite.core;
+package io.dualwrite.testsupport;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
