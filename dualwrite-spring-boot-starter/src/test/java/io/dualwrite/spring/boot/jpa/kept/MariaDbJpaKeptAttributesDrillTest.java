@@ -1,0 +1,12 @@
+package io.dualwrite.spring.boot.jpa.kept;
+
+import io.dualwrite.testsupport.TestDatabase;
+import io.dualwrite.testsupport.TestDatabases;
+
+class MariaDbJpaKeptAttributesDrillTest extends AbstractJpaKeptAttributesDrillTest {
+
+    @Override
+    protected TestDatabase database() {
+        return TestDatabases.mariadb();
+    }
+}
