@@ -116,8 +116,13 @@ class SecuredEndpointHttpTest {
     }
 
     /** An application securing Actuator as docs/admin-api.md recommends. */
+    /** A JDBC application: JPA stays off, or it would scan the entities of every JPA test below this package. */
     @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
+    @EnableAutoConfiguration(
+            exclude = {
+                org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration.class,
+                org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration.class
+            })
     @Import(DualWriteAutoConfigurationTest.NamesMigration.class)
     static class SecuredApplication {
 

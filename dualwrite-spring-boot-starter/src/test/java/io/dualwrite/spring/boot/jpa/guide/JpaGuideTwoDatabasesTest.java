@@ -82,7 +82,8 @@ class JpaGuideTwoDatabasesTest {
                     JdbcTemplate mariadb = new JdbcTemplate(context.getBean("oldDataSource", DataSource.class));
                     JdbcTemplate postgres = new JdbcTemplate(context.getBean("newDataSource", DataSource.class));
                     assertThat(dualWrite.managed(NAME).circuitBreakers()).containsKeys(Side.OLD, Side.NEW);
-                    assertThat(postgres.queryForObject("SELECT COUNT(*) FROM dualwrite_divergence", Long.class))
+                    assertThat(postgres.queryForObject(
+                                    "SELECT COUNT(*) FROM dualwrite_divergence WHERE migration = ?", Long.class, NAME))
                             .isZero();
 
                     Map<Long, String> expected = new TreeMap<>();

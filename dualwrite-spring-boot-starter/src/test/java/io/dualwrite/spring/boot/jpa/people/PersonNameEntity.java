@@ -1,4 +1,4 @@
-package io.dualwrite.spring.boot.jpa;
+package io.dualwrite.spring.boot.jpa.people;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,4 +1,4 @@
-package io.dualwrite.spring.boot.jpa;
+package io.dualwrite.spring.boot.jpa.people;
 
 import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;

@@ -1,4 +1,4 @@
-package io.dualwrite.spring.boot.jpa;
+package io.dualwrite.spring.boot.jpa.people;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,8 @@
-package io.dualwrite.spring.boot.jpa;
+package io.dualwrite.spring.boot.jpa.people;
 
 import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.model.Equivalence;
+import io.dualwrite.spring.boot.jpa.JpaStores;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
