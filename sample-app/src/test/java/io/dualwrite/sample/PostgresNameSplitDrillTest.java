@@ -22,6 +22,6 @@ class PostgresNameSplitDrillTest extends NameSplitDrillTest {
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        DrillSchema.postgres(registry, "sample_name_split_drill");
+        PostgresSchema.postgres(registry, "sample_name_split_drill");
     }
 }

@@ -6,12 +6,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * A PostgreSQL schema of a drill's own, empty at the start of its test class: the drill deletes every row of the
+ * A PostgreSQL schema of a test class's own, empty at its start: a drill deletes every row of the
  * migration's tables, which other test classes of the same database must not share.
  */
-final class DrillSchema {
+final class PostgresSchema {
 
-    private DrillSchema() {}
+    private PostgresSchema() {}
 
     /** Creates the schema afresh and points the application's data source at it (the sample creates its tables). */
     static void postgres(DynamicPropertyRegistry registry, String schema) {

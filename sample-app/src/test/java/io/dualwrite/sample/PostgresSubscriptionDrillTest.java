@@ -22,6 +22,6 @@ class PostgresSubscriptionDrillTest extends SubscriptionDrillTest {
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        DrillSchema.postgres(registry, "sample_subscription_drill");
+        PostgresSchema.postgres(registry, "sample_subscription_drill");
     }
 }
