@@ -15,6 +15,12 @@ ALTER TABLE customer ADD COLUMN IF NOT EXISTS renewal_date DATE;
 -- Databases created by an earlier version of the sample declared them NOT NULL.
 ALTER TABLE customer ALTER COLUMN plan DROP NOT NULL;
 ALTER TABLE customer ALTER COLUMN status DROP NOT NULL;
+-- Ids of customers created without one (POST /customers): the name-split migration's key sequence, the one source of
+-- generated ids in every phase. It starts above the ids PUT accepts (below 100000000) and stops below the added
+-- subscriptions' ids (from 1000000000, which must never be a customer's id). The default (written as PostgreSQL
+-- writes it, which H2 accepts too) makes every insert that leaves the id out draw from it as well.
+CREATE SEQUENCE IF NOT EXISTS customer_id START WITH 100000000 MAXVALUE 999999999;
+ALTER TABLE customer ALTER COLUMN id SET DEFAULT nextval('customer_id');
 
 -- After, migration customer-name-split: the name in two columns of its own table.
 CREATE TABLE IF NOT EXISTS customer_name (

@@ -3,6 +3,7 @@ package io.dualwrite.sample;
 import io.dualwrite.core.model.DualWriteException;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,16 +26,43 @@ class CustomerController {
         this.customers = customers;
     }
 
-    /** The body of a PUT: the customer as the application has always written it; plan and status are optional. */
+    /**
+     * The body of a PUT or a POST: the customer as the application has always written it; plan and status are
+     * optional.
+     */
     record CustomerBody(String fullName, String email, String plan, String status, LocalDate renewalDate) {}
 
+    /** Creates or replaces the customer with this id, below {@link NameSplitMigration#FIRST_GENERATED_ID}. */
     @PutMapping("/{id}")
-    ResponseEntity<CustomerService.CustomerView> put(@PathVariable long id, @RequestBody CustomerBody body) {
-        if (body.fullName() == null || body.fullName().isBlank() || id >= Subscription.FIRST_ADDED_ID) {
-            return ResponseEntity.badRequest().build(); // ids from FIRST_ADDED_ID up belong to added subscriptions
+    ResponseEntity<?> put(@PathVariable long id, @RequestBody CustomerBody body) {
+        if (body.fullName() == null || body.fullName().isBlank()) {
+            return badRequest("fullName is required");
+        }
+        if (id >= Subscription.FIRST_ADDED_ID) {
+            return badRequest("ids from " + Subscription.FIRST_ADDED_ID + " up belong to added subscriptions");
+        }
+        if (id >= NameSplitMigration.FIRST_GENERATED_ID) {
+            return badRequest("ids from " + NameSplitMigration.FIRST_GENERATED_ID + " up are generated:"
+                    + " POST /customers creates a customer with one");
         }
         return ResponseEntity.ok(
                 customers.save(id, body.fullName(), body.email(), body.plan(), body.status(), body.renewalDate()));
+    }
+
+    /** Creates a customer under an id the database generates: 201 with the customer, its id included. */
+    @PostMapping
+    ResponseEntity<?> create(@RequestBody CustomerBody body) {
+        if (body.fullName() == null || body.fullName().isBlank()) {
+            return badRequest("fullName is required");
+        }
+        CustomerService.CustomerView created =
+                customers.create(body.fullName(), body.email(), body.plan(), body.status(), body.renewalDate());
+        return ResponseEntity.created(java.net.URI.create("/customers/" + created.id()))
+                .body(created);
+    }
+
+    private static ResponseEntity<Map<String, String>> badRequest(String message) {
+        return ResponseEntity.badRequest().body(Map.of("error", "bad request", "message", message));
     }
 
     /** The customer with this email: a routed query, answered by the source of truth of the name split. */
@@ -77,7 +105,7 @@ class CustomerController {
             return ResponseEntity.status(201)
                     .body(customers.addSubscription(id, body.plan(), body.status(), body.renewalDate()));
         } catch (DualWriteException e) {
-            return ResponseEntity.status(409).body(java.util.Map.of("error", "conflict", "message", e.getMessage()));
+            return ResponseEntity.status(409).body(Map.of("error", "conflict", "message", e.getMessage()));
         }
     }
 

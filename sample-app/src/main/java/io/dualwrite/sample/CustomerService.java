@@ -103,6 +103,24 @@ class CustomerService {
         return find(id).orElseThrow();
     }
 
+    /**
+     * Creates a customer and its subscription under an id drawn from the name split's key sequence, in one
+     * transaction, whatever either migration's phase.
+     */
+    CustomerView create(String fullName, String email, String plan, String status, LocalDate renewalDate) {
+        long id = transaction.execute(tx -> {
+            // The name first: it creates the customer row (and draws the id) that the subscription columns live in.
+            Customer created = names.create(key -> new Customer(key, fullName, email));
+            subscriptions.write(new CustomerSubscription(
+                    created.id(),
+                    plan != null ? plan : DEFAULT_PLAN,
+                    status != null ? status : DEFAULT_STATUS,
+                    renewalDate));
+            return created.id();
+        });
+        return find(id).orElseThrow();
+    }
+
     Optional<CustomerView> find(long id) {
         return names.read(id)
                 .map(name -> new CustomerView(

@@ -3,6 +3,7 @@ package io.dualwrite.sample;
 import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.jdbc.KeySequence;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -11,6 +12,12 @@ import org.springframework.context.annotation.Configuration;
 class NameSplitMigration {
 
     static final String NAME = "customer-name-split";
+
+    /** The sequence of generated customer ids (schema.sql), from {@link #FIRST_GENERATED_ID} to 999999999. */
+    static final String KEY_SEQUENCE = "customer_id";
+
+    /** The first generated customer id: PUT takes the ids below it, POST draws from here up. */
+    static final long FIRST_GENERATED_ID = 100_000_000L;
 
     @Bean
     Migration<Long, Customer, CustomerName> customerNameSplit(JdbcTransactions transactions) {
@@ -32,6 +39,8 @@ class NameSplitMigration {
                 .binder((n, row) -> row.set("first_name", n.firstName()).set("last_name", n.lastName()))
                 .build();
         return Migration.builder(NAME, Long.class, customers, names)
+                // Customers created without an id (POST /customers) draw it from one sequence in every phase.
+                .keys(KeySequence.of(transactions, KEY_SEQUENCE))
                 .toNew(CustomerName::of)
                 // Back to one column, for rollbacks (the email is a kept column: a value written back has none).
                 .toOld(name -> new Customer(name.customerId(), name.fullName(), null))

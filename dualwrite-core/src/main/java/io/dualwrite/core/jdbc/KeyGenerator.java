@@ -141,9 +141,30 @@ public record KeyGenerator(Kind kind, @Nullable String sequence, String columnTy
                             fallback.substring("NEXT VALUE FOR ".length()).trim();
                     return Optional.of(new KeyGenerator(Kind.SEQUENCE, named.replace("\"", ""), type));
                 }
+                // H2 keeps a default written as PostgreSQL writes it, nextval('s') (or nextval('schema', 's')), as
+                // NEXTVAL('s'): a draw from that sequence too, whichever spelling one schema script uses for both.
+                String named = h2Nextval(fallback);
+                if (named != null) {
+                    return Optional.of(new KeyGenerator(Kind.SEQUENCE, named, type));
+                }
                 return Optional.of(new KeyGenerator(Kind.NONE, null, type));
             }
         }
+    }
+
+    /** The sequence of an H2 default {@code NEXTVAL('s')} or {@code NEXTVAL('schema', 's')}, else null. */
+    private static @Nullable String h2Nextval(@Nullable String fallback) {
+        if (fallback == null || !fallback.strip().toUpperCase(Locale.ROOT).startsWith("NEXTVAL(")) {
+            return null;
+        }
+        String arguments = between(fallback, "(", ")");
+        if (arguments == null) {
+            return null;
+        }
+        String[] names = arguments.split(",");
+        String sequence = names[names.length - 1].strip().replace("'", "");
+        String schema = names.length > 1 ? names[0].strip().replace("'", "") : null;
+        return sequence.isEmpty() ? null : schema == null ? sequence : schema + "." + sequence;
     }
 
     private static @Nullable String between(@Nullable String text, String start, String end) {

@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -45,8 +46,14 @@ public class DualWriteAutoConfiguration {
         return new DualRepositoryRegistrar();
     }
 
+    /**
+     * Built once the application's schema is (spring.sql.init scripts, Flyway, Liquibase): registering a migration
+     * checks its tables (shared rows' NOT NULL columns, key types, a key sequence and its column's default), and a
+     * check of tables or sequences not created yet would be skipped or refuse the migration.
+     */
     @Bean
     @ConditionalOnMissingBean
+    @DependsOnDatabaseInitialization
     DualWrite dualWrite(
             PhaseStore phaseStore,
             ObjectProvider<BackfillStore> backfillStore,
