@@ -109,6 +109,11 @@ final class DrillWalk<K, O, N> {
                 }
                 operations(3 + random.nextInt(8));
                 if (tour) {
+                    if (leader.state(name).phase() == MigrationPhase.DROP_OLD) {
+                        // Writes that reach NEW only, for the re-sync of the way back to bring to OLD.
+                        write(leader);
+                        write(slow);
+                    }
                     move(TOUR.get(move));
                 } else {
                     randomMove();
@@ -272,6 +277,9 @@ final class DrillWalk<K, O, N> {
             try {
                 leader.transition(name, target, TransitionRequest.by("drill", "to " + target));
                 trail.add(from + "->" + target);
+                if (tour && from == MigrationPhase.DROP_OLD && target == MigrationPhase.READ_NEW) {
+                    oldSideIsBackAfterTheResync();
+                }
                 if (target == MigrationPhase.BACKFILL && (tour || random.nextInt(3) == 0)) {
                     pauseAndResumeBackfill();
                 }
@@ -364,6 +372,24 @@ final class DrillWalk<K, O, N> {
                 .allMatch(GateResult::passed));
         verifyAndRepair();
         check(leader.ledgerSize(name) == 0, "the ledger still holds " + leader.ledgerSize(name) + " keys in READ_NEW");
+    }
+
+    /**
+     * Right after the re-sync of DROP_OLD -> READ_NEW, before any later write could mend it, OLD must hold what was
+     * acknowledged, the values written in DROP_OLD (NEW only) included: a reverse mapping that loses something shows
+     * here.
+     */
+    private void oldSideIsBackAfterTheResync() {
+        awaitQuietly(() -> leader.gates(name, MigrationPhase.BACKFILL).stream()
+                .filter(g -> g.name().equals(RESYNCED_GATE))
+                .allMatch(GateResult::passed));
+        List<String> problems = new ArrayList<>();
+        compare(Side.OLD, model, plan.oldRows(), plan::oldEquivalent, problems);
+        if (!problems.isEmpty()) {
+            throw new AssertionError(problems.size() + " difference(s) between what was acknowledged and what OLD"
+                    + " holds once re-synced after DROP_OLD -> READ_NEW:\n  "
+                    + problems.stream().limit(10).collect(Collectors.joining("\n  ")));
+        }
     }
 
     /** Both sides, read by the team's readers or through the stores, must hold exactly what was acknowledged. */
