@@ -49,6 +49,8 @@ abstract class AbstractKeptColumnsTest {
     private Migration<Long, Customer, PersonName> migration;
     private DualWrite dualWrite;
     private DualRepository<Long, Customer, PersonName> customers;
+    /** Runs each time OLD's binder takes a value apart: lets a test hold a write at that point. */
+    private volatile java.util.function.Consumer<Customer> onBind = c -> {};
 
     protected abstract TestDatabase oldDatabase();
 
@@ -82,7 +84,10 @@ abstract class AbstractKeptColumnsTest {
                 .columns("full_name")
                 .keptColumns("email")
                 .mapper(rs -> new Customer(rs.getLong("id"), rs.getString("full_name"), rs.getString("email")))
-                .binder((c, row) -> row.set("full_name", c.fullName()).set("email", c.email()))
+                .binder((c, row) -> {
+                    onBind.accept(c);
+                    row.set("full_name", c.fullName()).set("email", c.email());
+                })
                 .build();
         migration = Migration.builder(
                         "kept-" + UUID.randomUUID(), Long.class, old, People.newStore(newTransactions, PREFIX))
@@ -202,6 +207,91 @@ abstract class AbstractKeptColumnsTest {
                 .hasSize(100)
                 .containsEntry(150L, "Created|InDropOld")
                 .doesNotContainKey(30L);
+    }
+
+    /*
+     * Interleaving (READ_NEW or DROP_OLD, NEW written first):
+     *   1. W1 writes customer 1 as (Ann First, a@x): NEW commits Ann; W1 is about to write the email in OLD.
+     *   2. W2 writes customer 1 as (Bob Second, b@x): NEW commits Bob after W1, OLD gets b@x.
+     *   3. W1 goes on and writes a@x in OLD.
+     * NEW holds W2's name (the last write), so OLD must hold W2's email too: a row that mixes two writes is what
+     * neither wrote, and nothing repairs a kept column afterwards (the verifier and repairs see the name only).
+     * In one database both writes are one transaction each and W2 waits for W1's row; across two databases the
+     * email is written after NEW's commit, in no order with the other writes of the key.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = MigrationPhase.class,
+            names = {"READ_NEW", "DROP_OLD"})
+    void twoWritesOfOneKeyLeaveTheEmailOfTheWriteThatCommittedLastOnNew(MigrationPhase phase) throws Exception {
+        customers.write(new Customer(1, "Old Name", "o@x"));
+        moveTo(phase);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        onBind = c -> {
+            if ("a@x".equals(c.email()) && once.compareAndSet(false, true)) {
+                holding.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> first =
+                    pool.submit(() -> customers.write(new Customer(1, "Ann First", "a@x")));
+            assertThat(holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.Future<?> second =
+                    pool.submit(() -> customers.write(new Customer(1, "Bob Second", "b@x")));
+            try {
+                second.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException waits) {
+                // one database: the second write waits for the first's row lock
+            }
+            release.countDown();
+            first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+
+        String lastOnNew = newRows().get(1L);
+        String email = oldRows().get(1L).split("\\|")[1];
+        assertThat(lastOnNew + " / " + email).isIn("Bob|Second / b@x", "Ann|First / a@x");
+    }
+
+    /*
+     * Interleaving (one instance):
+     *   1. BACKFILL copies customers 1..3; DROP_OLD.
+     *   2. DROP_OLD: the application writes customer 200 in the NEW representation (writeNew): NEW only, no kept
+     *      column (a value in NEW's representation carries no email), so OLD has no row for it.
+     *   3. DROP_OLD -> READ_NEW: the re-sync finds 200 missing in OLD and copies its name there, which inserts a
+     *      row with the name only: OLD's NOT NULL email refuses it, every time.
+     */
+    @Test
+    void aRollbackFromDropOldCompletesAfterAWriteInTheNewRepresentation() {
+        for (long id = 1; id <= 3; id++) {
+            customers.write(new Customer(id, "First" + id + " Last" + id, "c" + id + "@x"));
+        }
+        dualWrite.startBackgroundWork();
+        moveTo(MigrationPhase.BACKFILL);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> dualWrite.backfill(migration.name()).progress().state() == BackfillState.COMPLETED);
+        moveTo(MigrationPhase.DROP_OLD);
+        customers.writeNew(new PersonName(200, "Created", "AsNew"));
+
+        dualWrite.transition(migration.name(), MigrationPhase.READ_NEW, TransitionRequest.by("test", "roll back"));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(dualWrite
+                        .managed(migration.name())
+                        .resync()
+                        .map(r -> r.state() + ": " + r.detail())
+                        .orElse(null))
+                .startsWith("COMPLETED"));
     }
 
     private void moveTo(MigrationPhase target) {

@@ -160,6 +160,31 @@ class PostgresInstanceBarrierTest {
                 .isEqualTo(MigrationPhase.BACKFILL);
     }
 
+    /*
+     * Interleaving (a rolling deploy right after a move):
+     *   1. a moves to DUAL_WRITE (version 1); c still applies OLD_ONLY, so a waits to audit the move COMPLETED.
+     *   2. a is stopped (redeployed) before c refreshes; a new instance a2 starts and applies DUAL_WRITE.
+     *   3. c refreshes: every live instance applies version 1.
+     * Only a knew it had to write the COMPLETED entry, so none is ever written: no verification of this phase can
+     * count (the evidence gates wait for it), until another move.
+     */
+    @Test
+    void aMoveIsAuditedAsCompletedEvenWhenTheInstanceThatMadeItStopsBeforeTheOthersApplyIt() {
+        DualWrite a = instance("a", Duration.ZERO, People.oldStore(transactions, PREFIX));
+        DualWrite lagging = instance("c", Duration.ofHours(1), People.oldStore(transactions, PREFIX));
+        a.advance(name, TransitionRequest.by("alice", "dual writes"));
+        a.close();
+        instances.remove(a);
+        DualWrite restarted = instance("a2", Duration.ZERO, People.oldStore(transactions, PREFIX));
+        lagging.state(name);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> restarted.managed(name).liveInstances().stream()
+                .allMatch(i -> i.version() == 1));
+
+        Awaitility.await().atMost(TIMEOUT.multipliedBy(3)).untilAsserted(() -> assertThat(
+                        restarted.auditTrail(name, 10))
+                .anyMatch(e -> e.event() == AuditEntry.Event.COMPLETED && e.version() == 1));
+    }
+
     private DualWrite instance(String id, Duration refreshInterval, MigrationStore<Long, Person> oldStore) {
         Migration<Long, Person, PersonName> migration = Migration.builder(
                         name, Long.class, oldStore, People.newStore(transactions, PREFIX))

@@ -87,7 +87,7 @@ class DualWriteEndpointSecurityTest {
     }
 
     /** A store with nothing in it; the endpoint's access rule needs no data. */
-    private static final class NoStore implements MigrationStore<Long, Long> {
+    static class NoStore implements MigrationStore<Long, Long> {
         public Long keyOf(Long value) {
             return value;
         }

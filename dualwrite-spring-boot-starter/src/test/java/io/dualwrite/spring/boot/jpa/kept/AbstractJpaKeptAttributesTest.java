@@ -180,6 +180,33 @@ abstract class AbstractJpaKeptAttributesTest {
         });
     }
 
+    /*
+     * Interleaving (one instance, one database, the caller's transaction):
+     *   1. The caller's transaction takes a reference to product 5 (getReferenceById, as code that links an order
+     *      to a product does): its persistence context holds an uninitialized Hibernate proxy of it.
+     *   2. In that transaction, the caller writes product 5 detached, renamed and repriced, through the migration.
+     *   3. The store's locking find returns the proxy from the persistence context; the attributes are copied onto
+     *      the proxy object's own fields, not onto the entity behind it, so nothing is flushed.
+     * The write must reach OLD as it does without the reference.
+     */
+    @Test
+    void aWriteInATransactionThatHoldsAReferenceToTheEntityReachesOld() {
+        runner.run(context -> {
+            DualRepository<Long, ProductEntity, PriceEntity> products = repository(context);
+            moveTo(context, MigrationPhase.DUAL_WRITE);
+            products.write(new ProductEntity(5, "Five", new BigDecimal("5.00")));
+            ProductRepository repository = context.getBean(ProductRepository.class);
+            context.getBean(org.springframework.transaction.support.TransactionTemplate.class)
+                    .executeWithoutResult(tx -> {
+                        repository.getReferenceById(5L);
+                        products.write(new ProductEntity(5, "Renamed five", new BigDecimal("5.55")));
+                    });
+
+            assertThat(oldRows(context)).containsEntry(5L, "Renamed five|5.55");
+            assertThat(newRows(context)).containsEntry(5L, "5.55");
+        });
+    }
+
     @Test
     void anUnknownOrPrimitiveAttributeIsRefusedWithTheFix() {
         runner.run(context -> {
