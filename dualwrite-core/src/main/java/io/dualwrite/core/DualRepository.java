@@ -372,11 +372,19 @@ public final class DualRepository<K, O, N> {
      * {@link #writeAll} batches them.
      *
      * @throws IllegalArgumentException if two values have the same key; nothing is written then
-     * @throws InvalidMigrationException if the migration declares no reverse mapping, or a mapping changes a key
+     * @throws InvalidMigrationException if the migration declares no reverse mapping, a mapping changes a key, or
+     *     OLD keeps columns ({@link MigrationStore#keepsColumns()}) that NEW values do not carry
      */
     public void writeNewAll(List<N> values) {
         if (values.isEmpty()) {
             return;
+        }
+        if (migration.oldStore().keepsColumns()) {
+            // The NEW representation does not carry the kept columns: a row created from it could not be brought
+            // back to OLD (a rollback's re-sync would need values for them), and an update could not keep them.
+            throw new InvalidMigrationException("Migration '" + migration.name() + "': its OLD store keeps columns"
+                    + " the migration does not move, which values in the NEW representation do not carry; write the"
+                    + " OLD representation with write(...) or writeAll(...); nothing was written");
         }
         List<N> news = inKeyOrder(values, migration.newStore()::keyOf);
         List<K> keys = new ArrayList<>(news.size());

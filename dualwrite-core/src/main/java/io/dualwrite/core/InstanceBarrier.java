@@ -46,7 +46,9 @@ final class InstanceBarrier implements AutoCloseable {
     private final Duration heartbeatInterval;
     private final Duration instanceTimeout;
     private final Clock clock;
-    private final Map<String, PhaseState> awaitingCompletion = new ConcurrentHashMap<>();
+    /** The phase version of each migration known to be audited COMPLETED, so that it is looked up only once. */
+    private final Map<String, Long> completedVersions = new ConcurrentHashMap<>();
+
     private @Nullable ScheduledExecutorService heartbeats;
 
     InstanceBarrier(
@@ -92,11 +94,8 @@ final class InstanceBarrier implements AutoCloseable {
         return instanceId;
     }
 
-    /** After a move this instance committed: audit it as COMPLETED once every live instance applies it. */
+    /** After a move this instance committed: report at once (the move is audited COMPLETED by a heartbeat). */
     void moved(PhaseState next) {
-        if (registry != null) {
-            awaitingCompletion.put(next.migration(), next);
-        }
         heartbeat();
     }
 
@@ -193,41 +192,47 @@ final class InstanceBarrier implements AutoCloseable {
                 log.warn("Heartbeat of instance {} for migration '{}' failed: {}", instanceId, name, e.toString());
             }
         }
-        awaitingCompletion.forEach(this::recordIfComplete);
+        for (String name : migrations) {
+            recordIfComplete(name);
+        }
     }
 
-    /** Audits a move this instance made as COMPLETED once every live instance applies it. */
-    private void recordIfComplete(String name, PhaseState moved) {
+    /**
+     * Audits the current phase version as COMPLETED once every live instance applies it, unless it is audited
+     * already: whichever instance sees it first, so that the entry is written even when the instance that made the
+     * move stopped before the others applied it (two instances may both write it; the first one counts). Forgotten
+     * only once written: a failed write is tried again next beat, or no verification started after it would count.
+     */
+    private void recordIfComplete(String name) {
         try {
-            long current = phases.current(name).version();
-            if (current > moved.version()) {
-                awaitingCompletion.remove(name, moved); // overtaken by another move
+            PhaseState current = phases.cached(name);
+            long version = current.version();
+            if (version == 0 || Long.valueOf(version).equals(completedVersions.get(name))) {
+                return; // no move yet, or known to be audited
+            }
+            if (store.completed(name, version).isPresent()) {
+                completedVersions.put(name, version);
                 return;
             }
-            if (current < moved.version()) {
-                return; // not applied here yet: wait
-            }
             List<InstanceState> live = liveInstances(name);
-            if (live.stream().allMatch(i -> i.version() == moved.version())) {
-                // Forgotten only once recorded: a failed write of the entry is tried again next beat, or the
-                // evidence that needs it (a verification started after it) would never count.
+            if (!live.isEmpty() && live.stream().allMatch(i -> i.version() == version)) {
                 store.audit(new AuditEntry(
                         name,
                         AuditEntry.Event.COMPLETED,
-                        moved.phase(),
-                        moved.phase(),
-                        moved.version(),
+                        current.phase(),
+                        current.phase(),
+                        version,
                         DualWrite.SYSTEM_ACTOR,
-                        "every live instance applies " + moved.phase(),
+                        "every live instance applies " + current.phase(),
                         List.of(GateResult.pass(
                                 DualWrite.BARRIER_GATE,
-                                live.size() + " of " + live.size() + " live instances apply " + moved.phase()
-                                        + " (version " + moved.version() + "): "
+                                live.size() + " of " + live.size() + " live instances apply " + current.phase()
+                                        + " (version " + version + "): "
                                         + live.stream()
                                                 .map(InstanceState::instanceId)
                                                 .collect(Collectors.joining(", ")))),
                         clock.instant()));
-                awaitingCompletion.remove(name, moved);
+                completedVersions.put(name, version);
             }
         } catch (RuntimeException e) {
             log.warn(

@@ -404,6 +404,15 @@ public final class Migration<K, O, N> {
                 }
             }
             boolean sameDatabase = oldStore.transactions().equals(newStore.transactions());
+            if (!sameDatabase && oldStore.keepsColumns()) {
+                // Two writes of a key would write NEW and OLD's kept columns in commit orders that two databases
+                // cannot make agree: an OLD row could end with one write's name and the other's email.
+                throw new InvalidMigrationException("Migration '" + name + "': its OLD store (" + oldStore.description()
+                        + ") keeps columns the migration does not move, and its NEW store lives in another database;"
+                        + " kept columns need both sides in one database, where one transaction orders them. Move"
+                        + " the NEW table into OLD's database, or write the kept columns yourself and declare only"
+                        + " the moved columns (sharedRows())");
+            }
             if (sameDatabase && ledgers.size() == 1) {
                 // One database, one ledger: both sides record into the one declared.
                 DivergenceLedger only = ledgers.values().iterator().next();

@@ -145,7 +145,8 @@ public final class Fields {
                 if (Modifier.isStatic(modifiers)
                         || Modifier.isTransient(modifiers)
                         || field.isSynthetic()
-                        || field.getName().startsWith("$$_")) { // fields a bytecode enhancer added
+                        || field.getName().startsWith("$$_") // fields a bytecode enhancer added
+                        || persistentlyTransient(field)) {
                     continue;
                 }
                 accessible(field, type, field.getName());
@@ -155,6 +156,17 @@ public final class Fields {
             }
         }
         return List.copyOf(parts);
+    }
+
+    /** A JPA {@code @Transient} attribute (a value computed on load, say): not part of what the row holds. */
+    private static boolean persistentlyTransient(Field field) {
+        for (java.lang.annotation.Annotation annotation : field.getDeclaredAnnotations()) {
+            String name = annotation.annotationType().getName();
+            if (name.equals("jakarta.persistence.Transient") || name.equals("javax.persistence.Transient")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean nameTaken(List<Part> parts, String name) {

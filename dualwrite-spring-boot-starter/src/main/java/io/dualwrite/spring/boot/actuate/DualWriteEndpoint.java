@@ -44,13 +44,18 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 @Endpoint(id = "dualwrite")
 public class DualWriteEndpoint implements DisposableBean {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DualWriteEndpoint.class);
     private static final int AUDIT_ENTRIES = 20;
     private static final int REPAIR_BATCH = 1000;
 
     private final DualWrite dualWrite;
     private final Clock clock;
     private final AccessRule access;
-    private final ExecutorService verifications = Executors.newSingleThreadExecutor(runnable -> {
+    /**
+     * A thread per verification requested: one that waits for its migration's backfill must not hold up another
+     * migration's (a migration runs one verification at a time anyway, see {@code ManagedMigration#verify}).
+     */
+    private final ExecutorService verifications = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "dualwrite-endpoint-verify");
         thread.setDaemon(true);
         return thread;
@@ -108,9 +113,10 @@ public class DualWriteEndpoint implements DisposableBean {
      * copied yet as a divergence, and, having started before the copy completed, count as evidence for nothing.
      */
     private static void verifyOnceTheCopyEnds(ManagedMigration<?, ?, ?> migration) {
-        while (migration.hasBackfill()
-                && migration.phase() == MigrationPhase.BACKFILL
-                && migration.backfill().progress().state() == io.dualwrite.core.backfill.BackfillState.RUNNING) {
+        if (copying(migration)) {
+            log.info("Verification of '{}' waits for its backfill to end", migration.name());
+        }
+        while (copying(migration)) {
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
@@ -119,6 +125,12 @@ public class DualWriteEndpoint implements DisposableBean {
             }
         }
         migration.verify();
+    }
+
+    private static boolean copying(ManagedMigration<?, ?, ?> migration) {
+        return migration.hasBackfill()
+                && migration.phase() == MigrationPhase.BACKFILL
+                && migration.backfill().progress().state() == io.dualwrite.core.backfill.BackfillState.RUNNING;
     }
 
     /**

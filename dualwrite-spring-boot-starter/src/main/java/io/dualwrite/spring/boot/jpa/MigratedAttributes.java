@@ -106,7 +106,8 @@ final class MigratedAttributes {
 
     /** Whether the entity holds a value of the migration: a migrated attribute is not null. */
     boolean holdsValue(@Nullable Object entity) {
-        return entity != null && migrated.stream().anyMatch(field -> get(field, entity) != null);
+        Object target = unproxy(entity);
+        return target != null && migrated.stream().anyMatch(field -> get(field, target) != null);
     }
 
     /** The JPQL condition that an entity of alias {@code e} holds a value of the migration. */
@@ -125,17 +126,41 @@ final class MigratedAttributes {
     }
 
     void clearMigrated(Object entity) {
+        Object target = unproxy(entity);
         for (Field field : migrated) {
-            set(field, entity, null);
+            set(field, target, null);
         }
     }
 
     private static void copy(List<Field> fields, Object from, Object to) {
-        if (from == to) {
+        Object source = unproxy(from);
+        Object target = unproxy(to);
+        if (source == target) {
             return;
         }
         for (Field field : fields) {
-            set(field, to, get(field, from));
+            set(field, target, get(field, source));
+        }
+    }
+
+    /**
+     * The entity behind a lazy proxy (a reference the caller's persistence context holds, such as
+     * {@code getReferenceById}), initialized: its fields are the ones the persistence context flushes, the proxy's
+     * are not. Hibernate's proxies are recognized by their {@code getHibernateLazyInitializer()}, without a
+     * compile-time dependency on Hibernate; other values are returned as they are.
+     */
+    static @Nullable Object unproxy(@Nullable Object entity) {
+        if (entity == null) {
+            return null;
+        }
+        try {
+            Object initializer =
+                    entity.getClass().getMethod("getHibernateLazyInitializer").invoke(entity);
+            return initializer.getClass().getMethod("getImplementation").invoke(initializer);
+        } catch (NoSuchMethodException notAProxy) {
+            return entity;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot read the entity behind the proxy " + entity.getClass(), e);
         }
     }
 
