@@ -171,12 +171,22 @@ public final class Verifier<K, O, N> {
                     store.complete(migration.name(), run, clock.instant());
                     LEFT_RUNNING_HERE.remove(migration.name());
                     VerificationProgress done = progress();
-                    log.info(
-                            "Verification of '{}' completed: {} keys, {} divergent, {} in flight",
-                            migration.name(),
-                            done.rowsChecked(),
-                            done.divergences(),
-                            done.inFlight());
+                    if (done.divergences() > 0) {
+                        log.warn(
+                                "Verification of '{}' completed: {} keys, {} divergent (first: {}; every one is in the"
+                                        + " divergence ledger), {} in flight",
+                                migration.name(),
+                                done.rowsChecked(),
+                                done.divergences(),
+                                firstReported(5),
+                                done.inFlight());
+                    } else {
+                        log.info(
+                                "Verification of '{}' completed: {} keys, 0 divergent, {} in flight",
+                                migration.name(),
+                                done.rowsChecked(),
+                                done.inFlight());
+                    }
                     return done;
                 }
                 after = chunk.lastKey();
@@ -382,10 +392,19 @@ public final class Verifier<K, O, N> {
         return confirmed;
     }
 
+    /** The keys and kinds of the first divergences this verifier reported, for its summary line. */
+    private synchronized String firstReported(int count) {
+        return reported.stream()
+                .limit(count)
+                .map(d -> migration.keyCodec().encode(d.key()) + " " + d.kind())
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     private synchronized void report(Divergence<K, N> divergence) {
         reported.add(divergence);
         String key = migration.keyCodec().encode(divergence.key());
-        log.warn("Migration '{}': key {} diverges ({})", migration.name(), key, divergence.describe());
+        // One line per key at DEBUG; the verification's summary names the first ones (every key is in the ledger).
+        log.debug("Migration '{}': key {} diverges ({})", migration.name(), key, divergence.describe());
         Side side = ahead;
         migration
                 .ledger(side)
