@@ -112,6 +112,14 @@ abstract class AbstractBypassCaptureTest {
         assertThat(stats.perMinute()).isEqualTo(2);
         assertThat(stats.lastSeen()).isNotNull();
         assertThat(stats.sampleKeys()).containsExactlyInAnyOrder("1", "3");
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new io.dualwrite.core.metrics.DualWriteMetrics(dualWrite).bindTo(registry);
+        assertThat(registry.get("dualwrite.bypass.writes").functionCounter().count())
+                .isEqualTo(2.0);
+        assertThat(registry.get("dualwrite.bypass.pending").gauge().value()).isZero();
+        assertThat(registry.get("dualwrite.bypass.last.seen.age").gauge().value())
+                .isNotNaN();
     }
 
     @Test
