@@ -5,6 +5,7 @@ import io.dualwrite.core.backfill.BackfillOptions;
 import io.dualwrite.core.internal.DaemonThreads;
 import io.dualwrite.core.internal.runtime.BackfillWorker;
 import io.dualwrite.core.internal.runtime.RepairWorker;
+import io.dualwrite.core.jdbc.BypassCapture;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.phase.PhaseStore;
 import io.dualwrite.core.verify.Repairer;
@@ -21,14 +22,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an instance does by itself once {@link DualWrite#startBackgroundWork()} is called: copy rows of every
- * migration in BACKFILL, repair the ledgers continuously (if configured), restart owed re-syncs of the old side and
+ * migration in BACKFILL, repair the ledgers continuously (if configured), drain captured bypass writes, restart owed re-syncs of the old side and
  * lower abandoned fences, and run the autopilot. Started at most once; closed with the instance.
  */
 final class BackgroundWork implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BackgroundWork.class);
+    private static final int CAPTURE_BATCH = 200;
 
     private final Collection<ManagedMigration<?, ?, ?>> migrations;
+    private final List<BypassCapture<?, ?, ?>> captures;
+    private final Duration captureInterval;
     private final PhaseStore store;
     private final boolean copies;
     private final BackfillOptions backfillOptions;
@@ -41,9 +45,12 @@ final class BackgroundWork implements AutoCloseable {
     private @Nullable RepairWorker repairWorker;
     private @Nullable ScheduledExecutorService resyncChecks;
     private @Nullable ScheduledExecutorService autopilotScheduler;
+    private @Nullable ScheduledExecutorService captureDrains;
 
     BackgroundWork(
             Collection<ManagedMigration<?, ?, ?>> migrations,
+            List<BypassCapture<?, ?, ?>> captures,
+            Duration captureInterval,
             PhaseStore store,
             boolean copies,
             BackfillOptions backfillOptions,
@@ -53,6 +60,8 @@ final class BackgroundWork implements AutoCloseable {
             Duration autopilotInterval,
             Clock clock) {
         this.migrations = List.copyOf(migrations);
+        this.captures = List.copyOf(captures);
+        this.captureInterval = captureInterval;
         this.abandonedFences = new HandoverFences.Abandoned(clock);
         this.store = store;
         this.copies = copies;
@@ -82,6 +91,11 @@ final class BackgroundWork implements AutoCloseable {
             resyncChecks = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dualwrite-resync-check-"));
             resyncChecks.scheduleWithFixedDelay(this::checkOwedWork, 0, 2, TimeUnit.SECONDS);
         }
+        if (!captures.isEmpty() && captureDrains == null) {
+            captureDrains = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dualwrite-capture-"));
+            captureDrains.scheduleWithFixedDelay(
+                    this::drainCaptures, captureInterval.toMillis(), captureInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
         if (autopilot != null && autopilotScheduler == null) {
             autopilotScheduler =
                     Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("dualwrite-autopilot-"));
@@ -96,6 +110,20 @@ final class BackgroundWork implements AutoCloseable {
                 .findFirst()
                 .map(ManagedMigration::phase)
                 .orElseThrow();
+    }
+
+    /** Drains each migration's captured bypass writes until none is left or a batch removes nothing. */
+    private void drainCaptures() {
+        for (BypassCapture<?, ?, ?> capture : captures) {
+            try {
+                while (capture.drain(CAPTURE_BATCH) > 0
+                        && !Thread.currentThread().isInterrupted()) {
+                    // next batch
+                }
+            } catch (RuntimeException e) {
+                log.warn("Migration '{}': draining captured bypass writes failed: {}", capture.name(), e.toString());
+            }
+        }
     }
 
     /** Restarts a re-sync that is owed and that nobody runs; lowers fences whose move's instance died. */
@@ -129,6 +157,10 @@ final class BackgroundWork implements AutoCloseable {
         if (repairWorker != null) {
             repairWorker.close();
             repairWorker = null;
+        }
+        if (captureDrains != null) {
+            captureDrains.shutdownNow();
+            captureDrains = null;
         }
         if (autopilotScheduler != null) {
             autopilotScheduler.shutdownNow();

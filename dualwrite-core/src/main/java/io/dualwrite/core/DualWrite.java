@@ -7,6 +7,7 @@ import io.dualwrite.core.internal.CachedSupplier;
 import io.dualwrite.core.internal.DaemonThreads;
 import io.dualwrite.core.internal.runtime.InFlightWrites;
 import io.dualwrite.core.internal.runtime.PhaseCache;
+import io.dualwrite.core.jdbc.BypassCapture;
 import io.dualwrite.core.jdbc.SqlChunkCopier;
 import io.dualwrite.core.model.GateResult;
 import io.dualwrite.core.model.MigrationPhase;
@@ -86,6 +87,9 @@ public final class DualWrite implements AutoCloseable {
     /** The default time between two looks of the autopilot at its migrations. */
     public static final Duration DEFAULT_AUTOPILOT_INTERVAL = Duration.ofSeconds(5);
 
+    /** How often background work drains captured bypass writes by default. */
+    public static final Duration DEFAULT_CAPTURE_DRAIN_INTERVAL = Duration.ofMillis(500);
+
     /** The actor recorded when a migration is first stored. */
     public static final String SYSTEM_ACTOR = "dualwrite";
 
@@ -96,6 +100,7 @@ public final class DualWrite implements AutoCloseable {
     private final InstanceBarrier barrier;
     private final MoveEffects effects;
     private final BackgroundWork background;
+    private final Map<String, BypassCapture<?, ?, ?>> captures = new LinkedHashMap<>();
     private final @Nullable OldSideResync resync;
     private final boolean verifies;
     private final @Nullable PhaseNotifications notifications;
@@ -206,8 +211,19 @@ public final class DualWrite implements AutoCloseable {
                             finished.actor(),
                             finished.occurredAt()));
         }
+        builder.captures.forEach((name, applyDdl) -> {
+            BypassCapture<?, ?, ?> capture = capture(builder.migrations.get(name), clock);
+            if (applyDdl) {
+                capture.install();
+            } else {
+                capture.requireInstalled();
+            }
+            captures.put(name, capture);
+        });
         this.background = new BackgroundWork(
                 handles.values(),
+                List.copyOf(captures.values()),
+                builder.captureDrainInterval,
                 store,
                 builder.copies,
                 builder.backfillOptions,
@@ -221,6 +237,16 @@ public final class DualWrite implements AutoCloseable {
         if (notifications != null) {
             notifications.start(this::phaseChanged);
         }
+    }
+
+    private <K, O, N> BypassCapture<K, O, N> capture(Migration<K, O, N> migration, Clock clock) {
+        return new BypassCapture<>(migration, () -> phase(migration.name()), clock);
+    }
+
+    /** The capture of a migration's bypass writes, if it is opted in ({@link DualWriteBuilder#captureBypassWrites}). */
+    public Optional<BypassCapture<?, ?, ?>> bypassCapture(String name) {
+        migration(name);
+        return Optional.ofNullable(captures.get(name));
     }
 
     /** Builds one migration's run-time handle and the engines it owns. */

@@ -45,6 +45,10 @@ public final class DualWriteBuilder {
     ShadowReadOptions defaultShadowReadOptions = ShadowReadOptions.defaults();
     Duration repairInterval;
     CircuitBreakerRegistry circuitBreakers;
+    /** The migrations whose bypass writes are captured, each with whether dualwrite applies the DDL itself. */
+    final Map<String, Boolean> captures = new LinkedHashMap<>();
+
+    Duration captureDrainInterval = DualWrite.DEFAULT_CAPTURE_DRAIN_INTERVAL;
 
     @Nullable
     TimeLimiterConfig timeLimiter = TimeLimiterConfig.custom()
@@ -186,6 +190,35 @@ public final class DualWriteBuilder {
             throw new IllegalArgumentException("The repair interval must be positive, but was " + interval);
         }
         this.repairInterval = interval;
+        return this;
+    }
+
+    /**
+     * Captures the writes to the migration's OLD table that bypass dualwrite (plain SQL of another session) and
+     * brings each to NEW in DUAL_WRITE, BACKFILL and READ_NEW ({@link io.dualwrite.core.jdbc.BypassCapture},
+     * docs/capture.md). dualwrite creates the capture table and the migration's triggers when the instance is built.
+     * Both sides must be {@code JdbcStore}s in one PostgreSQL or MariaDB database.
+     */
+    public DualWriteBuilder captureBypassWrites(String migration) {
+        return captureBypassWrites(migration, true);
+    }
+
+    /**
+     * Captures the migration's bypass writes, as {@link #captureBypassWrites(String)}; with {@code applyDdl} false
+     * the team applies the DDL ({@link io.dualwrite.core.jdbc.CaptureDdl}) through its own schema migrations and
+     * building the instance only checks that the triggers exist.
+     */
+    public DualWriteBuilder captureBypassWrites(String migration, boolean applyDdl) {
+        captures.put(Objects.requireNonNull(migration, "migration"), applyDdl);
+        return this;
+    }
+
+    /** How often background work drains captured bypass writes. Default: {@link DualWrite#DEFAULT_CAPTURE_DRAIN_INTERVAL}. */
+    public DualWriteBuilder captureDrainInterval(Duration interval) {
+        if (interval == null || interval.isZero() || interval.isNegative()) {
+            throw new IllegalArgumentException("The capture drain interval must be positive, but was " + interval);
+        }
+        this.captureDrainInterval = interval;
         return this;
     }
 
@@ -343,6 +376,7 @@ public final class DualWriteBuilder {
     /** Refuses per-migration settings for a migration that is not registered (a typo would be ignored). */
     private void checkSettingsNames() {
         java.util.Set<String> named = new java.util.TreeSet<>(settings.keySet());
+        named.addAll(captures.keySet());
         named.removeAll(migrations.keySet());
         if (!named.isEmpty()) {
             throw new InvalidMigrationException("Settings name migrations that are not registered: " + named

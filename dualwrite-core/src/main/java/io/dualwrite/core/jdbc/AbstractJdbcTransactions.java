@@ -1,6 +1,7 @@
 package io.dualwrite.core.jdbc;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -29,6 +30,15 @@ public abstract class AbstractJdbcTransactions implements JdbcTransactions {
             dialect = detected;
         }
         return detected;
+    }
+
+    /**
+     * Runs dualwrite's own work in the transaction open on this thread with its connection marked as dualwrite's
+     * ({@link WriterMarker}), where a migration captures the writes that bypass dualwrite; just runs it elsewhere.
+     * Implementations call it inside every transaction they open or join for dualwrite.
+     */
+    protected final <T> T markedAsDualWrite(Supplier<T> work) {
+        return WriterMarker.around(this, work);
     }
 
     @Override

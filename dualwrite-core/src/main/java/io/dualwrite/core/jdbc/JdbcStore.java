@@ -123,6 +123,15 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         return read(key, transactions.dialect().shareLockClause());
     }
 
+    /**
+     * The value stored under a key, read under an exclusive lock held until the transaction ends: for a copy that
+     * writes this row after reading others, which must not upgrade a shared lock (InnoDB deadlocks with a writer
+     * queued behind one).
+     */
+    public Optional<V> readForUpdate(K key) {
+        return read(key, " FOR UPDATE");
+    }
+
     private Optional<V> read(K key, String lockClause) {
         String sql = "SELECT " + selectColumns + " FROM " + table + " WHERE " + this.key.equalTo("") + ownedValue
                 + lockClause;

@@ -76,7 +76,7 @@ final class LocalJdbcTransactions extends AbstractJdbcTransactions {
             bound.put(dataSource(), new Bound(connection, afterCommit));
             Throwable failure = null;
             try {
-                result = work.get();
+                result = markedAsDualWrite(work);
                 connection.commit();
             } catch (RuntimeException | Error e) {
                 failure = e;

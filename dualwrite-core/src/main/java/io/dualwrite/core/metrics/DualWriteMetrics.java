@@ -5,6 +5,7 @@ import io.dualwrite.core.ManagedMigration;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.internal.CachedSupplier;
+import io.dualwrite.core.jdbc.BypassCapture;
 import io.dualwrite.core.model.Side;
 import io.dualwrite.core.shadow.QueryShadow;
 import io.dualwrite.core.shadow.ShadowReader;
@@ -70,6 +71,13 @@ import java.util.function.ToDoubleFunction;
  *       another database, 0 for the others</td></tr>
  *   <tr><td>{@code dualwrite.repairs}</td><td>counter</td><td>migration, outcome</td>
  *       <td>keys repair passes handled on this instance: repaired, still_divergent, failed</td></tr>
+ *   <tr><td>{@code dualwrite.bypass.writes}</td><td>counter</td><td>migration</td>
+ *       <td>row changes of the OLD table that bypassed dualwrite, captured and drained on this instance (migrations
+ *       that capture them only; its rate is the bypass rate)</td></tr>
+ *   <tr><td>{@code dualwrite.bypass.pending}</td><td>gauge</td><td>migration</td>
+ *       <td>captured keys waiting to be drained, all instances'</td></tr>
+ *   <tr><td>{@code dualwrite.bypass.last.seen.age}</td><td>gauge</td><td>migration</td>
+ *       <td>seconds since the latest bypass write this instance drained was captured (no value before the first)</td></tr>
  * </table>
  *
  * <p>A routed query gets its meters when it is declared, also when that is after this binder was bound.
@@ -97,6 +105,38 @@ public final class DualWriteMetrics implements MeterBinder {
         } catch (RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    private void bindBypassWrites(MeterRegistry registry, BypassCapture<?, ?, ?> capture, Tags tags) {
+        FunctionCounter.builder(
+                        "dualwrite.bypass.writes", capture, c -> c.stats().count())
+                .description("Row changes of the OLD table that bypassed dualwrite, captured and drained")
+                .tags(tags)
+                .register(registry);
+        Supplier<Double> pending = new CachedSupplier<>(
+                () -> {
+                    try {
+                        return (double) capture.pending();
+                    } catch (RuntimeException e) {
+                        return Double.NaN;
+                    }
+                },
+                MAX_AGE,
+                clock);
+        Gauge.builder("dualwrite.bypass.pending", pending, Supplier::get)
+                .description("Captured keys waiting to be drained")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder("dualwrite.bypass.last.seen.age", capture, c -> {
+                    java.time.Instant last = c.stats().lastSeen();
+                    return last == null
+                            ? Double.NaN
+                            : Duration.between(last, clock.instant()).toMillis() / 1000.0;
+                })
+                .description("Seconds since the latest drained bypass write was captured")
+                .baseUnit("seconds")
+                .tags(tags)
+                .register(registry);
     }
 
     @Override
@@ -147,6 +187,7 @@ public final class DualWriteMetrics implements MeterBinder {
                     .description("Keys whose repair failed")
                     .tags(tags.and("outcome", "failed"))
                     .register(registry);
+            dualWrite.bypassCapture(name).ifPresent(capture -> bindBypassWrites(registry, capture, tags));
             migration.circuitBreakers().forEach((side, breaker) -> {
                 for (io.github.resilience4j.circuitbreaker.CircuitBreaker.State state :
                         io.github.resilience4j.circuitbreaker.CircuitBreaker.State.values()) {

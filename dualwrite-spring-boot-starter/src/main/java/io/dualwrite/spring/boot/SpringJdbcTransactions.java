@@ -38,12 +38,12 @@ public final class SpringJdbcTransactions extends AbstractJdbcTransactions {
 
     @Override
     public <T> T inTransaction(Supplier<T> work) {
-        return transactionTemplate.execute(status -> work.get());
+        return transactionTemplate.execute(status -> markedAsDualWrite(work));
     }
 
     @Override
     public <T> T inNewTransaction(Supplier<T> work) {
-        return newTransactionTemplate.execute(status -> work.get());
+        return newTransactionTemplate.execute(status -> markedAsDualWrite(work));
     }
 
     @Override

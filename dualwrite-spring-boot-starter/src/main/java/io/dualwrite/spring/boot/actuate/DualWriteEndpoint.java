@@ -4,6 +4,8 @@ import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.ManagedMigration;
 import io.dualwrite.core.TransitionRequest;
 import io.dualwrite.core.backfill.BackfillProgress;
+import io.dualwrite.core.jdbc.BypassCapture;
+import io.dualwrite.core.jdbc.BypassWrites;
 import io.dualwrite.core.model.ConcurrentTransitionException;
 import io.dualwrite.core.model.GateResult;
 import io.dualwrite.core.model.IllegalPhaseTransitionException;
@@ -248,7 +250,23 @@ public class DualWriteEndpoint implements DisposableBean {
                 migration.auditTrail(AUDIT_ENTRIES).stream()
                         .map(DualWriteEndpoint::audit)
                         .toList(),
-                finishing(finishing));
+                finishing(finishing),
+                dualWrite
+                        .bypassCapture(migration.name())
+                        .map(DualWriteEndpoint::bypassWrites)
+                        .orElse(null));
+    }
+
+    private static MigrationStatus.BypassWrites bypassWrites(BypassCapture<?, ?, ?> capture) {
+        BypassWrites stats = capture.stats();
+        long pending;
+        try {
+            pending = capture.pending();
+        } catch (RuntimeException e) {
+            pending = -1;
+        }
+        return new MigrationStatus.BypassWrites(
+                stats.count(), stats.perMinute(), stats.lastSeen(), stats.sampleKeys(), pending);
     }
 
     private static MigrationStatus.@Nullable Finishing finishing(ManagedMigration.@Nullable Finishing finishing) {

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param gates the gates of the next forward move, empty in the last phase
  * @param breakers the state of the circuit breaker guarding writes to each side, by side ({@code old},
  *     {@code new}); empty when the sides share a database
+ * @param bypassWrites the writes to OLD that bypassed dualwrite, for a migration that captures them; null otherwise
  */
 public record MigrationStatus(
         String name,
@@ -27,7 +28,16 @@ public record MigrationStatus(
         Autopilot autopilot,
         List<Instance> instances,
         List<Audit> audit,
-        @Nullable Finishing finishing) {
+        @Nullable Finishing finishing,
+        @Nullable BypassWrites bypassWrites) {
+
+    /**
+     * Writes to the OLD table that bypassed dualwrite, drained on this instance since it started: how many, how many
+     * in the last minute, when the latest was captured, a sample of their keys (newest first), and how many captured
+     * keys wait to be drained (all instances', -1 if the database cannot be reached).
+     */
+    public record BypassWrites(
+            long count, long perMinute, @Nullable Instant lastSeen, List<String> sampleKeys, long pending) {}
 
     /**
      * Shown from DROP_OLD on: whether the migration is finished (the point of no return), by whom and when, and what

@@ -1,0 +1,304 @@
+package io.dualwrite.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.core.People.Person;
+import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.backfill.Seeds;
+import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.jdbc.BypassCapture;
+import io.dualwrite.core.jdbc.BypassWrites;
+import io.dualwrite.core.jdbc.DualWriteSchema;
+import io.dualwrite.core.jdbc.JdbcPhaseStore;
+import io.dualwrite.core.jdbc.JdbcTransactions;
+import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.testsupport.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Capture of the writes that bypass dualwrite (plain SQL of another session on the OLD table): they reach NEW in
+ * DUAL_WRITE, BACKFILL and READ_NEW, concurrent with dual writes of the same keys; one subclass per database.
+ */
+abstract class AbstractBypassCaptureTest {
+
+    private static final String PREFIX = "capture";
+    private static final String OLD = PREFIX + "_old";
+    private static final String NEW = PREFIX + "_new";
+    private static final int KEYS = 40;
+
+    private DataSource dataSource;
+    private Migration<Long, Person, PersonName> migration;
+    private DualWrite dualWrite;
+    private DualRepository<Long, Person, PersonName> people;
+    private BypassCapture<?, ?, ?> capture;
+
+    protected abstract TestDatabase database();
+
+    @BeforeEach
+    void setUp() {
+        dataSource = database().dataSource();
+        DualWriteSchema.create(dataSource);
+        People.createTables(dataSource, PREFIX);
+        // A column the migration does not own: another migration's, or the application's.
+        People.execute(dataSource, "ALTER TABLE " + OLD + " ADD COLUMN note VARCHAR(50)");
+        build(dataSource);
+    }
+
+    private void build(DataSource on) {
+        JdbcTransactions transactions = JdbcTransactions.of(on);
+        migration = Migration.builder(
+                        "capture-" + UUID.randomUUID(),
+                        Long.class,
+                        People.oldStore(transactions, PREFIX),
+                        People.newStore(transactions, PREFIX))
+                .toNew(People::split)
+                .toOld(People::join)
+                .build();
+        dualWrite = DualWrite.builder(new JdbcPhaseStore(on))
+                .singleInstance()
+                .migration(migration)
+                .captureBypassWrites(migration.name())
+                .captureDrainInterval(Duration.ofMillis(20))
+                .build();
+        people = dualWrite.repository(migration);
+        capture = dualWrite.bypassCapture(migration.name()).orElseThrow();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (dualWrite != null) {
+            dualWrite.close();
+        }
+    }
+
+    @Test
+    void dualwritesOwnWritesAreNotCapturedButAPlainUpdateIs() {
+        moveTo(MigrationPhase.DUAL_WRITE);
+        people.write(new Person(1, "Ada Lovelace"));
+        people.write(new Person(2, "Alan Turing"));
+        people.delete(2L);
+        assertThat(capture.pending()).isZero();
+
+        People.execute(dataSource, "UPDATE " + OLD + " SET full_name = 'Ada King' WHERE id = 1");
+        People.execute(dataSource, "INSERT INTO " + OLD + " (id, full_name) VALUES (3, 'Grace Hopper')");
+        assertThat(capture.pending()).isEqualTo(2);
+
+        assertThat(capture.drain(10)).isEqualTo(2);
+        assertThat(newRows()).isEqualTo(Map.of(1L, "Ada|King", 3L, "Grace|Hopper"));
+        BypassWrites stats = capture.stats();
+        assertThat(stats.count()).isEqualTo(2);
+        assertThat(stats.perMinute()).isEqualTo(2);
+        assertThat(stats.lastSeen()).isNotNull();
+        assertThat(stats.sampleKeys()).containsExactlyInAnyOrder("1", "3");
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        new io.dualwrite.core.metrics.DualWriteMetrics(dualWrite).bindTo(registry);
+        assertThat(registry.get("dualwrite.bypass.writes").functionCounter().count())
+                .isEqualTo(2.0);
+        assertThat(registry.get("dualwrite.bypass.pending").gauge().value()).isZero();
+        assertThat(registry.get("dualwrite.bypass.last.seen.age").gauge().value())
+                .isNotNaN();
+    }
+
+    @Test
+    void anUpdateOfAColumnTheMigrationDoesNotOwnIsNotCaptured() {
+        moveTo(MigrationPhase.DUAL_WRITE);
+        people.write(new Person(1, "Ada Lovelace"));
+
+        People.execute(dataSource, "UPDATE " + OLD + " SET note = 'vip' WHERE id = 1");
+        People.execute(dataSource, "UPDATE " + OLD + " SET full_name = 'Ada Lovelace' WHERE id = 1");
+        assertThat(capture.pending()).isZero();
+
+        People.execute(dataSource, "UPDATE " + OLD + " SET full_name = 'Ada King', note = 'x' WHERE id = 1");
+        assertThat(capture.pending()).isEqualTo(1);
+    }
+
+    @Test
+    void aBypassWriteInReadNewReachesNewAndALaterDualWriteWins() {
+        moveTo(MigrationPhase.READ_NEW);
+        people.write(new Person(1, "Ada Lovelace"));
+        people.write(new Person(2, "Alan Turing"));
+
+        People.execute(dataSource, "UPDATE " + OLD + " SET full_name = 'Ada King' WHERE id = 1");
+        People.execute(dataSource, "UPDATE " + OLD + " SET full_name = 'Alan M Turing' WHERE id = 2");
+        people.write(new Person(2, "Alan Turing")); // later than the bypass write of key 2
+
+        capture.drain(10);
+        assertThat(newRows()).isEqualTo(Map.of(1L, "Ada|King", 2L, "Alan|Turing"));
+        assertThat(people.read(1L)).contains(new PersonName(1, "Ada", "King"));
+    }
+
+    /**
+     * MariaDB marks dualwrite's transactions with a session variable: it must be reset before the connection goes back
+     * to the pool, or the application's next write on it would not be captured.
+     */
+    @Test
+    void theMarkerDoesNotLeakThroughAPooledConnection() throws SQLException {
+        dualWrite.close();
+        TestDatabase db = database();
+        try (HikariDataSource pool = new HikariDataSource()) {
+            pool.setJdbcUrl(db.jdbcUrl());
+            pool.setUsername(db.user());
+            pool.setPassword(db.password());
+            pool.setMaximumPoolSize(1);
+            build(pool);
+            moveTo(MigrationPhase.DUAL_WRITE);
+            people.write(new Person(1, "Ada Lovelace"));
+            JdbcTransactions.of(pool).inTransaction(() -> people.write(new Person(2, "Alan Turing")));
+            assertThat(capture.pending()).isZero();
+
+            try (Connection c = pool.getConnection();
+                    Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE " + OLD + " SET full_name = 'Ada King' WHERE id = 1");
+            }
+            assertThat(capture.pending()).isEqualTo(1);
+        }
+    }
+
+    static java.util.stream.Stream<Long> seeds() {
+        return Seeds.seeds();
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void bypassWritesConcurrentWithDualWritesEndEqualOnBothSides(long seed) throws Exception {
+        System.out.println(
+                getClass().getSimpleName() + ": seed " + seed + " (reproduce with -Ddualwrite.seed=" + seed + ")");
+        moveTo(MigrationPhase.DUAL_WRITE);
+        dualWrite.startBackgroundWork();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        AtomicLong legacyWrites = new AtomicLong();
+        AtomicLong dualWrites = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            Random random = new Random(seed * 31 + w);
+            int writer = w;
+            threads.add(new Thread(() -> {
+                while (running.get()) {
+                    long key = 1 + random.nextInt(KEYS);
+                    try {
+                        if (random.nextInt(5) == 0) {
+                            people.delete(key);
+                        } else {
+                            people.write(new Person(key, "W" + writer + " N" + random.nextInt(1000)));
+                        }
+                        dualWrites.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                }
+            }));
+        }
+        Random legacyRandom = new Random(seed * 31 + 7);
+        threads.add(new Thread(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                while (running.get()) {
+                    long key = 1 + legacyRandom.nextInt(KEYS);
+                    int op = legacyRandom.nextInt(4);
+                    String name = "L" + legacyRandom.nextInt(1000) + " X" + legacyRandom.nextInt(10);
+                    try {
+                        legacy(c, op, key, name);
+                        legacyWrites.incrementAndGet();
+                    } catch (SQLException e) {
+                        failures.add(e);
+                    }
+                }
+            } catch (SQLException e) {
+                failures.add(e);
+            }
+        }));
+        threads.forEach(Thread::start);
+        Random moves = new Random(seed);
+        for (MigrationPhase next : List.of(MigrationPhase.BACKFILL, MigrationPhase.READ_NEW)) {
+            Thread.sleep(300 + moves.nextInt(500));
+            moveTo(next);
+        }
+        Thread.sleep(300 + moves.nextInt(500));
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join(30_000);
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> capture.pending() == 0);
+        System.out.println(getClass().getSimpleName() + ": seed " + seed + ": " + dualWrites + " dual writes, "
+                + legacyWrites + " plain SQL writes, " + capture.stats().count() + " captured; failures "
+                + failures.stream().map(Throwable::toString).limit(5).toList());
+        assertThat(failures).isEmpty();
+        assertThat(legacyWrites.get()).isPositive();
+        Map<Long, String> expected = new TreeMap<>();
+        oldNames().forEach((id, name) -> {
+            PersonName split = People.split(new Person(id, name));
+            expected.put(id, split.firstName() + "|" + split.lastName());
+        });
+        assertThat(newRows()).isEqualTo(expected);
+    }
+
+    private void legacy(Connection c, int op, long key, String name) throws SQLException {
+        String sql =
+                switch (op) {
+                    case 0 -> "DELETE FROM " + OLD + " WHERE id = ?";
+                    case 1 -> "UPDATE " + OLD + " SET full_name = ? WHERE id = ?";
+                    case 2 -> "UPDATE " + OLD + " SET note = ? WHERE id = ?";
+                    default ->
+                        database().kind() == TestDatabase.Kind.POSTGRESQL
+                                ? "INSERT INTO " + OLD + " (full_name, id) VALUES (?, ?)"
+                                        + " ON CONFLICT (id) DO UPDATE SET full_name = EXCLUDED.full_name"
+                                : "INSERT INTO " + OLD + " (full_name, id) VALUES (?, ?)"
+                                        + " ON DUPLICATE KEY UPDATE full_name = VALUES(full_name)";
+                };
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            if (op == 0) {
+                statement.setLong(1, key);
+            } else {
+                statement.setString(1, op == 2 ? "n" + name.length() : name);
+                statement.setLong(2, key);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    private void moveTo(MigrationPhase target) {
+        while (dualWrite.phase(migration.name()) != target) {
+            dualWrite.advance(migration.name(), TransitionRequest.by("test", "move to " + target));
+        }
+    }
+
+    private Map<Long, String> oldNames() throws SQLException {
+        Map<Long, String> rows = new TreeMap<>();
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id, full_name FROM " + OLD)) {
+            while (rs.next()) {
+                rows.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        return rows;
+    }
+
+    private Map<Long, String> newRows() {
+        return People.rows(dataSource, NEW);
+    }
+}

@@ -1,0 +1,12 @@
+package io.dualwrite.core;
+
+import io.dualwrite.testsupport.TestDatabase;
+import io.dualwrite.testsupport.TestDatabases;
+
+class PostgresBypassCaptureTest extends AbstractBypassCaptureTest {
+
+    @Override
+    protected TestDatabase database() {
+        return TestDatabases.postgres();
+    }
+}
