@@ -48,7 +48,12 @@ public final class LiveTrafficBenchmark {
                             .targetChunkTime(Duration.ofMillis(500))
                             .lockTimeout(Duration.ofHours(1))
                             .build()),
-            new Config("new defaults (100 ms chunks, 50 ms lock timeout)", BackfillOptions.defaults()));
+            new Config("new defaults (100 ms chunks, 50 ms lock timeout)", BackfillOptions.defaults()),
+            new Config(
+                    "tighter (25 ms chunks, 50 ms lock timeout)",
+                    BackfillOptions.from(BackfillOptions.defaults())
+                            .targetChunkTime(Duration.ofMillis(25))
+                            .build()));
 
     /** A named set of backfill options. */
     public record Config(String name, BackfillOptions options) {}
