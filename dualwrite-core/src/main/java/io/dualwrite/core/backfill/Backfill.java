@@ -8,8 +8,14 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p>Progress is checkpointed in a {@link BackfillStore} after every chunk; a restarted instance resumes after the
  * last checkpoint, and replaying a chunk is harmless. A lease in the store makes one instance copy at a time; a
  * dead holder's lease expires and another instance takes over.
+ *
+ * <p>The copy yields to the application: chunks are sized to hold their locks for about
+ * {@link BackfillOptions#targetChunkTime()}, a chunk that would wait longer than
+ * {@link BackfillOptions#lockTimeout()} for an application's row lock rolls back and is retried smaller after a
+ * back-off, and {@link BackfillThrottle}s (the application's latency, replica lag) hold the copy back between chunks.
+ * Whatever holds it back is shown as a {@link Throttle} in {@link #progress()}.
  */
 public final class Backfill<K, O, N> {
 
@@ -43,6 +55,9 @@ public final class Backfill<K, O, N> {
     private final @Nullable RateLimiter rateLimiter;
     private final Supplier<@Nullable ChunkCopier<K>> inDatabase;
     private volatile ChunkCopier<K> copier;
+    private final List<BackfillThrottle> throttles = new CopyOnWriteArrayList<>();
+    private final Map<ThrottleReason, AtomicLong> throttleCounts = new EnumMap<>(ThrottleReason.class);
+    private volatile @Nullable Throttle throttle;
 
     /** A backfill that maps every row in Java. */
     public Backfill(
@@ -74,6 +89,25 @@ public final class Backfill<K, O, N> {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.rateLimiter =
                 RowRateLimiter.perSecond("dualwrite-backfill-" + migration.name(), options.maxRowsPerSecond());
+        for (ThrottleReason reason : ThrottleReason.values()) {
+            throttleCounts.put(reason, new AtomicLong());
+        }
+    }
+
+    /** Adds a throttle, asked before every chunk from now on. */
+    public Backfill<K, O, N> addThrottle(BackfillThrottle throttle) {
+        throttles.add(Objects.requireNonNull(throttle, "throttle"));
+        return this;
+    }
+
+    /** What holds this instance's copy back now, if anything. */
+    public Optional<Throttle> throttle() {
+        return Optional.ofNullable(throttle);
+    }
+
+    /** How many times this instance's copy was held back for {@code reason} since it started. */
+    public long throttleCount(ThrottleReason reason) {
+        return throttleCounts.get(reason).get();
     }
 
     /** Why {@link #run} returned. */
@@ -160,9 +194,17 @@ public final class Backfill<K, O, N> {
                 clock.instant());
     }
 
-    /** The durable progress, as every instance sees it. */
+    /**
+     * The durable progress, as every instance sees it, with what holds the copy back when this instance is the one
+     * copying (throttles are not stored: another instance shows none).
+     */
     public BackfillProgress progress() {
-        return store.find(migration.name()).orElseGet(() -> BackfillProgress.idle(migration.name(), clock.instant()));
+        BackfillProgress progress =
+                store.find(migration.name()).orElseGet(() -> BackfillProgress.idle(migration.name(), clock.instant()));
+        Throttle current = throttle;
+        return current != null && progress.state() == BackfillState.RUNNING && instanceId.equals(progress.leaseOwner())
+                ? progress.withThrottle(current)
+                : progress;
     }
 
     /**
@@ -191,87 +233,215 @@ public final class Backfill<K, O, N> {
                 options.initialChunkSize(), options.minChunkSize(), effectiveMaxChunk(), options.targetChunkTime());
         double rate = progress.rowsPerSecond();
         int failures = 0;
-        while (mayContinue.getAsBoolean()) {
-            int size = Math.min(sizer.next(), effectiveMaxChunk());
-            if (rateLimiter != null && !rateLimiter.acquirePermission(size)) {
-                continue;
-            }
-            long started = System.nanoTime();
-            ChunkCopier.Chunk<K> chunk;
-            try {
-                chunk = copier().copy(last, upper, size);
-                failures = 0;
-            } catch (RuntimeException e) {
-                failures++;
-                sizer.shrink();
-                if (failures > options.maxRetries()) {
-                    log.error(
-                            "Backfill of '{}' failed after {} attempts at key {}", migration.name(), failures, last, e);
-                    store.fail(
+        int lockWaits = 0;
+        try {
+            while (mayContinue.getAsBoolean()) {
+                switch (awaitThrottles(mayContinue)) {
+                    case STOPPED -> {
+                        return Outcome.STOPPED;
+                    }
+                    case INTERRUPTED -> {
+                        store.releaseLease(migration.name(), instanceId);
+                        return Outcome.INTERRUPTED;
+                    }
+                    case GO -> {}
+                }
+                int size = Math.min(sizer.next(), effectiveMaxChunk());
+                if (rateLimiter != null && !rateLimiter.acquirePermission(size)) {
+                    continue;
+                }
+                long started = System.nanoTime();
+                ChunkCopier.Chunk<K> chunk;
+                try {
+                    chunk = copyChunk(last, upper, size);
+                    failures = 0;
+                    lockWaits = 0;
+                    clearThrottle(ThrottleReason.LOCK_CONTENTION);
+                } catch (RuntimeException e) {
+                    if (migration.oldStore().transactions().isLockTimeout(e)) {
+                        // The copy yields: it gave up waiting for an application's lock and released its own. Not a
+                        // failure: it backs off and retries a smaller chunk, as long as the application holds the lock.
+                        lockWaits++;
+                        sizer.shrink();
+                        throttled(
+                                ThrottleReason.LOCK_CONTENTION,
+                                "chunk after key " + last + " waited more than "
+                                        + options.lockTimeout().toMillis() + " ms for a row lock (" + lockWaits
+                                        + " in a row)");
+                        log.debug("Backfill of '{}': chunk after key {} yielded to a row lock", migration.name(), last);
+                        if (!pause(backoff(lockWaits))) {
+                            break;
+                        }
+                        continue;
+                    }
+                    failures++;
+                    sizer.shrink();
+                    if (failures > options.maxRetries()) {
+                        log.error(
+                                "Backfill of '{}' failed after {} attempts at key {}",
+                                migration.name(),
+                                failures,
+                                last,
+                                e);
+                        store.fail(
+                                migration.name(),
+                                instanceId,
+                                "chunk after key " + last + " failed " + failures + " times; last error: " + e,
+                                clock.instant());
+                        return Outcome.FAILED;
+                    }
+                    log.warn(
+                            "Backfill of '{}': chunk after key {} failed (attempt {} of {}), backing off: {}",
                             migration.name(),
-                            instanceId,
-                            "chunk after key " + last + " failed " + failures + " times; last error: " + e,
-                            clock.instant());
-                    return Outcome.FAILED;
+                            last,
+                            failures,
+                            options.maxRetries() + 1,
+                            e.toString());
+                    if (!pause(backoff(failures))) {
+                        break;
+                    }
+                    continue;
                 }
-                log.warn(
-                        "Backfill of '{}': chunk after key {} failed (attempt {} of {}), backing off: {}",
-                        migration.name(),
-                        last,
-                        failures,
-                        options.maxRetries() + 1,
-                        e.toString());
-                if (!pause(backoff(failures))) {
-                    break;
+                Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+                if (chunk.rows() == 0) {
+                    store.complete(migration.name(), instanceId, clock.instant());
+                    log.info("Backfill of '{}' completed", migration.name());
+                    return Outcome.COMPLETED;
                 }
-                continue;
-            }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            if (chunk.rows() == 0) {
-                store.complete(migration.name(), instanceId, clock.instant());
-                log.info("Backfill of '{}' completed", migration.name());
-                return Outcome.COMPLETED;
-            }
-            sizer.record(chunk.rows(), elapsed);
-            double chunkRate = chunk.rows() / Math.max(1e-9, elapsed.toNanos() / 1e9);
-            rate = rate <= 0 ? chunkRate : RATE_SMOOTHING * chunkRate + (1 - RATE_SMOOTHING) * rate;
-            if (rateLimiter != null) {
-                rate = Math.min(rate, options.maxRowsPerSecond());
-            }
-            last = chunk.lastKey();
-            if (!store.checkpoint(
-                    migration.name(),
-                    instanceId,
-                    codec.encode(last),
-                    chunk.rows(),
-                    rate,
-                    clock.instant(),
-                    leaseUntil())) {
-                log.info(
-                        "Backfill of '{}' on {} stops: lease lost or backfill no longer running",
-                        migration.name(),
-                        instanceId);
-                return Outcome.STOPPED;
-            }
-            if (chunk.exhausted()) {
-                store.complete(migration.name(), instanceId, clock.instant());
-                log.info("Backfill of '{}' completed", migration.name());
-                return Outcome.COMPLETED;
-            }
-            if (elapsed.compareTo(options.targetChunkTime().multipliedBy(4)) > 0) {
-                log.info(
-                        "Backfill of '{}': a chunk took {} ms (target {} ms); backing off",
-                        migration.name(),
-                        elapsed.toMillis(),
-                        options.targetChunkTime().toMillis());
-                sizer.shrink();
-                if (!pause(options.retryBackoff())) {
-                    break;
+                sizer.record(chunk.rows(), elapsed);
+                double chunkRate = chunk.rows() / Math.max(1e-9, elapsed.toNanos() / 1e9);
+                rate = rate <= 0 ? chunkRate : RATE_SMOOTHING * chunkRate + (1 - RATE_SMOOTHING) * rate;
+                if (rateLimiter != null) {
+                    rate = Math.min(rate, options.maxRowsPerSecond());
                 }
+                last = chunk.lastKey();
+                if (!store.checkpoint(
+                        migration.name(),
+                        instanceId,
+                        codec.encode(last),
+                        chunk.rows(),
+                        rate,
+                        clock.instant(),
+                        leaseUntil())) {
+                    log.info(
+                            "Backfill of '{}' on {} stops: lease lost or backfill no longer running",
+                            migration.name(),
+                            instanceId);
+                    return Outcome.STOPPED;
+                }
+                if (chunk.exhausted()) {
+                    store.complete(migration.name(), instanceId, clock.instant());
+                    log.info("Backfill of '{}' completed", migration.name());
+                    return Outcome.COMPLETED;
+                }
+                if (elapsed.compareTo(options.targetChunkTime().multipliedBy(4)) > 0) {
+                    log.info(
+                            "Backfill of '{}': a chunk took {} ms (target {} ms); backing off",
+                            migration.name(),
+                            elapsed.toMillis(),
+                            options.targetChunkTime().toMillis());
+                    sizer.shrink();
+                    throttled(
+                            ThrottleReason.SLOW_CHUNK,
+                            "a chunk held its locks " + elapsed.toMillis() + " ms, over 4 times the target "
+                                    + options.targetChunkTime().toMillis() + " ms");
+                    if (!pause(options.retryBackoff())) {
+                        break;
+                    }
+                }
+                clearThrottle(ThrottleReason.SLOW_CHUNK);
             }
+        } finally {
+            throttle = null;
         }
         store.releaseLease(migration.name(), instanceId);
         return Outcome.INTERRUPTED;
+    }
+
+    /** One chunk in a transaction of OLD's database whose lock waits are limited to the lock timeout. */
+    private ChunkCopier.Chunk<K> copyChunk(@Nullable K after, K upper, int size) {
+        io.dualwrite.core.store.Transactions transactions = migration.oldStore().transactions();
+        return transactions.inTransaction(
+                () -> transactions.withLockTimeout(options.lockTimeout(), () -> copier().copy(after, upper, size)));
+    }
+
+    private enum Wait {
+        GO,
+        STOPPED,
+        INTERRUPTED
+    }
+
+    /**
+     * Waits while a throttle holds the copy back, asking again every throttle check interval and extending the
+     * lease meanwhile; STOPPED when the lease is lost or the backfill stopped running.
+     */
+    private Wait awaitThrottles(BooleanSupplier mayContinue) {
+        while (true) {
+            BackfillThrottle holding = null;
+            String detail = null;
+            for (BackfillThrottle candidate : throttles) {
+                Optional<String> answer;
+                try {
+                    answer = candidate.check();
+                } catch (RuntimeException e) {
+                    log.warn("Backfill of '{}': throttle {} failed; ignoring it", migration.name(), candidate, e);
+                    answer = Optional.empty();
+                }
+                if (answer.isPresent()) {
+                    holding = candidate;
+                    detail = answer.get();
+                    break;
+                }
+            }
+            Throttle current = throttle;
+            if (holding == null) {
+                if (current != null && isBetweenChunksReason(current.reason())) {
+                    log.info(
+                            "Backfill of '{}' resumes after being throttled for {} ms: {}",
+                            migration.name(),
+                            Duration.between(current.since(), clock.instant()).toMillis(),
+                            current.detail());
+                    throttle = null;
+                }
+                return Wait.GO;
+            }
+            if (current == null || current.reason() != holding.reason()) {
+                log.info("Backfill of '{}' throttled ({}): {}", migration.name(), holding.reason(), detail);
+            }
+            throttled(holding.reason(), detail);
+            if (!mayContinue.getAsBoolean() || !pause(options.throttleCheckInterval())) {
+                return Wait.INTERRUPTED;
+            }
+            if (!store.acquireLease(migration.name(), instanceId, clock.instant(), leaseUntil())) {
+                log.info(
+                        "Backfill of '{}' on {} stops while throttled: lease lost or backfill no longer running",
+                        migration.name(),
+                        instanceId);
+                return Wait.STOPPED;
+            }
+        }
+    }
+
+    private static boolean isBetweenChunksReason(ThrottleReason reason) {
+        return reason == ThrottleReason.APPLICATION_LATENCY || reason == ThrottleReason.REPLICA_LAG;
+    }
+
+    /** Records that {@code reason} holds the copy back; a new episode when the reason changes. */
+    private void throttled(ThrottleReason reason, String detail) {
+        Throttle current = throttle;
+        if (current == null || current.reason() != reason) {
+            throttleCounts.get(reason).incrementAndGet();
+            throttle = new Throttle(reason, detail, clock.instant());
+        } else {
+            throttle = new Throttle(reason, detail, current.since());
+        }
+    }
+
+    private void clearThrottle(ThrottleReason reason) {
+        Throttle current = throttle;
+        if (current != null && current.reason() == reason) {
+            throttle = null;
+        }
     }
 
     /** Whether chunks are copied inside the database (the migration's SQL mapping), not mapped in Java. */

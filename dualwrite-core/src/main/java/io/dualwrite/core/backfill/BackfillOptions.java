@@ -4,19 +4,28 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a backfill copies: chunk sizes and the time a chunk should take, the maximum rate, the lease, and retries.
+ * How a backfill copies: chunk sizes and the time a chunk should hold its locks, the lock timeout, the maximum rate,
+ * the lease, retries, and how often throttles are checked.
  * Immutable; start from {@link #defaults()} and derive others with {@link #from}.
  *
  * @param initialChunkSize rows in the first chunk
  * @param minChunkSize the smallest chunk the adaptive sizing goes down to
  * @param maxChunkSize the largest chunk the adaptive sizing goes up to
- * @param targetChunkTime the time one chunk (its locks and transaction) should take; chunk sizes adapt towards it
+ * @param targetChunkTime the time one chunk should hold its shared locks on OLD rows (its transaction, from the
+ *     locking read to the commit after NEW's insert); chunk sizes adapt towards it, and an application write to a
+ *     row of the current chunk waits at most about this long
  * @param maxRowsPerSecond the copy rate limit, 0 for none
  * @param leaseDuration how long an instance holds the lease without a checkpoint before another may take over
  * @param maxRetries consecutive failed chunks before the backfill is marked FAILED
  * @param retryBackoff the first pause after a failed or slow chunk; it doubles up to {@code maxBackoff}
  * @param maxBackoff the longest pause
  * @param pollInterval how often an instance checks whether there is copying for it to do
+ * @param lockTimeout how long the copy's transaction waits for a row lock an application transaction holds before
+ *     it gives up, rolls back (releasing its own locks) and retries a smaller chunk after a back-off: the copy
+ *     yields to the application, never the other way round (PostgreSQL {@code SET LOCAL lock_timeout}, MariaDB
+ *     {@code innodb_lock_wait_timeout} in whole seconds, under a second meaning no wait at all)
+ * @param throttleCheckInterval how long the copy waits before it asks a {@link BackfillThrottle} again while one
+ *     holds it back
  */
 public record BackfillOptions(
         int initialChunkSize,
@@ -28,18 +37,27 @@ public record BackfillOptions(
         int maxRetries,
         Duration retryBackoff,
         Duration maxBackoff,
-        Duration pollInterval) {
+        Duration pollInterval,
+        Duration lockTimeout,
+        Duration throttleCheckInterval) {
 
     public static final int DEFAULT_INITIAL_CHUNK_SIZE = 1000;
     public static final int DEFAULT_MIN_CHUNK_SIZE = 50;
     public static final int DEFAULT_MAX_CHUNK_SIZE = 20_000;
-    public static final Duration DEFAULT_TARGET_CHUNK_TIME = Duration.ofMillis(500);
+    /**
+     * 100 ms: well under the latency a user notices, and (docs/benchmarks.md, issue #16) enough to keep the copy's
+     * rate within a small factor of what 500 ms chunks reach.
+     */
+    public static final Duration DEFAULT_TARGET_CHUNK_TIME = Duration.ofMillis(100);
+
     public static final int DEFAULT_MAX_ROWS_PER_SECOND = 0;
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_RETRIES = 10;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMillis(50);
+    public static final Duration DEFAULT_THROTTLE_CHECK_INTERVAL = Duration.ofMillis(500);
 
     public BackfillOptions {
         requireAtLeast(1, minChunkSize, "minChunkSize");
@@ -55,9 +73,41 @@ public record BackfillOptions(
         requirePositive(retryBackoff, "retryBackoff");
         requirePositive(maxBackoff, "maxBackoff");
         requirePositive(pollInterval, "pollInterval");
+        requirePositive(lockTimeout, "lockTimeout");
+        requirePositive(throttleCheckInterval, "throttleCheckInterval");
     }
 
-    /** The defaults: chunks of 1,000 rows adapting between 50 and 20,000 towards 500 ms, no rate limit. */
+    /** Options with the default lock timeout and throttle check interval; {@link #from} is the preferred form. */
+    public BackfillOptions(
+            int initialChunkSize,
+            int minChunkSize,
+            int maxChunkSize,
+            Duration targetChunkTime,
+            int maxRowsPerSecond,
+            Duration leaseDuration,
+            int maxRetries,
+            Duration retryBackoff,
+            Duration maxBackoff,
+            Duration pollInterval) {
+        this(
+                initialChunkSize,
+                minChunkSize,
+                maxChunkSize,
+                targetChunkTime,
+                maxRowsPerSecond,
+                leaseDuration,
+                maxRetries,
+                retryBackoff,
+                maxBackoff,
+                pollInterval,
+                DEFAULT_LOCK_TIMEOUT,
+                DEFAULT_THROTTLE_CHECK_INTERVAL);
+    }
+
+    /**
+     * The defaults: chunks of 1,000 rows adapting between 50 and 20,000 towards 100 ms of lock holding, a 50 ms lock
+     * timeout, no rate limit.
+     */
     public static BackfillOptions defaults() {
         return new BackfillOptions(
                 DEFAULT_INITIAL_CHUNK_SIZE,
@@ -69,7 +119,9 @@ public record BackfillOptions(
                 DEFAULT_MAX_RETRIES,
                 DEFAULT_RETRY_BACKOFF,
                 DEFAULT_MAX_BACKOFF,
-                DEFAULT_POLL_INTERVAL);
+                DEFAULT_POLL_INTERVAL,
+                DEFAULT_LOCK_TIMEOUT,
+                DEFAULT_THROTTLE_CHECK_INTERVAL);
     }
 
     /**
@@ -133,6 +185,8 @@ public record BackfillOptions(
         private Duration retryBackoff;
         private Duration maxBackoff;
         private Duration pollInterval;
+        private Duration lockTimeout;
+        private Duration throttleCheckInterval;
 
         private Builder(BackfillOptions base) {
             this.initialChunkSize = base.initialChunkSize;
@@ -145,6 +199,8 @@ public record BackfillOptions(
             this.retryBackoff = base.retryBackoff;
             this.maxBackoff = base.maxBackoff;
             this.pollInterval = base.pollInterval;
+            this.lockTimeout = base.lockTimeout;
+            this.throttleCheckInterval = base.throttleCheckInterval;
         }
 
         /** See {@link BackfillOptions#initialChunkSize()}. */
@@ -207,6 +263,18 @@ public record BackfillOptions(
             return this;
         }
 
+        /** See {@link BackfillOptions#lockTimeout()}. */
+        public Builder lockTimeout(Duration value) {
+            this.lockTimeout = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#throttleCheckInterval()}. */
+        public Builder throttleCheckInterval(Duration value) {
+            this.throttleCheckInterval = value;
+            return this;
+        }
+
         /**
          * The options.
          *
@@ -223,7 +291,9 @@ public record BackfillOptions(
                     maxRetries,
                     retryBackoff,
                     maxBackoff,
-                    pollInterval);
+                    pollInterval,
+                    lockTimeout,
+                    throttleCheckInterval);
         }
     }
 

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastKey the last key copied (encoded), the checkpoint a restart resumes after
  * @param rowsPerSecond the recent copy rate of the instance holding the lease
  * @param leaseOwner the instance copying now, if any
+ * @param throttle what holds the copy back now, as the copying instance knows it (not stored: null as read from the
+ *     store and on other instances)
  */
 public record BackfillProgress(
         String migration,
@@ -26,7 +28,59 @@ public record BackfillProgress(
         @Nullable Instant completedAt,
         @Nullable String leaseOwner,
         @Nullable Instant leaseUntil,
-        @Nullable String failure) {
+        @Nullable String failure,
+        @Nullable Throttle throttle) {
+
+    /** Progress without a throttle, as a {@link BackfillStore} reads it. */
+    public BackfillProgress(
+            String migration,
+            BackfillState state,
+            @Nullable String upperKey,
+            @Nullable String lastKey,
+            long rowsCopied,
+            long rowsEstimated,
+            double rowsPerSecond,
+            @Nullable Instant startedAt,
+            Instant updatedAt,
+            @Nullable Instant completedAt,
+            @Nullable String leaseOwner,
+            @Nullable Instant leaseUntil,
+            @Nullable String failure) {
+        this(
+                migration,
+                state,
+                upperKey,
+                lastKey,
+                rowsCopied,
+                rowsEstimated,
+                rowsPerSecond,
+                startedAt,
+                updatedAt,
+                completedAt,
+                leaseOwner,
+                leaseUntil,
+                failure,
+                null);
+    }
+
+    /** This progress with what holds the copy back. */
+    public BackfillProgress withThrottle(@Nullable Throttle current) {
+        return new BackfillProgress(
+                migration,
+                state,
+                upperKey,
+                lastKey,
+                rowsCopied,
+                rowsEstimated,
+                rowsPerSecond,
+                startedAt,
+                updatedAt,
+                completedAt,
+                leaseOwner,
+                leaseUntil,
+                failure,
+                current);
+    }
 
     /** The progress of a backfill that never started. */
     public static BackfillProgress idle(String migration, Instant now) {

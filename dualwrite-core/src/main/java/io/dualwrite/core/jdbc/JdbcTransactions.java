@@ -29,6 +29,27 @@ public interface JdbcTransactions extends Transactions {
     /** The data source. */
     DataSource dataSource();
 
+    /**
+     * PostgreSQL: {@code SET LOCAL lock_timeout}, which ends with the transaction by itself. MariaDB:
+     * {@code SET SESSION innodb_lock_wait_timeout} in whole seconds (a timeout under a second means no wait),
+     * restored to the session's value when the work ends, whether it returns or throws.
+     * H2: no change (its lock timeout is left as configured). Call it inside a transaction.
+     */
+    @Override
+    default <T> T withLockTimeout(java.time.Duration timeout, java.util.function.Supplier<T> work) {
+        return LockTimeouts.run(this, timeout, work);
+    }
+
+    @Override
+    default boolean isLockTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException e && dialect().isLockTimeout(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Transactions that dualwrite keeps itself, on connections taken from the data source. */
     static JdbcTransactions of(DataSource dataSource) {
         return new LocalJdbcTransactions(dataSource);

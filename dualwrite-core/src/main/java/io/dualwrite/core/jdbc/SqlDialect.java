@@ -120,6 +120,20 @@ public enum SqlDialect {
         return state != null && (state.equals("23505") || (this == MARIADB && state.equals("23000")));
     }
 
+    /**
+     * Whether an exception is a lock wait given up on: PostgreSQL's {@code lock_not_available} (55P03, from
+     * {@code lock_timeout}) or a deadlock (40P01), MariaDB's lock wait timeout (1205) or deadlock (1213), H2's lock
+     * timeout (50200) or deadlock (40001).
+     */
+    public boolean isLockTimeout(SQLException e) {
+        String state = e.getSQLState();
+        return switch (this) {
+            case POSTGRESQL -> "55P03".equals(state) || "40P01".equals(state);
+            case MARIADB -> e.getErrorCode() == 1205 || e.getErrorCode() == 1213;
+            case H2 -> e.getErrorCode() == 50200 || e.getErrorCode() == 40001;
+        };
+    }
+
     static String columnList(String key, List<String> columns) {
         return columns.isEmpty() ? key : key + ", " + String.join(", ", columns);
     }

@@ -4,6 +4,7 @@ import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.ManagedMigration;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
+import io.dualwrite.core.backfill.ThrottleReason;
 import io.dualwrite.core.internal.CachedSupplier;
 import io.dualwrite.core.jdbc.BypassCapture;
 import io.dualwrite.core.model.Side;
@@ -42,6 +43,11 @@ import java.util.function.ToDoubleFunction;
  *       <td>fraction copied, 0 to 1</td></tr>
  *   <tr><td>{@code dualwrite.backfill.state}</td><td>gauge</td><td>migration, state</td>
  *       <td>1 for the backfill's current state, 0 for the others</td></tr>
+ *   <tr><td>{@code dualwrite.backfill.throttled}</td><td>gauge</td><td>migration, reason</td>
+ *       <td>1 while this instance's copy is held back for the reason (lock_contention, slow_chunk,
+ *       application_latency, replica_lag), 0 otherwise</td></tr>
+ *   <tr><td>{@code dualwrite.backfill.throttles}</td><td>counter</td><td>migration, reason</td>
+ *       <td>times this instance's copy began being held back for the reason</td></tr>
  *   <tr><td>{@code dualwrite.shadow.reads}</td><td>counter</td><td>migration, result</td>
  *       <td>sampled reads by result: match, mismatch, missing_in_candidate, unexpected_in_candidate,
  *       candidate_error, skipped, not_yet_backfilled</td></tr>
@@ -249,6 +255,25 @@ public final class DualWriteMetrics implements MeterBinder {
                     progress,
                     tags,
                     BackfillProgress::fractionDone);
+            io.dualwrite.core.backfill.Backfill<?, ?, ?> backfill = migration.backfill();
+            for (ThrottleReason reason : ThrottleReason.values()) {
+                Tags reasonTags = tags.and("reason", reason.name().toLowerCase(java.util.Locale.ROOT));
+                Gauge.builder(
+                                "dualwrite.backfill.throttled",
+                                backfill,
+                                b -> b.throttle()
+                                                .filter(t -> t.reason() == reason)
+                                                .isPresent()
+                                        ? 1
+                                        : 0)
+                        .description("1 while this instance's copy is held back for the reason")
+                        .tags(reasonTags)
+                        .register(registry);
+                FunctionCounter.builder("dualwrite.backfill.throttles", backfill, b -> b.throttleCount(reason))
+                        .description("Times this instance's copy began being held back for the reason")
+                        .tags(reasonTags)
+                        .register(registry);
+            }
             for (BackfillState state : BackfillState.values()) {
                 Gauge.builder("dualwrite.backfill.state", progress, p -> p.get().state() == state ? 1 : 0)
                         .description("1 for the backfill's current state")

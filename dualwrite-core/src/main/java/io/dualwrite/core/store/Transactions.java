@@ -46,6 +46,21 @@ public interface Transactions {
     void afterCommit(Runnable action);
 
     /**
+     * Runs the work inside the transaction open on this thread, with lock waits in it limited to {@code timeout}: a
+     * statement that would wait longer for a lock fails instead (see {@link #isLockTimeout}). The limit ends with
+     * the work and never outlives the transaction (nor reaches a pooled connection's next user). By default no
+     * limit is set: a store that cannot limit lock waits simply runs the work.
+     */
+    default <T> T withLockTimeout(java.time.Duration timeout, Supplier<T> work) {
+        return work.get();
+    }
+
+    /** Whether {@code failure} (or one of its causes) is a lock wait given up on, by a timeout or a deadlock. */
+    default boolean isLockTimeout(Throwable failure) {
+        return false;
+    }
+
+    /**
      * The divergence ledger kept in this database, if this kind of database provides one (the JDBC transactions
      * do, in dualwrite's tables): what a migration records its intents in when none is declared for a side.
      */

@@ -118,6 +118,11 @@ public class DualWriteAutoConfiguration {
             builder.continuousRepair(properties.getRepairInterval());
         }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-        return builder.build().startBackgroundWork();
+        DualWrite dualWrite = builder.build();
+        BackfillThrottles.addReplicaLag(
+                dualWrite,
+                properties.getBackfill().getThrottle(),
+                properties.getBackfill().getThrottleCheckInterval());
+        return dualWrite.startBackgroundWork();
     }
 }

@@ -49,6 +49,8 @@ final class DualWriteOptionsMapper {
                 .leaseDuration(properties.getLeaseDuration())
                 .maxRetries(properties.getMaxRetries())
                 .pollInterval(properties.getPollInterval())
+                .lockTimeout(properties.getLockTimeout())
+                .throttleCheckInterval(properties.getThrottleCheckInterval())
                 .build());
     }
 

@@ -232,7 +232,10 @@ public class DualWriteProperties {
         /** The largest chunk the adaptive sizing goes up to. */
         private int maxChunkSize = BackfillOptions.DEFAULT_MAX_CHUNK_SIZE;
 
-        /** The time one chunk should take; chunk sizes adapt towards it. */
+        /**
+         * The time one chunk should hold its shared locks on OLD rows; chunk sizes adapt towards it. An application
+         * write to a row of the current chunk waits at most about this long.
+         */
         private Duration targetChunkTime = BackfillOptions.DEFAULT_TARGET_CHUNK_TIME;
 
         /** The copy rate limit in rows per second; 0 for none. */
@@ -246,6 +249,38 @@ public class DualWriteProperties {
 
         /** How often an instance checks for copying to do. */
         private Duration pollInterval = BackfillOptions.DEFAULT_POLL_INTERVAL;
+
+        /**
+         * How long the copy waits for a row lock an application transaction holds before it rolls back and retries
+         * a smaller chunk (MariaDB: whole seconds, under a second meaning no wait).
+         */
+        private Duration lockTimeout = BackfillOptions.DEFAULT_LOCK_TIMEOUT;
+
+        /** How long the copy waits before asking a throttle again while one holds it back. */
+        private Duration throttleCheckInterval = BackfillOptions.DEFAULT_THROTTLE_CHECK_INTERVAL;
+
+        /** What holds the copy back between chunks: the application's latency, replica lag. */
+        private final Throttle throttle = new Throttle();
+
+        public Duration getLockTimeout() {
+            return lockTimeout;
+        }
+
+        public void setLockTimeout(Duration lockTimeout) {
+            this.lockTimeout = lockTimeout;
+        }
+
+        public Duration getThrottleCheckInterval() {
+            return throttleCheckInterval;
+        }
+
+        public void setThrottleCheckInterval(Duration throttleCheckInterval) {
+            this.throttleCheckInterval = throttleCheckInterval;
+        }
+
+        public Throttle getThrottle() {
+            return throttle;
+        }
 
         public boolean isEnabled() {
             return enabled;
@@ -317,6 +352,50 @@ public class DualWriteProperties {
 
         public void setPollInterval(Duration pollInterval) {
             this.pollInterval = pollInterval;
+        }
+    }
+
+    /** {@code dualwrite.backfill.throttle.*}: conditions that hold every backfill's copy back between chunks. */
+    public static class Throttle {
+
+        /**
+         * The name of a Micrometer timer of the application (such as {@code http.server.requests}) whose p99 holds
+         * the copy back while above {@code latency-threshold}; the timer must publish the 0.99 percentile. Unset for
+         * no latency throttle.
+         */
+        private String latencyTimer;
+
+        /** The p99 of {@code latency-timer} above which the copy waits. */
+        private Duration latencyThreshold = Duration.ofMillis(250);
+
+        /**
+         * The replay lag of a PostgreSQL standby ({@code pg_stat_replication} on the OLD database) above which the
+         * copy waits; unset for no replica-lag throttle.
+         */
+        private Duration maxReplicaLag;
+
+        public String getLatencyTimer() {
+            return latencyTimer;
+        }
+
+        public void setLatencyTimer(String latencyTimer) {
+            this.latencyTimer = latencyTimer;
+        }
+
+        public Duration getLatencyThreshold() {
+            return latencyThreshold;
+        }
+
+        public void setLatencyThreshold(Duration latencyThreshold) {
+            this.latencyThreshold = latencyThreshold;
+        }
+
+        public Duration getMaxReplicaLag() {
+            return maxReplicaLag;
+        }
+
+        public void setMaxReplicaLag(Duration maxReplicaLag) {
+            this.maxReplicaLag = maxReplicaLag;
         }
     }
 

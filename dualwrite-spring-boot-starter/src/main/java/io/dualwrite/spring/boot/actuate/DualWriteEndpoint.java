@@ -299,7 +299,13 @@ public class DualWriteEndpoint implements DisposableBean {
                 p.eta().map(Object::toString).orElse(null),
                 p.fractionDone(),
                 p.leaseOwner(),
-                p.failure());
+                p.failure(),
+                p.throttle() == null
+                        ? null
+                        : new MigrationStatus.Throttle(
+                                p.throttle().reason().name(),
+                                p.throttle().detail(),
+                                p.throttle().since()));
     }
 
     /** The most recent mismatches shown per routed query. */

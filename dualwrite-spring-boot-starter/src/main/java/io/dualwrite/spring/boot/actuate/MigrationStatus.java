@@ -49,7 +49,10 @@ public record MigrationStatus(
     /** One gate of a move. */
     public record Gate(String name, boolean passed, String detail) {}
 
-    /** Backfill progress; {@code eta} is an ISO-8601 duration or null. */
+    /**
+     * Backfill progress; {@code eta} is an ISO-8601 duration or null; {@code throttle} says what holds the copy back
+     * now, when this instance is the one copying, else null.
+     */
     public record Backfill(
             String state,
             long rowsCopied,
@@ -58,7 +61,14 @@ public record MigrationStatus(
             @Nullable String eta,
             double progress,
             @Nullable String leaseOwner,
-            @Nullable String failure) {}
+            @Nullable String failure,
+            @Nullable Throttle throttle) {}
+
+    /**
+     * What holds a backfill's copy back: {@code reason} one of LOCK_CONTENTION, SLOW_CHUNK, APPLICATION_LATENCY,
+     * REPLICA_LAG; {@code detail} the measured value against its threshold.
+     */
+    public record Throttle(String reason, String detail, Instant since) {}
 
     /**
      * Shadow-read counts of this instance, per result class, of key reads; {@code queries} has those of each routed
