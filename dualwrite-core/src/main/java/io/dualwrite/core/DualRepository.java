@@ -526,10 +526,25 @@ public final class DualRepository<K, O, N> {
      */
     private void onEachSide(List<K> keys, List<K> copied, Consumer<PhaseState> guard, Consumer<Side> operation) {
         long deadline = System.nanoTime() + HANDOVER_WAIT.toNanos();
+        boolean callers = migration.oldStore().transactions().hasOpenTransaction()
+                || migration.newStore().transactions().hasOpenTransaction();
+        int victims = 0;
         while (true) {
             try {
                 onEachSideOnce(keys, copied, guard, operation);
                 return;
+            } catch (StoreException e) {
+                // The database chose this write as a deadlock victim (while a move switches the order in which the
+                // sides are written, two writes routed by the two phases lock the sides in opposite orders) and
+                // rolled its transaction back: nothing was written. A transaction of dualwrite's own is run again;
+                // a caller's is the caller's to retry.
+                if (callers || victims >= DEADLOCK_RETRIES || !rolledBackByTheDatabase(e)) {
+                    throw e;
+                }
+                victims++;
+                log.debug("Migration '{}': a write was a deadlock victim; writing it again", migration.name(), e);
+                sleepBriefly();
+                phases.refresh(migration.name());
             } catch (HandoverFence.Fenced fenced) {
                 // A move is handing the source of truth over: nothing was written; route again by the new phase,
                 // unless this write joined the caller's transaction, which must be retried as a whole (writing the
@@ -553,6 +568,21 @@ public final class DualRepository<K, O, N> {
                 phases.refresh(migration.name());
             }
         }
+    }
+
+    /** How many times a write of dualwrite's own transaction is run again after the database rolled it back. */
+    private static final int DEADLOCK_RETRIES = 3;
+
+    /** Whether the database rolled the transaction back (SQLSTATE class 40: a deadlock or serialization failure). */
+    private static boolean rolledBackByTheDatabase(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("40")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void onEachSideOnce(List<K> keys, List<K> copied, Consumer<PhaseState> guard, Consumer<Side> operation) {
