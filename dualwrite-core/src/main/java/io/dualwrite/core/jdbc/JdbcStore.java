@@ -506,6 +506,9 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             List<V> batch = values.subList(from, Math.min(values.size(), from + LOOKUP_BATCH));
             try (PreparedStatement select = c.prepareStatement("SELECT " + key.columnList() + " FROM " + table
                     + " WHERE " + key.in(transactions.dialect(), batch.size()) + ownedValue)) {
+                if (transactions.dialect() == SqlDialect.POSTGRESQL) {
+                    PostgresCopy.planForTheValues(select);
+                }
                 key.bindAll(select, 1, batch.stream().map(keyOf).toList());
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {

@@ -1,8 +1,10 @@
 package io.dualwrite.core.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 import org.postgresql.copy.CopyIn;
 
 /**
@@ -19,6 +21,22 @@ final class PostgresCopy {
             return connection.isWrapperFor(PGConnection.class);
         } catch (SQLException | LinkageError e) {
             return false;
+        }
+    }
+
+    /**
+     * Makes pgjdbc send the statement unnamed every time, so that PostgreSQL plans it for the values bound: a key
+     * lookup {@code IN ($1, ..., $500)} otherwise gets a generic plan once pgjdbc prepares it on the server (fifth
+     * use), chosen while NEW was still empty (a sequential scan, comparing each row with 500 parameters, since only a
+     * list of constants is hashed), and keeps it as NEW grows: 0.3 s per lookup at 130,000 rows, measured.
+     */
+    static void planForTheValues(PreparedStatement statement) {
+        try {
+            if (statement.isWrapperFor(PGStatement.class)) {
+                statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+            }
+        } catch (SQLException | LinkageError e) {
+            // Not pgjdbc's statement: plans as it does.
         }
     }
 
