@@ -249,14 +249,13 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     /**
      * {@inheritDoc}
      *
-     * <p>The keys of the batch that are present already are looked up by equality ({@code IN (...)}), and the others
-     * written by the store's {@link InsertPath} (by default the dialect's fastest: {@code COPY} on PostgreSQL, one
-     * multi-row insert per group of rows on MariaDB, a plain batched insert elsewhere), which costs far less than a
-     * conflict-checking insert. Should a concurrent insert take one of those keys first, or the database hold one
-     * under another spelling (a case-insensitive collation), the batch is redone with the dialect's
-     * insert-if-absent statement (inside a savepoint when a transaction is open, so that the transaction survives).
-     * {@link InsertPath#COPY_STAGED} instead copies every row into a staging table and inserts from it with
-     * {@code ON CONFLICT (key) DO NOTHING}.
+     * <p>On PostgreSQL (by default, {@link InsertPath#COPY_STAGED}, inside a transaction) every value is
+     * {@code COPY}ed into a temporary staging table and inserted from it with {@code ON CONFLICT (key) DO NOTHING}.
+     * Otherwise the keys of the batch that are present already are looked up by equality ({@code IN (...)}), and the
+     * others written by the store's {@link InsertPath} (by default a plain batched insert), which costs far less than
+     * a conflict-checking insert. Should a concurrent insert take one of those keys first, or the database hold one
+     * under another spelling (a case-insensitive collation), the batch is redone with the dialect's insert-if-absent
+     * statement (inside a savepoint when a transaction is open, so that the transaction survives).
      */
     @Override
     public void insertAbsent(List<V> values) {
