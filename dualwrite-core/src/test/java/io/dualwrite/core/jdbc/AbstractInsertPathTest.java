@@ -337,7 +337,9 @@ abstract class AbstractInsertPathTest {
     static final List<Object> DATE_TIMES = List.of(
             LocalDateTime.of(2024, 2, 29, 23, 59, 59, 999_999_000),
             LocalDateTime.of(1970, 1, 1, 0, 0),
-            LocalDateTime.of(2021, 3, 28, 2, 30, 15, 123_456_000));
+            LocalDateTime.of(2021, 3, 28, 2, 30, 15, 123_456_000),
+            LocalDateTime.of(2022, 6, 30, 12, 0, 0, 123_456_789),
+            LocalDateTime.of(2022, 12, 31, 23, 59, 59, 999_999_500));
 
     static final List<Object> BYTES =
             List.of(new byte[] {0, 1, (byte) 0xff, '\\', '"', ',', '\n', 'x'}, new byte[0], "\\x00 text".getBytes());
