@@ -1,6 +1,7 @@
 package io.dualwrite.benchmarks;
 
 import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.jdbc.InsertPath;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.model.SqlMapping;
@@ -10,7 +11,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 
-/** The benchmark tables {@code bench_old (id, full_name)} and {@code bench_new (id, first_name, last_name)}. */
+/**
+ * The benchmark tables {@code bench_old (id, full_name)} and {@code bench_new (id, first_name, last_name)}, on
+ * PostgreSQL or (for {@link FastWriteBenchmark}) MariaDB.
+ */
 public final class BenchTables {
 
     /** Old and new rows. */
@@ -35,8 +39,25 @@ public final class BenchTables {
         execute("CREATE TABLE bench_old (id BIGINT PRIMARY KEY, full_name VARCHAR(200) NOT NULL)");
         execute("CREATE TABLE bench_new (id BIGINT PRIMARY KEY, first_name VARCHAR(100) NOT NULL,"
                 + " last_name VARCHAR(100) NOT NULL)");
+        if (mariadb()) {
+            if (rows > 0) {
+                execute("INSERT INTO bench_old SELECT seq, CONCAT('First', seq, ' Last', seq) FROM seq_1_to_" + rows);
+            }
+            execute("ANALYZE TABLE bench_old");
+            return;
+        }
         execute("INSERT INTO bench_old SELECT g, 'First' || g || ' Last' || g FROM generate_series(1, " + rows + ") g");
         execute("VACUUM ANALYZE bench_old");
+    }
+
+    /** Whether the tables are on MariaDB (else PostgreSQL). */
+    public boolean mariadb() {
+        try (Connection c = dataSource.getConnection()) {
+            String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+            return product.contains("mariadb") || product.contains("mysql");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Fills the new table from the old one with plain SQL. */
@@ -48,6 +69,11 @@ public final class BenchTables {
 
     /** A migration between the two tables, with a new name each time so that runs do not share state. */
     public Migration<Long, OldRow, NewRow> migration(boolean withSqlMapping) {
+        return migration(withSqlMapping, InsertPath.AUTO);
+    }
+
+    /** A migration whose NEW store writes absent rows by {@code path}. */
+    public Migration<Long, OldRow, NewRow> migration(boolean withSqlMapping, InsertPath path) {
         JdbcTransactions transactions = JdbcTransactions.of(dataSource);
         JdbcStore<Long, OldRow> old = JdbcStore.builder(transactions, Long.class, OldRow.class)
                 .table("bench_old")
@@ -63,6 +89,7 @@ public final class BenchTables {
                 .mapper(rs -> new NewRow(rs.getLong(1), rs.getString(2), rs.getString(3)))
                 .binder((row, values) ->
                         values.set("first_name", row.firstName()).set("last_name", row.lastName()))
+                .insertPath(path)
                 .build();
         Migration.Builder<Long, OldRow, NewRow> definition = Migration.builder(
                         "bench-" + System.nanoTime(), Long.class, old, fresh)

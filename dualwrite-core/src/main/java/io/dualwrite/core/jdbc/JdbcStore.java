@@ -48,6 +48,19 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     /** Keys per {@code IN (...)} list: well below every dialect's parameter limit. */
     private static final int LOOKUP_BATCH = 500;
 
+    /** Parameters of one prepared statement: MariaDB's and PostgreSQL's protocols count them in 16 bits. */
+    private static final int MAX_PLACEHOLDERS = 65_535;
+
+    /** Rows per multi-row insert at most. */
+    static final int MULTI_ROW_MAX_ROWS = 1_000;
+
+    /** Estimated bytes of values per multi-row insert at most: well below MariaDB's default 16 MiB packet. */
+    private static final long MULTI_ROW_BYTES = 4L * 1024 * 1024;
+
+    /** Names the staging tables of {@link InsertPath#COPY_STAGED}, unique in every session. */
+    private static final java.util.concurrent.atomic.AtomicLong STAGING_TABLES =
+            new java.util.concurrent.atomic.AtomicLong();
+
     private final JdbcTransactions transactions;
     private final Class<K> keyType;
     private final Class<V> valueType;
@@ -67,7 +80,12 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     private final String ownedValue;
 
     private final boolean sharedRows;
+    private final InsertPath insertPath;
     private volatile @Nullable List<KeyCollation> keyCollations;
+    /** The COPY encoder for the key and columns' types, read from the table on first use (PostgreSQL). */
+    private volatile @Nullable CopyCsv copyCsv;
+    /** The path that wrote the last rows {@link #insertAbsent} found absent, for tests; null before any. */
+    private volatile @Nullable InsertPath lastWrite;
 
     private JdbcStore(Builder<K, V> builder, KeyShape<K> key) {
         this.transactions = builder.transactions;
@@ -96,6 +114,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
                         + ")"
                 : "";
         this.sharedRows = builder.sharedRows || !keptColumns.isEmpty();
+        this.insertPath = builder.insertPath;
     }
 
     /** Starts a store on a data source; dualwrite keeps the transactions. */
@@ -239,11 +258,13 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     /**
      * {@inheritDoc}
      *
-     * <p>The keys of the batch that are present already are looked up by equality ({@code IN (...)}), and the others
-     * inserted with a plain batched insert, which costs far less than a conflict-checking one. Should a concurrent
-     * insert take one of those keys first, or the database hold one under another spelling (a case-insensitive
-     * collation), the batch is redone with the dialect's insert-if-absent statement (inside a savepoint when a
-     * transaction is open, so that the transaction survives).
+     * <p>On PostgreSQL (by default, {@link InsertPath#COPY_STAGED}, inside a transaction) every value is
+     * {@code COPY}ed into a temporary staging table and inserted from it with {@code ON CONFLICT (key) DO NOTHING}.
+     * Otherwise the keys of the batch that are present already are looked up by equality ({@code IN (...)}), and the
+     * others written by the store's {@link InsertPath} (by default a plain batched insert), which costs far less than
+     * a conflict-checking insert. Should a concurrent insert take one of those keys first, or the database hold one
+     * under another spelling (a case-insensitive collation), the batch is redone with the dialect's insert-if-absent
+     * statement (inside a savepoint when a transaction is open, so that the transaction survives).
      */
     @Override
     public void insertAbsent(List<V> values) {
@@ -251,8 +272,13 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             return;
         }
         SqlDialect dialect = transactions.dialect();
+        InsertPath path = sharedRows ? InsertPath.BATCHED : insertPath.on(dialect);
         String conflictFree = dialect.insertAbsent(table, key.columnList(), columns);
         transactions.withConnection(c -> {
+            if (path == InsertPath.COPY_STAGED && !c.getAutoCommit() && copyStaged(c, values)) {
+                lastWrite = InsertPath.COPY_STAGED;
+                return null;
+            }
             List<V> absent = withoutPresentKeys(c, values);
             if (!ownedValue.isEmpty()) {
                 // A shared row another writer created holds no value of this store yet: fill it, never overwrite.
@@ -269,7 +295,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             }
             Savepoint savepoint = c.getAutoCommit() ? null : c.setSavepoint();
             try {
-                insertBatch(c, dialect.insert(table, key.columnList(), columns), absent);
+                writeAbsent(c, path, absent);
             } catch (SQLException e) {
                 if (!dialect.isDuplicateKey(e) && !(e instanceof java.sql.BatchUpdateException)) {
                     throw e;
@@ -287,6 +313,158 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             }
             return null;
         });
+    }
+
+    /** Inserts rows whose keys the lookup found absent by the path; a duplicate key is thrown for the fallback. */
+    private void writeAbsent(Connection c, InsertPath path, List<V> absent) throws SQLException {
+        String plain = transactions.dialect().insert(table, key.columnList(), columns);
+        if (path == InsertPath.COPY || path == InsertPath.COPY_STAGED) {
+            byte[] csv = csv(c, absent);
+            if (csv != null) {
+                lastWrite = InsertPath.COPY;
+                PostgresCopy.copyIn(c, table, SqlDialect.columnList(key.columnList(), columns), csv);
+                return;
+            }
+        } else if (path == InsertPath.MULTI_ROW) {
+            lastWrite = InsertPath.MULTI_ROW;
+            insertMultiRow(c, absent);
+            return;
+        }
+        lastWrite = InsertPath.BATCHED;
+        insertBatch(c, plain, absent);
+    }
+
+    /** The path that wrote the last absent rows (before any fallback), for tests; null before any write. */
+    @Nullable
+    InsertPath lastWrite() {
+        return lastWrite;
+    }
+
+    /**
+     * {@link InsertPath#COPY_STAGED}: every value copied into a temporary table of the key and columns, then
+     * inserted from it where the key is absent; false (nothing done) when a value has no exact CSV form.
+     */
+    private boolean copyStaged(Connection c, List<V> values) throws SQLException {
+        byte[] csv = csv(c, values);
+        if (csv == null) {
+            return false;
+        }
+        String list = SqlDialect.columnList(key.columnList(), columns);
+        String staging = "dualwrite_staging_" + STAGING_TABLES.incrementAndGet();
+        try (java.sql.Statement statement = c.createStatement()) {
+            statement.execute("CREATE TEMPORARY TABLE " + staging + " ON COMMIT DROP AS SELECT " + list + " FROM "
+                    + table + " WITH NO DATA");
+            PostgresCopy.copyIn(c, staging, list, csv);
+            statement.executeUpdate("INSERT INTO " + table + " (" + list + ") SELECT " + list + " FROM " + staging
+                    + " ON CONFLICT (" + key.columnList() + ") DO NOTHING");
+            statement.execute("DROP TABLE " + staging);
+        }
+        return true;
+    }
+
+    /** The values' key and columns as COPY CSV, or null where the table's types or a value do not allow it. */
+    private byte @Nullable [] csv(Connection c, List<V> values) throws SQLException {
+        if (!PostgresCopy.available(c)) {
+            return null;
+        }
+        CopyCsv encoder = copyCsv;
+        if (encoder == null) {
+            List<String> types = new ArrayList<>();
+            try (PreparedStatement statement = c.prepareStatement("SELECT "
+                            + SqlDialect.columnList(key.columnList(), columns) + " FROM " + table + " WHERE 1 = 0");
+                    ResultSet rs = statement.executeQuery()) {
+                java.sql.ResultSetMetaData metadata = rs.getMetaData();
+                for (int i = 1; i <= metadata.getColumnCount(); i++) {
+                    types.add(metadata.getColumnTypeName(i));
+                }
+            }
+            encoder = new CopyCsv(types, java.time.ZoneId.systemDefault());
+            copyCsv = encoder;
+        }
+        if (!encoder.knowsEveryType()) {
+            return null;
+        }
+        List<Object[]> rows = new ArrayList<>(values.size());
+        int keyColumns = key.columns().size();
+        for (V value : values) {
+            K k = keyOf.apply(value);
+            if (k == null) {
+                throw new StoreException("Table " + table + ": the value " + value + " has a null key", null);
+            }
+            Object[] row = new Object[keyColumns + columns.size()];
+            List<?> parts = key.valuesOf(k);
+            for (int i = 0; i < keyColumns; i++) {
+                row[i] = parts.get(i);
+            }
+            System.arraycopy(rowValues(value), 0, row, keyColumns, columns.size());
+            rows.add(row);
+        }
+        return encoder.encode(rows);
+    }
+
+    /**
+     * {@link InsertPath#MULTI_ROW}: one {@code INSERT ... VALUES (...), (...)} per group of rows, each within the
+     * placeholder limit of a prepared statement and {@link #MULTI_ROW_BYTES} of values.
+     */
+    private void insertMultiRow(Connection c, List<V> values) throws SQLException {
+        int perRow = key.columns().size() + columns.size();
+        int maxRows = Math.max(1, Math.min(MULTI_ROW_MAX_ROWS, MAX_PLACEHOLDERS / perRow));
+        String tuple = "(" + String.join(", ", java.util.Collections.nCopies(perRow, "?")) + ")";
+        String head = "INSERT INTO " + table + " (" + SqlDialect.columnList(key.columnList(), columns) + ") VALUES ";
+        List<Object[]> group = new ArrayList<>();
+        long bytes = 0;
+        for (V value : values) {
+            K k = keyOf.apply(value);
+            if (k == null) {
+                throw new StoreException("Table " + table + ": the value " + value + " has a null key", null);
+            }
+            Object[] row = rowValues(value);
+            long size = 0;
+            for (int i = 0; i < columns.size(); i++) {
+                size += estimatedBytes(row[i]);
+            }
+            if (!group.isEmpty() && (group.size() == maxRows || bytes + size > MULTI_ROW_BYTES)) {
+                executeMultiRow(c, head, tuple, group);
+                group.clear();
+                bytes = 0;
+            }
+            Object[] keyed = new Object[perRow];
+            List<?> parts = key.valuesOf(k);
+            for (int i = 0; i < parts.size(); i++) {
+                keyed[i] = parts.get(i);
+            }
+            System.arraycopy(row, 0, keyed, parts.size(), columns.size());
+            group.add(keyed);
+            bytes += size + 16L * parts.size();
+        }
+        if (!group.isEmpty()) {
+            executeMultiRow(c, head, tuple, group);
+        }
+    }
+
+    private static void executeMultiRow(Connection c, String head, String tuple, List<Object[]> rows)
+            throws SQLException {
+        String sql = head + String.join(", ", java.util.Collections.nCopies(rows.size(), tuple));
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            int index = 1;
+            for (Object[] row : rows) {
+                for (Object value : row) {
+                    statement.setObject(index++, value);
+                }
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    /** A generous guess at a value's size on the wire, escaped: for the multi-row insert's size bound. */
+    private static long estimatedBytes(@Nullable Object value) {
+        if (value instanceof String text) {
+            return 8L + 4L * text.length();
+        }
+        if (value instanceof byte[] bytes) {
+            return 8L + 2L * bytes.length;
+        }
+        return 40;
     }
 
     /**
@@ -336,6 +514,9 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             List<V> batch = values.subList(from, Math.min(values.size(), from + LOOKUP_BATCH));
             try (PreparedStatement select = c.prepareStatement("SELECT " + key.columnList() + " FROM " + table
                     + " WHERE " + key.in(transactions.dialect(), batch.size()) + ownedValue)) {
+                if (transactions.dialect() == SqlDialect.POSTGRESQL) {
+                    PostgresCopy.planForTheValues(select);
+                }
                 key.bindAll(select, 1, batch.stream().map(keyOf).toList());
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
@@ -864,6 +1045,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         private RowMapper<V> mapper;
         private RowBinder<V> binder;
         private boolean sharedRows;
+        private InsertPath insertPath = InsertPath.AUTO;
 
         private Builder(JdbcTransactions transactions, Class<K> keyType, Class<V> valueType) {
             this.transactions = Objects.requireNonNull(transactions, "transactions");
@@ -997,6 +1179,16 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
                 checked.add(identifier(column, "kept column"));
             }
             this.keptColumns = checked;
+            return this;
+        }
+
+        /**
+         * How {@link JdbcStore#insertAbsent} (the Java-mapped backfill) writes absent rows; {@link InsertPath#AUTO}
+         * unless set. The other paths are there to be measured against each other (see {@code docs/benchmarks.md})
+         * and ruled out while troubleshooting.
+         */
+        public Builder<K, V> insertPath(InsertPath path) {
+            this.insertPath = Objects.requireNonNull(path, "path");
             return this;
         }
 
