@@ -22,6 +22,7 @@ import io.dualwrite.core.shadow.ShadowReadStats;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.verify.VerificationProgress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -235,7 +236,7 @@ public class DualWriteEndpoint implements DisposableBean {
                 allowed,
                 gates,
                 migration.hasBackfill() ? backfill(migration.backfill().progress()) : null,
-                shadowReads(migration.shadowReads()),
+                shadowReads(migration.shadowReads(), state),
                 migration.hasVerification() ? verification(migration.verification()) : null,
                 migration
                         .resync()
@@ -254,7 +255,27 @@ public class DualWriteEndpoint implements DisposableBean {
                 dualWrite
                         .bypassCapture(migration.name())
                         .map(DualWriteEndpoint::bypassWrites)
-                        .orElse(null));
+                        .orElse(null),
+                divergences(migration));
+    }
+
+    /** What the latest verification found, what this instance repaired since, and what the ledger holds now. */
+    private static MigrationStatus.Divergences divergences(ManagedMigration<?, ?, ?> migration) {
+        long found = 0;
+        @Nullable Instant foundAt = null;
+        if (migration.hasVerification()) {
+            VerificationProgress latest = migration.verification();
+            found = latest.divergences();
+            foundAt = latest.completedAt();
+        }
+        @Nullable Long left;
+        try {
+            left = migration.ledgerSize();
+        } catch (RuntimeException e) {
+            left = null;
+        }
+        return new MigrationStatus.Divergences(
+                found, foundAt, migration.repairer().totals().repaired(), left);
     }
 
     private static MigrationStatus.BypassWrites bypassWrites(BypassCapture<?, ?, ?> capture) {
@@ -311,8 +332,15 @@ public class DualWriteEndpoint implements DisposableBean {
     /** The most recent mismatches shown per routed query. */
     private static final int QUERY_MISMATCHES = 10;
 
-    private static MigrationStatus.ShadowReads shadowReads(ShadowReader<?, ?, ?> reader) {
+    private static MigrationStatus.ShadowReads shadowReads(ShadowReader<?, ?, ?> reader, PhaseState state) {
         ShadowReadStats stats = reader.stats();
+        long compared = stats.compared();
+        long mismatches = stats.mismatches();
+        for (QueryShadow<?, ?> query : reader.queries()) {
+            compared += query.stats().compared();
+            mismatches += query.stats().mismatches();
+        }
+        ShadowReadStats phase = reader.phaseStats(state.version());
         return new MigrationStatus.ShadowReads(
                 counts(stats),
                 stats.mismatchRate(),
@@ -321,7 +349,17 @@ public class DualWriteEndpoint implements DisposableBean {
                         .map(m -> new MigrationStatus.Mismatch(
                                 m.key(), m.result().name(), m.at(), differences(m.differences())))
                         .toList(),
-                reader.queries().stream().map(DualWriteEndpoint::query).toList());
+                reader.queries().stream().map(DualWriteEndpoint::query).toList(),
+                new MigrationStatus.Window(
+                        "since this instance started",
+                        compared,
+                        mismatches,
+                        compared == 0 ? 0 : (double) mismatches / compared),
+                new MigrationStatus.Window(
+                        "in " + state.phase() + " (phase version " + state.version() + ") on this instance",
+                        phase.compared(),
+                        phase.mismatches(),
+                        phase.mismatchRate()));
     }
 
     private static MigrationStatus.Query query(QueryShadow<?, ?> query) {

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param breakers the state of the circuit breaker guarding writes to each side, by side ({@code old},
  *     {@code new}); empty when the sides share a database
  * @param bypassWrites the writes to OLD that bypassed dualwrite, for a migration that captures them; null otherwise
+ * @param divergences what is divergent now: found by the latest verification, repaired on this instance, left in
+ *     the ledger
  */
 public record MigrationStatus(
         String name,
@@ -29,7 +31,16 @@ public record MigrationStatus(
         List<Instance> instances,
         List<Audit> audit,
         @Nullable Finishing finishing,
-        @Nullable BypassWrites bypassWrites) {
+        @Nullable BypassWrites bypassWrites,
+        Divergences divergences) {
+
+    /**
+     * Divergence as it stands now rather than as the latest verification found it: {@code found} keys by the latest
+     * verification ({@code foundAt} its completion, null while none completed), {@code repaired} keys by the repair
+     * passes of this instance since it started (of the ledger, whatever recorded them), and {@code left} keys
+     * waiting in the ledger now (null when it cannot be read).
+     */
+    public record Divergences(long found, @Nullable Instant foundAt, long repaired, @Nullable Long left) {}
 
     /**
      * Writes to the OLD table that bypassed dualwrite, drained on this instance since it started: how many, how many
@@ -72,14 +83,24 @@ public record MigrationStatus(
 
     /**
      * Shadow-read counts of this instance, per result class, of key reads; {@code queries} has those of each routed
-     * query, in the order of their declaration.
+     * query, in the order of their declaration. {@code sinceStart} and {@code inPhase} total key reads and routed
+     * queries: since this instance started, and in the current phase version (the window the
+     * {@code shadow-mismatch-rate} gate reads).
      */
     public record ShadowReads(
             Map<String, Long> counts,
             double mismatchRate,
             double sampleRate,
             List<Mismatch> recentMismatches,
-            List<Query> queries) {}
+            List<Query> queries,
+            Window sinceStart,
+            Window inPhase) {}
+
+    /**
+     * Comparisons and mismatches (mismatch, missing or unexpected in the candidate) counted over {@code window}, a
+     * phrase such as "since this instance started" or "in BACKFILL (phase version 3) on this instance".
+     */
+    public record Window(String window, long compared, long mismatches, double mismatchRate) {}
 
     /** A routed query's comparisons on this instance, and its most recent mismatches (at most 10, newest first). */
     public record Query(

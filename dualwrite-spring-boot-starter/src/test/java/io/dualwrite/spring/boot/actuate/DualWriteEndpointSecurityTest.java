@@ -69,6 +69,10 @@ class DualWriteEndpointSecurityTest {
         var page = console.console(user("alice", "DUALWRITE_ADMIN"));
         assertThat(page.getStatus()).isEqualTo(200);
         assertThat(page.getBody()).contains("<title>dualwrite console</title>", "new URL(\"dualwrite\"");
+        // uPlot, from its WebJar, inlined: the page needs no other request and no internet access.
+        assertThat(page.getBody())
+                .contains("https://github.com/leeoniya/uPlot", ".uplot")
+                .doesNotContain("<!-- chart library -->");
     }
 
     private static SecurityContext user(String name, String... roles) {
