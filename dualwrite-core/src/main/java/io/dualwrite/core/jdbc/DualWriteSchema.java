@@ -12,7 +12,9 @@ import javax.sql.DataSource;
 /**
  * dualwrite's own tables ({@code dualwrite_phase}, {@code dualwrite_audit}, {@code dualwrite_divergence}), created
  * by the per-dialect scripts {@code io/dualwrite/core/jdbc/schema-<dialect>.sql} shipped in this jar. The scripts are
- * idempotent; teams that manage schemas with Flyway or Liquibase copy them into their own migrations instead.
+ * idempotent. Teams that manage their schema with Flyway or Liquibase run the same scripts from this jar instead: the
+ * repeatable Flyway migration {@code db/dualwrite/<dialect>/R__dualwrite_schema.sql} (a copy the build makes) or the
+ * changelog {@code db/dualwrite/changelog.xml} (docs/schema.md).
  */
 public final class DualWriteSchema {
 

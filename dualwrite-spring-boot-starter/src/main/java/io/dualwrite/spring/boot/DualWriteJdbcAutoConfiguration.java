@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -52,8 +53,13 @@ public class DualWriteJdbcAutoConfiguration {
         return manager != null ? new SpringJdbcTransactions(dataSource, manager) : JdbcTransactions.of(dataSource);
     }
 
+    /**
+     * After the application's schema tools (Flyway, Liquibase, {@code spring.sql.init}), which may create dualwrite's
+     * tables instead (docs/schema.md): every store depends on this bean, so none touches a table before they ran.
+     */
     @Bean
     @ConditionalOnMissingBean
+    @DependsOnDatabaseInitialization
     DualWriteSchemaInitializer dualWriteSchemaInitializer(
             JdbcTransactions transactions, DataSource dataSource, DualWriteProperties properties) {
         return new DualWriteSchemaInitializer(

@@ -132,7 +132,8 @@ public class DualWriteProperties {
 
         /**
          * When to create dualwrite's tables (dualwrite_phase, dualwrite_audit, dualwrite_divergence) at startup. The
-         * scripts are idempotent; use NEVER when a schema tool such as Flyway creates them.
+         * scripts are idempotent; use NEVER when Flyway or Liquibase creates them from dualwrite's migrations
+         * (classpath:db/dualwrite/{vendor}, db/dualwrite/changelog.xml).
          */
         private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.ALWAYS;
 
