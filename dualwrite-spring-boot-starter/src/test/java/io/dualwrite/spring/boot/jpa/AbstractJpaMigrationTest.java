@@ -7,10 +7,6 @@ import io.dualwrite.core.DualWrite;
 import io.dualwrite.core.TransitionRequest;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.model.MigrationPhase;
-import io.dualwrite.spring.boot.DualWriteAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteJdbcAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteJpaAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteResilienceAutoConfiguration;
 import io.dualwrite.spring.boot.jpa.people.JpaTestApplication;
 import io.dualwrite.spring.boot.jpa.people.PersonEntity;
 import io.dualwrite.spring.boot.jpa.people.PersonNameEntity;
@@ -26,12 +22,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -52,30 +43,16 @@ abstract class AbstractJpaMigrationTest {
     void forgetEarlierRuns() {
         TestDatabase db = database();
         io.dualwrite.testsupport.DualWriteTables.forget(db.dataSource(), JpaTestApplication.MIGRATION);
-        runner = new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(
-                        DataSourceAutoConfiguration.class,
-                        HibernateJpaAutoConfiguration.class,
-                        DataJpaRepositoriesAutoConfiguration.class,
-                        TransactionAutoConfiguration.class,
-                        DualWriteJpaAutoConfiguration.class,
-                        DualWriteJdbcAutoConfiguration.class,
-                        DualWriteResilienceAutoConfiguration.class,
-                        DualWriteAutoConfiguration.class))
-                .withUserConfiguration(JpaTestApplication.class)
-                .withPropertyValues(
-                        "spring.datasource.url=" + db.jdbcUrl(),
-                        "spring.datasource.username=" + db.user(),
-                        "spring.datasource.password=" + db.password(),
-                        "spring.jpa.hibernate.ddl-auto=create-drop",
-                        "spring.jpa.open-in-view=false",
-                        "dualwrite.refresh-interval=0s",
-                        "dualwrite.backfill.initial-chunk-size=50",
-                        "dualwrite.backfill.min-chunk-size=10",
-                        "dualwrite.backfill.max-chunk-size=200",
-                        "dualwrite.backfill.poll-interval=50ms",
-                        "dualwrite.gates.min-shadow-samples=0",
-                        "dualwrite.gates.min-shadow-time=0s");
+        runner = JpaTestContexts.runner(
+                db,
+                JpaTestApplication.class,
+                "dualwrite.refresh-interval=0s",
+                "dualwrite.backfill.initial-chunk-size=50",
+                "dualwrite.backfill.min-chunk-size=10",
+                "dualwrite.backfill.max-chunk-size=200",
+                "dualwrite.backfill.poll-interval=50ms",
+                "dualwrite.gates.min-shadow-samples=0",
+                "dualwrite.gates.min-shadow-time=0s");
     }
 
     @Test

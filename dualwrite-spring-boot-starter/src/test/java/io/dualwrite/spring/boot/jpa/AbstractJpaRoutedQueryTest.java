@@ -14,10 +14,6 @@ import io.dualwrite.core.shadow.QueryMismatch;
 import io.dualwrite.core.shadow.QueryMismatch.DifferingElement;
 import io.dualwrite.core.shadow.QueryShadow;
 import io.dualwrite.core.shadow.ShadowResult;
-import io.dualwrite.spring.boot.DualWriteAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteJdbcAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteJpaAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteResilienceAutoConfiguration;
 import io.dualwrite.spring.boot.actuate.DualWriteEndpoint;
 import io.dualwrite.spring.boot.actuate.MigrationStatus;
 import io.dualwrite.spring.boot.jpa.people.JpaTestApplication;
@@ -34,12 +30,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -61,27 +52,13 @@ abstract class AbstractJpaRoutedQueryTest {
     void forgetEarlierRuns() {
         TestDatabase db = database();
         io.dualwrite.testsupport.DualWriteTables.forget(db.dataSource(), JpaTestApplication.MIGRATION);
-        runner = new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(
-                        DataSourceAutoConfiguration.class,
-                        HibernateJpaAutoConfiguration.class,
-                        DataJpaRepositoriesAutoConfiguration.class,
-                        TransactionAutoConfiguration.class,
-                        DualWriteJpaAutoConfiguration.class,
-                        DualWriteJdbcAutoConfiguration.class,
-                        DualWriteResilienceAutoConfiguration.class,
-                        DualWriteAutoConfiguration.class))
-                .withUserConfiguration(JpaTestApplication.class)
-                .withPropertyValues(
-                        "spring.datasource.url=" + db.jdbcUrl(),
-                        "spring.datasource.username=" + db.user(),
-                        "spring.datasource.password=" + db.password(),
-                        "spring.jpa.hibernate.ddl-auto=create-drop",
-                        "spring.jpa.open-in-view=false",
-                        "dualwrite.refresh-interval=0s",
-                        "dualwrite.backfill.poll-interval=50ms",
-                        "dualwrite.shadow-reads.sample-rate=1",
-                        "dualwrite.shadow-reads.recheck-delay=50ms");
+        runner = JpaTestContexts.runner(
+                db,
+                JpaTestApplication.class,
+                "dualwrite.refresh-interval=0s",
+                "dualwrite.backfill.poll-interval=50ms",
+                "dualwrite.shadow-reads.sample-rate=1",
+                "dualwrite.shadow-reads.recheck-delay=50ms");
     }
 
     @Test

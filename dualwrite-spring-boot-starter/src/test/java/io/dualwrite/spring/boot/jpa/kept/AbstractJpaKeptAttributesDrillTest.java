@@ -6,20 +6,11 @@ import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.model.Equivalence;
 import io.dualwrite.drill.DrillReport;
 import io.dualwrite.drill.MigrationDrill;
-import io.dualwrite.spring.boot.DualWriteAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteJdbcAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteJpaAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteResilienceAutoConfiguration;
+import io.dualwrite.spring.boot.jpa.JpaTestContexts;
 import io.dualwrite.testsupport.TestDatabase;
 import java.math.BigDecimal;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 
 /**
  * The drill kit on JPA stores, as a team runs it on the migration bean of its Spring context: the product-price
@@ -35,38 +26,20 @@ abstract class AbstractJpaKeptAttributesDrillTest {
     @Test
     void theProductPriceMigrationPassesTheDrill() {
         TestDatabase db = database();
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(
-                        DataSourceAutoConfiguration.class,
-                        HibernateJpaAutoConfiguration.class,
-                        DataJpaRepositoriesAutoConfiguration.class,
-                        TransactionAutoConfiguration.class,
-                        DualWriteJpaAutoConfiguration.class,
-                        DualWriteJdbcAutoConfiguration.class,
-                        DualWriteResilienceAutoConfiguration.class,
-                        DualWriteAutoConfiguration.class))
-                .withUserConfiguration(KeptAttributesApplication.class)
-                .withPropertyValues(
-                        "spring.datasource.url=" + db.jdbcUrl(),
-                        "spring.datasource.username=" + db.user(),
-                        "spring.datasource.password=" + db.password(),
-                        "spring.jpa.hibernate.ddl-auto=create-drop",
-                        "spring.jpa.open-in-view=false")
-                .run(context -> {
-                    @SuppressWarnings("unchecked")
-                    Migration<Long, ProductEntity, PriceEntity> prices =
-                            context.getBean("productPrices", Migration.class);
-                    DrillReport report = MigrationDrill.of(prices)
-                            .values(AbstractJpaKeptAttributesDrillTest::product)
-                            .newValues(random -> new PriceEntity(random.nextLong(1, 31), price(random)))
-                            // Products are equal by id: the drill compares what OLD holds field by field.
-                            .oldEquivalence(Equivalence.byFields())
-                            .walks(2)
-                            .run();
-                    System.out.println(getClass().getSimpleName() + ": " + report);
-                    report.assertPasses();
-                    assertThat(report.coverage()).contains("9 of 9 kinds of move");
-                });
+        JpaTestContexts.runner(db, KeptAttributesApplication.class).run(context -> {
+            @SuppressWarnings("unchecked")
+            Migration<Long, ProductEntity, PriceEntity> prices = context.getBean("productPrices", Migration.class);
+            DrillReport report = MigrationDrill.of(prices)
+                    .values(AbstractJpaKeptAttributesDrillTest::product)
+                    .newValues(random -> new PriceEntity(random.nextLong(1, 31), price(random)))
+                    // Products are equal by id: the drill compares what OLD holds field by field.
+                    .oldEquivalence(Equivalence.byFields())
+                    .walks(2)
+                    .run();
+            System.out.println(getClass().getSimpleName() + ": " + report);
+            report.assertPasses();
+            assertThat(report.coverage()).contains("9 of 9 kinds of move");
+        });
     }
 
     private static ProductEntity product(SplittableRandom random) {

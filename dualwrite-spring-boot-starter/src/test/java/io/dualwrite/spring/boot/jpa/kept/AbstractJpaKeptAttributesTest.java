@@ -11,11 +11,8 @@ import io.dualwrite.core.model.InvalidMigrationException;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.Side;
 import io.dualwrite.core.phase.Resync;
-import io.dualwrite.spring.boot.DualWriteAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteJdbcAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteJpaAutoConfiguration;
-import io.dualwrite.spring.boot.DualWriteResilienceAutoConfiguration;
 import io.dualwrite.spring.boot.jpa.JpaStores;
+import io.dualwrite.spring.boot.jpa.JpaTestContexts;
 import io.dualwrite.testsupport.DualWriteTables;
 import io.dualwrite.testsupport.TestDatabase;
 import java.math.BigDecimal;
@@ -25,12 +22,7 @@ import java.util.TreeMap;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration;
-import org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -52,28 +44,14 @@ abstract class AbstractJpaKeptAttributesTest {
     void forgetEarlierRuns() {
         TestDatabase db = database();
         DualWriteTables.forget(db.dataSource(), NAME);
-        runner = new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(
-                        DataSourceAutoConfiguration.class,
-                        HibernateJpaAutoConfiguration.class,
-                        DataJpaRepositoriesAutoConfiguration.class,
-                        TransactionAutoConfiguration.class,
-                        DualWriteJpaAutoConfiguration.class,
-                        DualWriteJdbcAutoConfiguration.class,
-                        DualWriteResilienceAutoConfiguration.class,
-                        DualWriteAutoConfiguration.class))
-                .withUserConfiguration(KeptAttributesApplication.class)
-                .withPropertyValues(
-                        "spring.datasource.url=" + db.jdbcUrl(),
-                        "spring.datasource.username=" + db.user(),
-                        "spring.datasource.password=" + db.password(),
-                        "spring.jpa.hibernate.ddl-auto=create-drop",
-                        "spring.jpa.open-in-view=false",
-                        "dualwrite.refresh-interval=0s",
-                        "dualwrite.backfill.initial-chunk-size=50",
-                        "dualwrite.backfill.min-chunk-size=10",
-                        "dualwrite.backfill.max-chunk-size=200",
-                        "dualwrite.backfill.poll-interval=20ms");
+        runner = JpaTestContexts.runner(
+                db,
+                KeptAttributesApplication.class,
+                "dualwrite.refresh-interval=0s",
+                "dualwrite.backfill.initial-chunk-size=50",
+                "dualwrite.backfill.min-chunk-size=10",
+                "dualwrite.backfill.max-chunk-size=200",
+                "dualwrite.backfill.poll-interval=20ms");
     }
 
     @Test
