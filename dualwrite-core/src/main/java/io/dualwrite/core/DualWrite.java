@@ -17,6 +17,7 @@ import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.PhaseNotifications;
 import io.dualwrite.core.phase.PhaseState;
 import io.dualwrite.core.phase.PhaseStore;
+import io.dualwrite.core.phase.Resync;
 import io.dualwrite.core.shadow.ShadowReader;
 import io.dualwrite.core.verify.RepairReport;
 import io.dualwrite.core.verify.Repairer;
@@ -240,7 +241,30 @@ public final class DualWrite implements AutoCloseable {
     }
 
     private <K, O, N> BypassCapture<K, O, N> capture(Migration<K, O, N> migration, Clock clock) {
-        return new BypassCapture<>(migration, () -> phase(migration.name()), clock);
+        return new BypassCapture<>(
+                migration, () -> phase(migration.name()), () -> oldSideCurrent(migration.name()), clock);
+    }
+
+    /**
+     * Whether OLD is kept current in the migration's phase: not in a READ_NEW entered from DROP_OLD until its
+     * re-sync completed (OLD still holds values NEW replaced in DROP_OLD, so nothing may be copied from it to NEW).
+     */
+    private boolean oldSideCurrent(String name) {
+        ManagedMigration<?, ?, ?> migration = managed(name);
+        PhaseState state = migration.state();
+        if (state.phase() != MigrationPhase.READ_NEW) {
+            return true;
+        }
+        Optional<Resync> resync = migration.resync();
+        if (resync.isPresent() && resync.get().phaseVersion() == state.version()) {
+            return resync.get().state() == Resync.State.COMPLETED;
+        }
+        // No re-sync of this version (yet): OLD is current unless READ_NEW was entered from DROP_OLD.
+        return migration.auditTrail(50).stream()
+                .filter(e -> e.version() == state.version() && e.event().movesPhase())
+                .findFirst()
+                .map(e -> e.from() != MigrationPhase.DROP_OLD)
+                .orElse(false);
     }
 
     /** The capture of a migration's bypass writes, if it is opted in ({@link DualWriteBuilder#captureBypassWrites}). */

@@ -272,6 +272,17 @@ public final class Backfill<K, O, N> {
                         if (!pause(backoff(lockWaits))) {
                             break;
                         }
+                        // Held back by an application's lock, possibly for long: the lease is renewed at every
+                        // retry (or another instance would take over while this one still copies), and a pause or
+                        // cancel meanwhile stops the copy.
+                        if (!store.acquireLease(migration.name(), instanceId, clock.instant(), leaseUntil())) {
+                            log.info(
+                                    "Backfill of '{}' on {} stops while yielding to row locks: lease lost or backfill"
+                                            + " no longer running",
+                                    migration.name(),
+                                    instanceId);
+                            return Outcome.STOPPED;
+                        }
                         continue;
                     }
                     failures++;

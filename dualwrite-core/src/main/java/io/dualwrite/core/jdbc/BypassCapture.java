@@ -64,6 +64,7 @@ public final class BypassCapture<K, O, N> {
 
     private final Migration<K, O, N> migration;
     private final Supplier<MigrationPhase> phase;
+    private final java.util.function.BooleanSupplier oldSideCurrent;
     private final Clock clock;
     private final JdbcStore<K, O> oldStore;
     private final JdbcStore<K, N> newStore;
@@ -85,8 +86,25 @@ public final class BypassCapture<K, O, N> {
      */
     @SuppressWarnings("unchecked")
     public BypassCapture(Migration<K, O, N> migration, Supplier<MigrationPhase> phase, Clock clock) {
+        this(migration, phase, () -> true, clock);
+    }
+
+    /**
+     * @param oldSideCurrent whether OLD is kept current in the phase now: false in a READ_NEW entered from DROP_OLD
+     *     whose re-sync has not completed, while OLD still holds values NEW has replaced (a captured key is then
+     *     left for later: copying OLD to NEW would bring a stale value back)
+     * @throws InvalidMigrationException if the migration's sides are not {@link JdbcStore}s in one PostgreSQL or
+     *     MariaDB database, or its key is not one column of a built-in key type
+     */
+    @SuppressWarnings("unchecked")
+    public BypassCapture(
+            Migration<K, O, N> migration,
+            Supplier<MigrationPhase> phase,
+            java.util.function.BooleanSupplier oldSideCurrent,
+            Clock clock) {
         this.migration = Objects.requireNonNull(migration, "migration");
         this.phase = Objects.requireNonNull(phase, "phase");
+        this.oldSideCurrent = Objects.requireNonNull(oldSideCurrent, "oldSideCurrent");
         this.clock = Objects.requireNonNull(clock, "clock");
         String name = migration.name();
         if (!(migration.oldStore() instanceof JdbcStore<?, ?> old)
@@ -126,10 +144,19 @@ public final class BypassCapture<K, O, N> {
         return ddl;
     }
 
-    /** Creates the capture table if absent and (re)creates this migration's triggers; marks dualwrite's writes. */
+    /**
+     * Creates the capture table and this migration's triggers unless they are installed already (each instance that
+     * starts would otherwise drop and create them again, leaving writes uncaptured in between); marks dualwrite's
+     * writes. Triggers found by name are kept as they are: after changing the migration's columns, {@link
+     * #uninstall()} first.
+     */
     public void install() {
         WriterMarker.enable(transactions.dataSource());
-        execute(ddl.create());
+        if (installedTriggers().containsAll(ddl.triggerNames())) {
+            log.info("Migration '{}': capture triggers on {} are installed already", name(), ddl.table());
+        } else {
+            execute(ddl.create());
+        }
         log.info("Migration '{}': capturing writes to {} that bypass dualwrite", name(), ddl.table());
     }
 
@@ -164,10 +191,21 @@ public final class BypassCapture<K, O, N> {
         int drained = 0;
         for (Captured record : captured) {
             MigrationPhase current = phase.get();
-            boolean removed = transactions.inNewTransaction(() -> {
-                copy(migration.keyCodec().decode(record.key()), current);
-                return remove(record);
-            });
+            boolean removed;
+            try {
+                removed = transactions.inNewTransaction(
+                        () -> copy(migration.keyCodec().decode(record.key()), current) && remove(record));
+            } catch (RuntimeException e) {
+                // One key that cannot be copied (a value the mapping refuses, a constraint of NEW) must not hold
+                // up the others: it goes to the back of the queue, is tried again, and says why.
+                log.warn(
+                        "Migration '{}': captured key {} could not be copied; trying again later: {}",
+                        name(),
+                        record.key(),
+                        e.toString());
+                requeue(record);
+                continue;
+            }
             if (removed) {
                 drained++;
                 counted(record);
@@ -184,7 +222,8 @@ public final class BypassCapture<K, O, N> {
         return drained;
     }
 
-    private void copy(K key, MigrationPhase current) {
+    /** Copies the key as the phase wants; false to leave its record for later. */
+    private boolean copy(K key, MigrationPhase current) {
         switch (current) {
             case DUAL_WRITE, BACKFILL -> {
                 Optional<O> old = oldStore.readLocked(key);
@@ -192,16 +231,27 @@ public final class BypassCapture<K, O, N> {
                     newStore.upsert(migration.toNew(old.get()));
                 } else {
                     newStore.delete(key);
+                    // An absent row takes no lock: a dual write may have created it meanwhile, and the delete
+                    // waited for it. Read again (a new statement sees what committed) and copy what is there now.
+                    oldStore.readLocked(key).ifPresent(now -> newStore.upsert(migration.toNew(now)));
                 }
             }
             case READ_NEW -> {
+                if (!oldSideCurrent.getAsBoolean()) {
+                    return false; // OLD is being brought up to date from NEW: its value may be stale
+                }
                 Optional<N> held = newStore.readForUpdate(key);
                 Optional<O> old = oldStore.readLocked(key);
                 if (held.isPresent() && migration.onlyInNew(held.get())) {
-                    return; // OLD holds no such value by design
+                    return true; // OLD holds no such value by design
                 }
-                if (held.map(migration::toOld).equals(old)) {
-                    return; // OLD holds what NEW holds: a later dual write won, or the write changed nothing
+                if (held.isEmpty() && old.isEmpty()) {
+                    return true;
+                }
+                if (held.isPresent()
+                        && old.isPresent()
+                        && migration.equivalence().equivalent(migration.toNew(old.get()), held.get())) {
+                    return true; // OLD holds what NEW holds: a later dual write won, or the write changed nothing
                 }
                 if (old.isPresent()) {
                     newStore.upsert(migration.toNew(old.get()));
@@ -212,6 +262,25 @@ public final class BypassCapture<K, O, N> {
             case OLD_ONLY, DROP_OLD -> {
                 // one side written: nothing to keep in step
             }
+        }
+        return true;
+    }
+
+    /** Puts a record that failed to the back of the queue (its token kept: a bypass write meanwhile still counts). */
+    private void requeue(Captured record) {
+        try {
+            transactions.inNewTransaction(() -> transactions.withConnection(c -> {
+                try (PreparedStatement statement = c.prepareStatement("UPDATE " + CaptureDdl.TABLE
+                        + " SET captured_at = ? WHERE migration = ? AND entity_key = ? AND token = ?")) {
+                    Timestamps.set(statement, 1, clock.instant());
+                    statement.setString(2, name());
+                    statement.setString(3, record.key());
+                    statement.setString(4, record.token());
+                    return statement.executeUpdate();
+                }
+            }));
+        } catch (RuntimeException e) {
+            log.debug("Migration '{}': could not requeue captured key {}", name(), record.key(), e);
         }
     }
 

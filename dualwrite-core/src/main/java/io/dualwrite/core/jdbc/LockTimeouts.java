@@ -30,8 +30,10 @@ final class LockTimeouts {
             }
         });
         String set = "SET SESSION innodb_lock_wait_timeout = ";
-        // Whole seconds; 0 (for a timeout under a second) makes a lock wait fail at once, as NOWAIT does.
-        transactions.withConnection(c -> execute(c, set + timeout.toSeconds()));
+        // Whole seconds, rounded up: 0 would make a lock wait fail at once (as NOWAIT does), so that a dual write's
+        // millisecond row lock would fail every chunk that meets it.
+        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        transactions.withConnection(c -> execute(c, set + seconds));
         Throwable failure = null;
         try {
             return work.get();
