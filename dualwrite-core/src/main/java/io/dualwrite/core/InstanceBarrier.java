@@ -48,6 +48,8 @@ final class InstanceBarrier implements AutoCloseable {
     private final Clock clock;
     /** The phase version of each migration known to be audited COMPLETED, so that it is looked up only once. */
     private final Map<String, Long> completedVersions = new ConcurrentHashMap<>();
+    /** The phase version of each migration this instance moved it to: it audits that move's completion first. */
+    private final Map<String, Long> movedHere = new ConcurrentHashMap<>();
 
     private @Nullable ScheduledExecutorService heartbeats;
 
@@ -96,6 +98,7 @@ final class InstanceBarrier implements AutoCloseable {
 
     /** After a move this instance committed: report at once (the move is audited COMPLETED by a heartbeat). */
     void moved(PhaseState next) {
+        movedHere.put(next.migration(), next.version());
         heartbeat();
     }
 
@@ -199,8 +202,9 @@ final class InstanceBarrier implements AutoCloseable {
 
     /**
      * Audits the current phase version as COMPLETED once every live instance applies it, unless it is audited
-     * already: whichever instance sees it first, so that the entry is written even when the instance that made the
-     * move stopped before the others applied it (two instances may both write it; the first one counts). Forgotten
+     * already: the instance that made the move, or any other once an instance timeout has passed since the move, so
+     * that the entry is written even when the mover stopped before the others applied it (two instances may then
+     * both write it; the first one counts). Forgotten
      * only once written: a failed write is tried again next beat, or no verification started after it would count.
      */
     private void recordIfComplete(String name) {
@@ -212,6 +216,12 @@ final class InstanceBarrier implements AutoCloseable {
             }
             if (store.completed(name, version).isPresent()) {
                 completedVersions.put(name, version);
+                return;
+            }
+            // The instance that made the move writes the entry; another one only once the mover had an instance
+            // timeout to do it (it may have stopped), so that the trail holds one entry, not one per instance.
+            boolean mine = Long.valueOf(version).equals(movedHere.get(name));
+            if (!mine && clock.instant().isBefore(current.changedAt().plus(instanceTimeout))) {
                 return;
             }
             List<InstanceState> live = liveInstances(name);
