@@ -69,6 +69,8 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     private final List<String> columns;
     /** The other columns of the row that the value carries and the application writes in every phase. */
     private final List<String> keptColumns;
+    /** Every column the binder sets, the migrated ones first, then the kept ones. */
+    private final List<String> boundColumns;
     /** The index of each column, the migrated ones first, then the kept ones. */
     private final Map<String, Integer> columnIndexes;
 
@@ -97,6 +99,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         this.keptColumns = List.copyOf(builder.keptColumns);
         List<String> allColumns = new ArrayList<>(columns);
         allColumns.addAll(keptColumns);
+        this.boundColumns = List.copyOf(allColumns);
         this.keyOf = builder.keyOf;
         this.mapper = builder.mapper;
         this.binder = builder.binder;
@@ -889,9 +892,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
 
     /** Every column's value, the migrated ones first, then the kept ones, as the binder sets them. */
     private Object[] rowValues(V value) {
-        List<String> allColumns = new ArrayList<>(columns);
-        allColumns.addAll(keptColumns);
-        RowValues row = new RowValues(table, allColumns, columnIndexes);
+        RowValues row = new RowValues(table, boundColumns, columnIndexes);
         binder.bind(value, row);
         return row.values();
     }
