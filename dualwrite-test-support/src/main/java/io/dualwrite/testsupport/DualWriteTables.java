@@ -15,6 +15,7 @@ public final class DualWriteTables {
         "dualwrite_phase",
         "dualwrite_audit",
         "dualwrite_backfill",
+        "dualwrite_backfill_partition",
         "dualwrite_verification",
         "dualwrite_divergence",
         "dualwrite_instance",

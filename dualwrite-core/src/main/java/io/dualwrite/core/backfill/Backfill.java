@@ -202,19 +202,61 @@ public final class Backfill<K, O, N> {
         BackfillProgress progress =
                 store.find(migration.name()).orElseGet(() -> BackfillProgress.idle(migration.name(), clock.instant()));
         Throttle current = throttle;
+        if (options.partitioned()) {
+            List<BackfillPartition> ranges = store.partitions(migration.name());
+            if (!ranges.isEmpty()) {
+                Instant now = clock.instant();
+                List<BackfillPartition> copying = ranges.stream()
+                        .filter(range -> !range.completed() && range.leasedAt(now))
+                        .toList();
+                String owners = copying.isEmpty()
+                        ? null
+                        : copying.stream()
+                                .map(BackfillPartition::leaseOwner)
+                                .distinct()
+                                .sorted()
+                                .collect(java.util.stream.Collectors.joining(", "));
+                boolean mine = copying.stream().anyMatch(range -> isMine(range.leaseOwner()));
+                progress = progress.withPartitions(
+                        new BackfillProgress.Partitions(
+                                ranges.size(),
+                                (int) ranges.stream()
+                                        .filter(BackfillPartition::completed)
+                                        .count(),
+                                copying.size()),
+                        progress.state() == BackfillState.RUNNING
+                                ? copying.stream()
+                                        .mapToDouble(BackfillPartition::rowsPerSecond)
+                                        .sum()
+                                : 0,
+                        owners);
+                return current != null && progress.state() == BackfillState.RUNNING && mine
+                        ? progress.withThrottle(current)
+                        : progress;
+            }
+        }
         return current != null && progress.state() == BackfillState.RUNNING && instanceId.equals(progress.leaseOwner())
                 ? progress.withThrottle(current)
                 : progress;
     }
 
+    /** Whether a lease owner is this instance or one of its copy workers. */
+    private boolean isMine(@Nullable String owner) {
+        return owner != null && (owner.equals(instanceId) || owner.startsWith(instanceId + "#"));
+    }
+
     /**
-     * Copies chunks, if the backfill is RUNNING and this instance gets the lease, until it is done, stopped, or
-     * {@code mayContinue} says no.
+     * Copies chunks, if the backfill is RUNNING and this instance gets the lease (of the whole, or of partitions on
+     * {@link BackfillOptions#workers()} threads when {@link BackfillOptions#partitioned()}), until it is done,
+     * stopped, or {@code mayContinue} says no.
      */
     public Outcome run(BooleanSupplier mayContinue) {
         BackfillProgress progress = store.find(migration.name()).orElse(null);
         if (progress == null || progress.state() != BackfillState.RUNNING) {
             return Outcome.NOT_RUNNING;
+        }
+        if (options.partitioned() && progress.upperKey() != null) {
+            return new PartitionedCopy<>(this, store, options, instanceId, clock).run(progress, mayContinue);
         }
         if (!store.acquireLease(migration.name(), instanceId, clock.instant(), leaseUntil())) {
             return Outcome.LEASE_HELD_ELSEWHERE;
@@ -229,20 +271,90 @@ public final class Backfill<K, O, N> {
             return Outcome.COMPLETED;
         }
         log.info("Backfill of '{}' copying on {} after key {}", migration.name(), instanceId, last);
+        RangeEnd end = copyRange(new WholeLease(), last, upper, progress.rowsPerSecond(), mayContinue);
+        return switch (end) {
+            case DONE -> {
+                store.complete(migration.name(), instanceId, clock.instant());
+                log.info("Backfill of '{}' completed", migration.name());
+                yield Outcome.COMPLETED;
+            }
+            case STOPPED -> Outcome.STOPPED;
+            case FAILED -> Outcome.FAILED;
+            case INTERRUPTED -> Outcome.INTERRUPTED;
+        };
+    }
+
+    /** How the copy of one key range ended. */
+    enum RangeEnd {
+        /** Every row of the range is copied. */
+        DONE,
+        /** The lease was lost or the backfill stopped running. */
+        STOPPED,
+        /** Chunks failed too often; the backfill is marked FAILED. */
+        FAILED,
+        /** The caller asked to stop; the lease is released. */
+        INTERRUPTED
+    }
+
+    /** The lease a key range is copied under: of the whole backfill, or of one of its partitions. */
+    interface RangeLease {
+        /** Extends the lease; false when it is lost or the backfill stopped running. */
+        boolean renew();
+
+        /** Records a copied chunk and extends the lease; false when the copier must stop. */
+        boolean checkpoint(String lastKey, int rows, double rowsPerSecond);
+
+        /** Marks the backfill FAILED with the reason. */
+        void fail(String reason);
+
+        /** Frees the lease. */
+        void release();
+    }
+
+    private final class WholeLease implements RangeLease {
+        @Override
+        public boolean renew() {
+            return store.acquireLease(migration.name(), instanceId, clock.instant(), leaseUntil());
+        }
+
+        @Override
+        public boolean checkpoint(String lastKey, int rows, double rowsPerSecond) {
+            return store.checkpoint(
+                    migration.name(), instanceId, lastKey, rows, rowsPerSecond, clock.instant(), leaseUntil());
+        }
+
+        @Override
+        public void fail(String reason) {
+            store.fail(migration.name(), instanceId, reason, clock.instant());
+        }
+
+        @Override
+        public void release() {
+            store.releaseLease(migration.name(), instanceId);
+        }
+    }
+
+    /**
+     * Copies the keys in ({@code last}, {@code upper}] chunk by chunk under {@code lease}: throttles asked before
+     * every chunk, lock waits yielded to, failures retried with a back-off up to the allowed number, every chunk
+     * checkpointed. Safe to run on several threads at once for disjoint ranges.
+     */
+    RangeEnd copyRange(RangeLease lease, @Nullable K last, K upper, double initialRate, BooleanSupplier mayContinue) {
+        KeyCodec<K> codec = migration.keyCodec();
         ChunkSizer sizer = new ChunkSizer(
                 options.initialChunkSize(), options.minChunkSize(), effectiveMaxChunk(), options.targetChunkTime());
-        double rate = progress.rowsPerSecond();
+        double rate = initialRate;
         int failures = 0;
         int lockWaits = 0;
         try {
             while (mayContinue.getAsBoolean()) {
-                switch (awaitThrottles(mayContinue)) {
+                switch (awaitThrottles(mayContinue, lease)) {
                     case STOPPED -> {
-                        return Outcome.STOPPED;
+                        return RangeEnd.STOPPED;
                     }
                     case INTERRUPTED -> {
-                        store.releaseLease(migration.name(), instanceId);
-                        return Outcome.INTERRUPTED;
+                        lease.release();
+                        return RangeEnd.INTERRUPTED;
                     }
                     case GO -> {}
                 }
@@ -275,13 +387,13 @@ public final class Backfill<K, O, N> {
                         // Held back by an application's lock, possibly for long: the lease is renewed at every
                         // retry (or another instance would take over while this one still copies), and a pause or
                         // cancel meanwhile stops the copy.
-                        if (!store.acquireLease(migration.name(), instanceId, clock.instant(), leaseUntil())) {
+                        if (!lease.renew()) {
                             log.info(
                                     "Backfill of '{}' on {} stops while yielding to row locks: lease lost or backfill"
                                             + " no longer running",
                                     migration.name(),
                                     instanceId);
-                            return Outcome.STOPPED;
+                            return RangeEnd.STOPPED;
                         }
                         continue;
                     }
@@ -294,12 +406,8 @@ public final class Backfill<K, O, N> {
                                 failures,
                                 last,
                                 e);
-                        store.fail(
-                                migration.name(),
-                                instanceId,
-                                "chunk after key " + last + " failed " + failures + " times; last error: " + e,
-                                clock.instant());
-                        return Outcome.FAILED;
+                        lease.fail("chunk after key " + last + " failed " + failures + " times; last error: " + e);
+                        return RangeEnd.FAILED;
                     }
                     log.warn(
                             "Backfill of '{}': chunk after key {} failed (attempt {} of {}), backing off: {}",
@@ -315,9 +423,7 @@ public final class Backfill<K, O, N> {
                 }
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
                 if (chunk.rows() == 0) {
-                    store.complete(migration.name(), instanceId, clock.instant());
-                    log.info("Backfill of '{}' completed", migration.name());
-                    return Outcome.COMPLETED;
+                    return RangeEnd.DONE;
                 }
                 sizer.record(chunk.rows(), elapsed);
                 double chunkRate = chunk.rows() / Math.max(1e-9, elapsed.toNanos() / 1e9);
@@ -326,24 +432,15 @@ public final class Backfill<K, O, N> {
                     rate = Math.min(rate, options.maxRowsPerSecond());
                 }
                 last = chunk.lastKey();
-                if (!store.checkpoint(
-                        migration.name(),
-                        instanceId,
-                        codec.encode(last),
-                        chunk.rows(),
-                        rate,
-                        clock.instant(),
-                        leaseUntil())) {
+                if (!lease.checkpoint(codec.encode(last), chunk.rows(), rate)) {
                     log.info(
                             "Backfill of '{}' on {} stops: lease lost or backfill no longer running",
                             migration.name(),
                             instanceId);
-                    return Outcome.STOPPED;
+                    return RangeEnd.STOPPED;
                 }
                 if (chunk.exhausted()) {
-                    store.complete(migration.name(), instanceId, clock.instant());
-                    log.info("Backfill of '{}' completed", migration.name());
-                    return Outcome.COMPLETED;
+                    return RangeEnd.DONE;
                 }
                 if (elapsed.compareTo(options.targetChunkTime().multipliedBy(4)) > 0) {
                     log.info(
@@ -365,12 +462,17 @@ public final class Backfill<K, O, N> {
         } finally {
             throttle = null;
         }
-        store.releaseLease(migration.name(), instanceId);
-        return Outcome.INTERRUPTED;
+        lease.release();
+        return RangeEnd.INTERRUPTED;
     }
 
-    /** One chunk in a transaction of OLD's database whose lock waits are limited to the lock timeout. */
-    private ChunkCopier.Chunk<K> copyChunk(@Nullable K after, K upper, int size) {
+    /**
+     * Copies one chunk of up to {@code size} keys in ({@code after}, {@code upper}] race-safely: in a transaction of
+     * OLD's database that holds shared locks on the chunk's OLD rows until NEW's insert committed, its lock waits
+     * limited to {@link BackfillOptions#lockTimeout()}. The unit a partitioned or batch copy is made of; it neither
+     * checkpoints nor takes a lease.
+     */
+    public ChunkCopier.Chunk<K> copyChunk(@Nullable K after, K upper, int size) {
         io.dualwrite.core.store.Transactions transactions = migration.oldStore().transactions();
         return transactions.inTransaction(
                 () -> transactions.withLockTimeout(options.lockTimeout(), () -> copier().copy(after, upper, size)));
@@ -386,7 +488,7 @@ public final class Backfill<K, O, N> {
      * Waits while a throttle holds the copy back, asking again every throttle check interval and extending the
      * lease meanwhile; STOPPED when the lease is lost or the backfill stopped running.
      */
-    private Wait awaitThrottles(BooleanSupplier mayContinue) {
+    private Wait awaitThrottles(BooleanSupplier mayContinue, RangeLease lease) {
         while (true) {
             BackfillThrottle holding = null;
             String detail = null;
@@ -423,7 +525,7 @@ public final class Backfill<K, O, N> {
             if (!mayContinue.getAsBoolean() || !pause(options.throttleCheckInterval())) {
                 return Wait.INTERRUPTED;
             }
-            if (!store.acquireLease(migration.name(), instanceId, clock.instant(), leaseUntil())) {
+            if (!lease.renew()) {
                 log.info(
                         "Backfill of '{}' on {} stops while throttled: lease lost or backfill no longer running",
                         migration.name(),
@@ -485,7 +587,7 @@ public final class Backfill<K, O, N> {
                 : options.maxChunkSize();
     }
 
-    private Instant leaseUntil() {
+    Instant leaseUntil() {
         return clock.instant().plus(options.leaseDuration());
     }
 

@@ -26,6 +26,11 @@ import java.util.Objects;
  *     {@code innodb_lock_wait_timeout} in whole seconds, under a second meaning no wait at all)
  * @param throttleCheckInterval how long the copy waits before it asks a {@link BackfillThrottle} again while one
  *     holds it back
+ * @param partitions how many key ranges the copy is split into when it starts (along OLD's own key order), each
+ *     claimed through a lease of its own and checkpointed on its own, so that several threads and instances copy at
+ *     once; 1 (the default) keeps one range and one copier for the whole migration
+ * @param workers how many threads of each instance copy partitions at once (1 by default: an instance adds one
+ *     copier, and its database sees one more transaction at a time per instance taking part)
  */
 public record BackfillOptions(
         int initialChunkSize,
@@ -39,7 +44,9 @@ public record BackfillOptions(
         Duration maxBackoff,
         Duration pollInterval,
         Duration lockTimeout,
-        Duration throttleCheckInterval) {
+        Duration throttleCheckInterval,
+        int partitions,
+        int workers) {
 
     public static final int DEFAULT_INITIAL_CHUNK_SIZE = 1000;
     public static final int DEFAULT_MIN_CHUNK_SIZE = 50;
@@ -58,6 +65,10 @@ public record BackfillOptions(
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMillis(50);
     public static final Duration DEFAULT_THROTTLE_CHECK_INTERVAL = Duration.ofMillis(500);
+    public static final int DEFAULT_PARTITIONS = 1;
+    public static final int DEFAULT_WORKERS = 1;
+    /** The most partitions a backfill is split into. */
+    public static final int MAX_PARTITIONS = 10_000;
 
     public BackfillOptions {
         requireAtLeast(1, minChunkSize, "minChunkSize");
@@ -75,6 +86,48 @@ public record BackfillOptions(
         requirePositive(pollInterval, "pollInterval");
         requirePositive(lockTimeout, "lockTimeout");
         requirePositive(throttleCheckInterval, "throttleCheckInterval");
+        requireAtLeast(1, partitions, "partitions");
+        if (partitions > MAX_PARTITIONS) {
+            throw new IllegalArgumentException(
+                    "partitions must be at most " + MAX_PARTITIONS + ", but was " + partitions);
+        }
+        requireAtLeast(1, workers, "workers");
+    }
+
+    /** Options with one partition and one worker. */
+    public BackfillOptions(
+            int initialChunkSize,
+            int minChunkSize,
+            int maxChunkSize,
+            Duration targetChunkTime,
+            int maxRowsPerSecond,
+            Duration leaseDuration,
+            int maxRetries,
+            Duration retryBackoff,
+            Duration maxBackoff,
+            Duration pollInterval,
+            Duration lockTimeout,
+            Duration throttleCheckInterval) {
+        this(
+                initialChunkSize,
+                minChunkSize,
+                maxChunkSize,
+                targetChunkTime,
+                maxRowsPerSecond,
+                leaseDuration,
+                maxRetries,
+                retryBackoff,
+                maxBackoff,
+                pollInterval,
+                lockTimeout,
+                throttleCheckInterval,
+                DEFAULT_PARTITIONS,
+                DEFAULT_WORKERS);
+    }
+
+    /** Whether the copy is split into several partitions. */
+    public boolean partitioned() {
+        return partitions > 1;
     }
 
     /** Options with the default lock timeout and throttle check interval; {@link #from} is the preferred form. */
@@ -187,6 +240,8 @@ public record BackfillOptions(
         private Duration pollInterval;
         private Duration lockTimeout;
         private Duration throttleCheckInterval;
+        private int partitions;
+        private int workers;
 
         private Builder(BackfillOptions base) {
             this.initialChunkSize = base.initialChunkSize;
@@ -201,6 +256,8 @@ public record BackfillOptions(
             this.pollInterval = base.pollInterval;
             this.lockTimeout = base.lockTimeout;
             this.throttleCheckInterval = base.throttleCheckInterval;
+            this.partitions = base.partitions;
+            this.workers = base.workers;
         }
 
         /** See {@link BackfillOptions#initialChunkSize()}. */
@@ -275,6 +332,18 @@ public record BackfillOptions(
             return this;
         }
 
+        /** See {@link BackfillOptions#partitions()}. */
+        public Builder partitions(int value) {
+            this.partitions = value;
+            return this;
+        }
+
+        /** See {@link BackfillOptions#workers()}. */
+        public Builder workers(int value) {
+            this.workers = value;
+            return this;
+        }
+
         /**
          * The options.
          *
@@ -293,7 +362,9 @@ public record BackfillOptions(
                     maxBackoff,
                     pollInterval,
                     lockTimeout,
-                    throttleCheckInterval);
+                    throttleCheckInterval,
+                    partitions,
+                    workers);
         }
     }
 

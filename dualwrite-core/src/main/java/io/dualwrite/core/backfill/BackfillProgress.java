@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param leaseOwner the instance copying now, if any
  * @param throttle what holds the copy back now, as the copying instance knows it (not stored: null as read from the
  *     store and on other instances)
+ * @param partitions how far the key ranges of a partitioned copy are, null when the copy is not partitioned (or not
+ *     split yet); {@code rowsPerSecond} and {@code leaseOwner} then sum up the workers copying
  */
 public record BackfillProgress(
         String migration,
@@ -29,7 +31,17 @@ public record BackfillProgress(
         @Nullable String leaseOwner,
         @Nullable Instant leaseUntil,
         @Nullable String failure,
-        @Nullable Throttle throttle) {
+        @Nullable Throttle throttle,
+        @Nullable Partitions partitions) {
+
+    /**
+     * The key ranges of a partitioned copy.
+     *
+     * @param total how many ranges the copy is split into
+     * @param completed how many are copied
+     * @param copying how many a worker holds now
+     */
+    public record Partitions(int total, int completed, int copying) {}
 
     /** Progress without a throttle, as a {@link BackfillStore} reads it. */
     public BackfillProgress(
@@ -60,6 +72,7 @@ public record BackfillProgress(
                 leaseOwner,
                 leaseUntil,
                 failure,
+                null,
                 null);
     }
 
@@ -79,7 +92,28 @@ public record BackfillProgress(
                 leaseOwner,
                 leaseUntil,
                 failure,
-                current);
+                current,
+                partitions);
+    }
+
+    /** This progress with the state of its key ranges, their workers' summed rate and their owners. */
+    public BackfillProgress withPartitions(Partitions summary, double summedRate, @Nullable String owners) {
+        return new BackfillProgress(
+                migration,
+                state,
+                upperKey,
+                lastKey,
+                rowsCopied,
+                rowsEstimated,
+                summedRate,
+                startedAt,
+                updatedAt,
+                completedAt,
+                owners,
+                leaseUntil,
+                failure,
+                throttle,
+                summary);
     }
 
     /** The progress of a backfill that never started. */

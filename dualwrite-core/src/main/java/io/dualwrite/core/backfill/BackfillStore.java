@@ -1,6 +1,7 @@
 package io.dualwrite.core.backfill;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -55,4 +56,75 @@ public interface BackfillStore {
 
     /** Frees the lease if the owner holds it. */
     void releaseLease(String migration, String owner);
+
+    // Partitioned backfills (BackfillOptions.partitions > 1). The whole backfill keeps its row above (state, upper
+    // key, rows copied in total); each key range has a row of its own with its checkpoint and its lease. Every change
+    // to a range is fenced by the range's lease and by the whole being RUNNING, so a pause or cancel stops every
+    // worker at its next checkpoint.
+
+    /**
+     * Stores the plan of a RUNNING backfill whose upper key is {@code upperKey}, in one transaction, unless a plan is
+     * stored already or the backfill changed (restarted with another upper key, or not running).
+     *
+     * @return whether this call stored the plan
+     */
+    default boolean planPartitions(
+            String migration, @Nullable String upperKey, List<BackfillPartition.Range> ranges, Instant now) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not store partitions");
+    }
+
+    /** The stored ranges, in key order; empty when the backfill is not partitioned (or not planned yet). */
+    default List<BackfillPartition> partitions(String migration) {
+        return List.of();
+    }
+
+    /**
+     * Takes the lease of a range that is not completed and whose lease is free or expired, if the backfill is
+     * RUNNING; ranges are tried in key order, and a range another worker is claiming at the same moment is skipped.
+     */
+    default Optional<BackfillPartition> claimPartition(
+            String migration, String owner, Instant now, Instant leaseUntil) {
+        return Optional.empty();
+    }
+
+    /**
+     * Records a copied chunk of a range (its checkpoint and the whole's rows copied, in one transaction) and extends
+     * the range's lease, if the owner still holds it and the backfill is RUNNING.
+     *
+     * @return false when the owner must stop copying the range
+     */
+    default boolean checkpointPartition(
+            String migration,
+            int number,
+            String owner,
+            String lastKey,
+            long rowsCopiedDelta,
+            double rowsPerSecond,
+            Instant now,
+            Instant leaseUntil) {
+        return false;
+    }
+
+    /** Extends the lease of a range the owner holds while the backfill is RUNNING; false otherwise. */
+    default boolean renewPartition(String migration, int number, String owner, Instant now, Instant leaseUntil) {
+        return false;
+    }
+
+    /** Marks a range completed and frees its lease, if the owner holds it and the backfill is RUNNING. */
+    default boolean completePartition(String migration, int number, String owner, Instant now) {
+        return false;
+    }
+
+    /** Frees a range's lease if the owner holds it. */
+    default void releasePartition(String migration, int number, String owner) {}
+
+    /** Marks a RUNNING backfill COMPLETED if it has a plan and every range of it is completed. */
+    default boolean completeIfAllPartitionsDone(String migration, Instant now) {
+        return false;
+    }
+
+    /** Marks a RUNNING backfill FAILED with a reason, whoever copies it. */
+    default boolean failRunning(String migration, String reason, Instant now) {
+        return false;
+    }
 }

@@ -1,7 +1,9 @@
 package io.dualwrite.core.backfill;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 public final class InMemoryBackfillStore implements BackfillStore {
 
     private final Map<String, BackfillProgress> progress = new HashMap<>();
+    private final Map<String, List<BackfillPartition>> partitions = new HashMap<>();
 
     @Override
     public synchronized Optional<BackfillProgress> find(String migration) {
@@ -29,6 +32,7 @@ public final class InMemoryBackfillStore implements BackfillStore {
             String migration, @Nullable String upperKey, long rowsEstimated, Instant now) {
         BackfillProgress fresh = fresh(migration, upperKey, rowsEstimated, now);
         progress.put(migration, fresh);
+        partitions.remove(migration);
         return fresh;
     }
 
@@ -163,6 +167,187 @@ public final class InMemoryBackfillStore implements BackfillStore {
                             null,
                             p.failure()));
         }
+    }
+
+    @Override
+    public synchronized boolean planPartitions(
+            String migration, @Nullable String upperKey, List<BackfillPartition.Range> ranges, Instant now) {
+        BackfillProgress p = progress.get(migration);
+        if (p == null
+                || p.state() != BackfillState.RUNNING
+                || !Objects.equals(upperKey, p.upperKey())
+                || partitions.containsKey(migration)) {
+            return false;
+        }
+        List<BackfillPartition> plan = new ArrayList<>();
+        for (int i = 0; i < ranges.size(); i++) {
+            BackfillPartition.Range range = ranges.get(i);
+            plan.add(new BackfillPartition(
+                    migration, i, range.lowerKey(), range.upperKey(), null, false, 0, 0, now, null, null));
+        }
+        partitions.put(migration, plan);
+        return true;
+    }
+
+    @Override
+    public synchronized List<BackfillPartition> partitions(String migration) {
+        return List.copyOf(partitions.getOrDefault(migration, List.of()));
+    }
+
+    @Override
+    public synchronized Optional<BackfillPartition> claimPartition(
+            String migration, String owner, Instant now, Instant leaseUntil) {
+        BackfillProgress p = progress.get(migration);
+        if (p == null || p.state() != BackfillState.RUNNING) {
+            return Optional.empty();
+        }
+        for (BackfillPartition range : partitions.getOrDefault(migration, List.of())) {
+            boolean free = range.leaseOwner() == null
+                    || range.leaseOwner().equals(owner)
+                    || range.leaseUntil() == null
+                    || range.leaseUntil().isBefore(now);
+            if (!range.completed() && free) {
+                return Optional.of(
+                        replace(range, range.lastKey(), false, range.rowsCopied(), 0, now, owner, leaseUntil));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized boolean checkpointPartition(
+            String migration,
+            int number,
+            String owner,
+            String lastKey,
+            long rowsCopiedDelta,
+            double rowsPerSecond,
+            Instant now,
+            Instant leaseUntil) {
+        BackfillPartition range = heldPartition(migration, number, owner);
+        if (range == null) {
+            return false;
+        }
+        replace(range, lastKey, false, range.rowsCopied() + rowsCopiedDelta, rowsPerSecond, now, owner, leaseUntil);
+        BackfillProgress p = progress.get(migration);
+        progress.put(
+                migration,
+                with(
+                        p,
+                        p.state(),
+                        p.lastKey(),
+                        p.rowsCopied() + rowsCopiedDelta,
+                        p.rowsPerSecond(),
+                        now,
+                        null,
+                        p.leaseOwner(),
+                        p.leaseUntil(),
+                        null));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean renewPartition(
+            String migration, int number, String owner, Instant now, Instant leaseUntil) {
+        BackfillPartition range = heldPartition(migration, number, owner);
+        if (range == null) {
+            return false;
+        }
+        replace(range, range.lastKey(), false, range.rowsCopied(), range.rowsPerSecond(), now, owner, leaseUntil);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean completePartition(String migration, int number, String owner, Instant now) {
+        BackfillPartition range = heldPartition(migration, number, owner);
+        if (range == null) {
+            return false;
+        }
+        replace(range, range.lastKey(), true, range.rowsCopied(), 0, now, null, null);
+        return true;
+    }
+
+    @Override
+    public synchronized void releasePartition(String migration, int number, String owner) {
+        for (BackfillPartition range : partitions.getOrDefault(migration, List.of())) {
+            if (range.number() == number && owner.equals(range.leaseOwner())) {
+                replace(
+                        range,
+                        range.lastKey(),
+                        range.completed(),
+                        range.rowsCopied(),
+                        0,
+                        range.updatedAt(),
+                        null,
+                        null);
+            }
+        }
+    }
+
+    @Override
+    public synchronized boolean completeIfAllPartitionsDone(String migration, Instant now) {
+        BackfillProgress p = progress.get(migration);
+        List<BackfillPartition> ranges = partitions.getOrDefault(migration, List.of());
+        if (p == null
+                || p.state() != BackfillState.RUNNING
+                || ranges.isEmpty()
+                || !ranges.stream().allMatch(BackfillPartition::completed)) {
+            return false;
+        }
+        progress.put(
+                migration,
+                with(p, BackfillState.COMPLETED, p.lastKey(), p.rowsCopied(), 0, now, now, null, null, null));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean failRunning(String migration, String reason, Instant now) {
+        BackfillProgress p = progress.get(migration);
+        if (p == null || p.state() != BackfillState.RUNNING) {
+            return false;
+        }
+        progress.put(
+                migration,
+                with(p, BackfillState.FAILED, p.lastKey(), p.rowsCopied(), 0, now, null, null, null, reason));
+        return true;
+    }
+
+    private @Nullable BackfillPartition heldPartition(String migration, int number, String owner) {
+        BackfillProgress p = progress.get(migration);
+        if (p == null || p.state() != BackfillState.RUNNING) {
+            return null;
+        }
+        for (BackfillPartition range : partitions.getOrDefault(migration, List.of())) {
+            if (range.number() == number && !range.completed() && owner.equals(range.leaseOwner())) {
+                return range;
+            }
+        }
+        return null;
+    }
+
+    private BackfillPartition replace(
+            BackfillPartition range,
+            @Nullable String lastKey,
+            boolean completed,
+            long rowsCopied,
+            double rate,
+            Instant now,
+            @Nullable String owner,
+            @Nullable Instant leaseUntil) {
+        BackfillPartition changed = new BackfillPartition(
+                range.migration(),
+                range.number(),
+                range.lowerKey(),
+                range.upperKey(),
+                lastKey,
+                completed,
+                rowsCopied,
+                rate,
+                now,
+                owner,
+                leaseUntil);
+        partitions.get(range.migration()).set(range.number(), changed);
+        return changed;
     }
 
     private @Nullable BackfillProgress held(String migration, String owner) {

@@ -44,6 +44,7 @@ public final class DualWriteSchema {
             "dualwrite_phase",
             "dualwrite_audit",
             "dualwrite_backfill",
+            "dualwrite_backfill_partition",
             "dualwrite_verification",
             "dualwrite_divergence",
             "dualwrite_instance",

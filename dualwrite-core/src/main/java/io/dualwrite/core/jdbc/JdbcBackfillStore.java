@@ -1,5 +1,6 @@
 package io.dualwrite.core.jdbc;
 
+import io.dualwrite.core.backfill.BackfillPartition;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.backfill.BackfillState;
 import io.dualwrite.core.backfill.BackfillStore;
@@ -9,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -62,6 +65,12 @@ public final class JdbcBackfillStore implements BackfillStore {
     @Override
     public BackfillProgress restart(String migration, @Nullable String upperKey, long rowsEstimated, Instant now) {
         return transactions.inTransaction(() -> transactions.withConnection(c -> {
+            // Ranges before the whole: every transaction here locks a range before the whole's row.
+            try (PreparedStatement delete =
+                    c.prepareStatement("DELETE FROM dualwrite_backfill_partition WHERE migration = ?")) {
+                delete.setString(1, migration);
+                delete.executeUpdate();
+            }
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM dualwrite_backfill WHERE migration = ?")) {
                 delete.setString(1, migration);
                 delete.executeUpdate();
@@ -144,6 +153,292 @@ public final class JdbcBackfillStore implements BackfillStore {
     @Override
     public void releaseLease(String migration, String owner) {
         update("UPDATE dualwrite_backfill SET lease_owner = NULL, lease_until = NULL" + HELD, migration, owner);
+    }
+
+    // Partitions. A change to a range names the range's lease owner. Locks: a range's row before the whole's row, in
+    // every transaction that takes both (no subquery reads the other table under a lock: InnoDB would take shared
+    // locks that two checkpoints then upgrade into a deadlock). A checkpoint is fenced by the whole's conditional
+    // UPDATE (RUNNING), rolled back with the range's when the whole is no longer running.
+
+    private static final String PARTITION_COLUMNS = "migration, partition_no, lower_key, upper_key, last_key, state,"
+            + " rows_copied, rows_per_second, updated_at, lease_owner, lease_until";
+    private static final String PARTITION_HELD =
+            " WHERE migration = ? AND partition_no = ? AND lease_owner = ? AND state = 'PENDING'";
+
+    /** Rolls back a checkpoint whose range was accepted while the whole no longer runs. */
+    private static final class NotRunning extends RuntimeException {
+        NotRunning() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
+    public boolean planPartitions(
+            String migration, @Nullable String upperKey, List<BackfillPartition.Range> ranges, Instant now) {
+        return transactions.inTransaction(() -> transactions.withConnection(c -> {
+            // The whole's row, locked: planners of one backfill take turns, and a plan is stored only for the run
+            // it was made for (a restart in between changes the upper key or the start time).
+            try (PreparedStatement lock = c.prepareStatement(
+                    "SELECT upper_key, state FROM dualwrite_backfill WHERE migration = ? FOR UPDATE")) {
+                lock.setString(1, migration);
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (!rs.next()
+                            || !"RUNNING".equals(rs.getString("state"))
+                            || !java.util.Objects.equals(upperKey, rs.getString("upper_key"))) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement exists =
+                    c.prepareStatement("SELECT COUNT(*) FROM dualwrite_backfill_partition WHERE migration = ?")) {
+                exists.setString(1, migration);
+                try (ResultSet rs = exists.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO dualwrite_backfill_partition ("
+                    + PARTITION_COLUMNS + ") VALUES (?, ?, ?, ?, NULL, 'PENDING', 0, 0, ?, NULL, NULL)")) {
+                for (int i = 0; i < ranges.size(); i++) {
+                    BackfillPartition.Range range = ranges.get(i);
+                    insert.setString(1, migration);
+                    insert.setInt(2, i);
+                    if (range.lowerKey() == null) {
+                        insert.setNull(3, Types.VARCHAR);
+                    } else {
+                        insert.setString(3, range.lowerKey());
+                    }
+                    insert.setString(4, range.upperKey());
+                    Timestamps.set(insert, 5, now);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return true;
+        }));
+    }
+
+    @Override
+    public List<BackfillPartition> partitions(String migration) {
+        return transactions.withConnection(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT " + PARTITION_COLUMNS
+                    + " FROM dualwrite_backfill_partition WHERE migration = ? ORDER BY partition_no")) {
+                select.setString(1, migration);
+                List<BackfillPartition> result = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(partition(rs));
+                    }
+                }
+                return result;
+            }
+        });
+    }
+
+    @Override
+    public Optional<BackfillPartition> claimPartition(String migration, String owner, Instant now, Instant leaseUntil) {
+        if (find(migration).map(p -> p.state() != BackfillState.RUNNING).orElse(true)) {
+            return Optional.empty();
+        }
+        String free =
+                " migration = ? AND state = 'PENDING' AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)";
+        return transactions.inTransaction(() -> transactions.withConnection(c -> {
+            List<Integer> candidates = new ArrayList<>();
+            // Candidates locked, others' claims in progress passed over; the conditional UPDATE is the claim.
+            try (PreparedStatement select = c.prepareStatement("SELECT partition_no FROM dualwrite_backfill_partition"
+                    + " WHERE" + free + " ORDER BY partition_no LIMIT 8"
+                    + transactions.dialect().skipLockedClause())) {
+                select.setString(1, migration);
+                select.setString(2, owner);
+                Timestamps.set(select, 3, now);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(rs.getInt(1));
+                    }
+                }
+            }
+            for (int number : candidates) {
+                try (PreparedStatement claim = c.prepareStatement("UPDATE dualwrite_backfill_partition"
+                        + " SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE" + free
+                        + " AND partition_no = ?")) {
+                    claim.setString(1, owner);
+                    Timestamps.set(claim, 2, leaseUntil);
+                    Timestamps.set(claim, 3, now);
+                    claim.setString(4, migration);
+                    claim.setString(5, owner);
+                    Timestamps.set(claim, 6, now);
+                    claim.setInt(7, number);
+                    if (claim.executeUpdate() == 1) {
+                        return readPartition(c, migration, number);
+                    }
+                }
+            }
+            return Optional.<BackfillPartition>empty();
+        }));
+    }
+
+    @Override
+    public boolean checkpointPartition(
+            String migration,
+            int number,
+            String owner,
+            String lastKey,
+            long rowsCopiedDelta,
+            double rowsPerSecond,
+            Instant now,
+            Instant leaseUntil) {
+        try {
+            return transactions.inTransaction(() ->
+                    checkpointBoth(migration, number, owner, lastKey, rowsCopiedDelta, rowsPerSecond, now, leaseUntil));
+        } catch (NotRunning e) {
+            return false;
+        }
+    }
+
+    private boolean checkpointBoth(
+            String migration,
+            int number,
+            String owner,
+            String lastKey,
+            long rowsCopiedDelta,
+            double rowsPerSecond,
+            Instant now,
+            Instant leaseUntil) {
+        {
+            int changed = Timestamps.update(
+                    transactions,
+                    "UPDATE dualwrite_backfill_partition SET last_key = ?, rows_copied = rows_copied + ?,"
+                            + " rows_per_second = ?, updated_at = ?, lease_until = ?" + PARTITION_HELD,
+                    lastKey,
+                    rowsCopiedDelta,
+                    rowsPerSecond,
+                    now,
+                    leaseUntil,
+                    migration,
+                    number,
+                    owner);
+            if (changed != 1) {
+                return false;
+            }
+            if (Timestamps.update(
+                            transactions,
+                            "UPDATE dualwrite_backfill SET rows_copied = rows_copied + ?, updated_at = ?"
+                                    + " WHERE migration = ? AND state = 'RUNNING'",
+                            rowsCopiedDelta,
+                            now,
+                            migration)
+                    != 1) {
+                throw new NotRunning();
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public boolean renewPartition(String migration, int number, String owner, Instant now, Instant leaseUntil) {
+        return running(migration)
+                && Timestamps.update(
+                                transactions,
+                                "UPDATE dualwrite_backfill_partition SET lease_until = ?, updated_at = ?"
+                                        + PARTITION_HELD,
+                                leaseUntil,
+                                now,
+                                migration,
+                                number,
+                                owner)
+                        == 1;
+    }
+
+    @Override
+    public boolean completePartition(String migration, int number, String owner, Instant now) {
+        return running(migration)
+                && Timestamps.update(
+                                transactions,
+                                "UPDATE dualwrite_backfill_partition SET state = 'COMPLETED', rows_per_second = 0,"
+                                        + " updated_at = ?, lease_owner = NULL, lease_until = NULL" + PARTITION_HELD,
+                                now,
+                                migration,
+                                number,
+                                owner)
+                        == 1;
+    }
+
+    @Override
+    public void releasePartition(String migration, int number, String owner) {
+        Timestamps.update(
+                transactions,
+                "UPDATE dualwrite_backfill_partition SET lease_owner = NULL, lease_until = NULL, rows_per_second = 0"
+                        + " WHERE migration = ? AND partition_no = ? AND lease_owner = ?",
+                migration,
+                number,
+                owner);
+    }
+
+    @Override
+    public boolean completeIfAllPartitionsDone(String migration, Instant now) {
+        Optional<BackfillProgress> whole = find(migration);
+        if (whole.isEmpty()
+                || whole.get().state() != BackfillState.RUNNING
+                || whole.get().startedAt() == null) {
+            return false;
+        }
+        List<BackfillPartition> ranges = partitions(migration);
+        if (ranges.isEmpty() || !ranges.stream().allMatch(BackfillPartition::completed)) {
+            return false;
+        }
+        // A completed range never becomes pending again but by a restart, which changes the start time.
+        return update(
+                "UPDATE dualwrite_backfill SET state = 'COMPLETED', completed_at = ?, updated_at = ?,"
+                        + " rows_per_second = 0, lease_owner = NULL, lease_until = NULL"
+                        + " WHERE migration = ? AND state = 'RUNNING' AND started_at = ?",
+                now,
+                now,
+                migration,
+                whole.get().startedAt());
+    }
+
+    private boolean running(String migration) {
+        return find(migration).map(p -> p.state() == BackfillState.RUNNING).orElse(false);
+    }
+
+    @Override
+    public boolean failRunning(String migration, String reason, Instant now) {
+        return update(
+                "UPDATE dualwrite_backfill SET state = 'FAILED', failure = ?, rows_per_second = 0,"
+                        + " updated_at = ?, lease_owner = NULL, lease_until = NULL"
+                        + " WHERE migration = ? AND state = 'RUNNING'",
+                reason.length() > 2000 ? reason.substring(0, 2000) : reason,
+                now,
+                migration);
+    }
+
+    private static Optional<BackfillPartition> readPartition(Connection c, String migration, int number)
+            throws SQLException {
+        try (PreparedStatement select = c.prepareStatement("SELECT " + PARTITION_COLUMNS
+                + " FROM dualwrite_backfill_partition WHERE migration = ? AND partition_no = ?")) {
+            select.setString(1, migration);
+            select.setInt(2, number);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.of(partition(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static BackfillPartition partition(ResultSet rs) throws SQLException {
+        return new BackfillPartition(
+                rs.getString("migration"),
+                rs.getInt("partition_no"),
+                rs.getString("lower_key"),
+                rs.getString("upper_key"),
+                rs.getString("last_key"),
+                "COMPLETED".equals(rs.getString("state")),
+                rs.getLong("rows_copied"),
+                rs.getDouble("rows_per_second"),
+                Timestamps.get(rs, "updated_at"),
+                rs.getString("lease_owner"),
+                Timestamps.getNullable(rs, "lease_until"));
     }
 
     private boolean update(String sql, Object... parameters) {

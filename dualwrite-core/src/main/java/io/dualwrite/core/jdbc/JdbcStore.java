@@ -688,6 +688,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
      * greater than {@code upToInclusive} when given; empty when fewer keys remain. Chunked walks find a chunk's end
      * with it.
      */
+    @Override
     public Optional<K> keyAfter(@Nullable K afterExclusive, @Nullable K upToInclusive, int offset) {
         KeyRange range = new KeyRange(afterExclusive, upToInclusive);
         String sql = "SELECT " + key.columnList() + " FROM " + table + " WHERE 1 = 1" + range.and() + " ORDER BY "

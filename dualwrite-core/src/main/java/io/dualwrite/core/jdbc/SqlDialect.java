@@ -54,6 +54,14 @@ public enum SqlDialect {
     }
 
     /**
+     * The clause that makes a SELECT lock the rows it returns for update and pass over rows another transaction
+     * holds ({@code FOR UPDATE SKIP LOCKED}); on H2, which lacks it, a plain {@code FOR UPDATE} (claims wait instead).
+     */
+    public String skipLockedClause() {
+        return this == H2 ? " FOR UPDATE" : " FOR UPDATE SKIP LOCKED";
+    }
+
+    /**
      * A query for the database's own estimate of a table's row count (parameter: the table name), or null where
      * there is none and a count is cheap enough.
      */

@@ -80,6 +80,17 @@ public interface MigrationStore<K, V> {
     /** The greatest key stored, if any. */
     Optional<K> maxKey();
 
+    /**
+     * The key {@code offset} places after {@code afterExclusive} in this store's key order (0: the first key after
+     * it), no greater than {@code upToInclusive} when given; empty when fewer keys remain. Splitting a walk into
+     * partitions asks it. This default scans the values in between; stores that can ask their database for one key
+     * (the JDBC store) do.
+     */
+    default Optional<K> keyAfter(@Nullable K afterExclusive, @Nullable K upToInclusive, int offset) {
+        List<V> values = scan(afterExclusive, upToInclusive, offset + 1);
+        return values.size() > offset ? Optional.of(keyOf(values.get(offset))) : Optional.empty();
+    }
+
     /** About how many values are stored: an estimate where the database keeps one, else an exact count. */
     long estimateSize();
 

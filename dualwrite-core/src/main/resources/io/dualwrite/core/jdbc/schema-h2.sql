@@ -53,6 +53,23 @@ CREATE TABLE IF NOT EXISTS dualwrite_backfill (
     failure         VARCHAR(2000)
 );
 
+-- One row per key range of a partitioned backfill (BackfillOptions.partitions > 1): keys in (lower_key, upper_key],
+-- lower_key NULL for the first range; each range is claimed through its own lease and checkpointed on its own.
+CREATE TABLE IF NOT EXISTS dualwrite_backfill_partition (
+    migration       VARCHAR(100)  NOT NULL,
+    partition_no    INTEGER       NOT NULL,
+    lower_key       VARCHAR(500),
+    upper_key       VARCHAR(500)  NOT NULL,
+    last_key        VARCHAR(500),
+    state           VARCHAR(20)   NOT NULL,
+    rows_copied     BIGINT        NOT NULL,
+    rows_per_second DOUBLE PRECISION NOT NULL,
+    updated_at      TIMESTAMP(6)  NOT NULL,
+    lease_owner     VARCHAR(200),
+    lease_until     TIMESTAMP(6),
+    PRIMARY KEY (migration, partition_no)
+);
+
 CREATE TABLE IF NOT EXISTS dualwrite_verification (
     migration     VARCHAR(100)  NOT NULL PRIMARY KEY,
     state         VARCHAR(20)   NOT NULL,

@@ -59,6 +59,14 @@ abstract class AbstractBackfillConcurrencyTest {
 
     protected abstract String prefix();
 
+    /**
+     * How many partitions the copy is split into: 1 copies on one thread of one instance; more copies on several
+     * worker threads of this instance and of a second one at once.
+     */
+    protected int partitions(Random random) {
+        return 1;
+    }
+
     /** The SQL mapping to declare, or null to map in Java. */
     protected io.dualwrite.core.model.SqlMapping sqlMapping() {
         return null;
@@ -108,6 +116,15 @@ abstract class AbstractBackfillConcurrencyTest {
         BackfillOptions options = BackfillOptions.defaults()
                 .withChunkSizes(8 + random.nextInt(40), 4, 64 + random.nextInt(64))
                 .withTargetChunkTime(Duration.ofMillis(5 + random.nextInt(20)));
+        int partitions = partitions(random);
+        if (partitions > 1) {
+            options = BackfillOptions.from(options)
+                    .partitions(partitions)
+                    .workers(1 + random.nextInt(3))
+                    .build();
+            System.out.println("Partitioned copy: " + partitions + " partitions, " + options.workers()
+                    + " workers per instance, two instances, " + reproduce);
+        }
         DualWrite dualWrite = DualWrite.builder(new JdbcPhaseStore(oldDb))
                 .singleInstance()
                 .migration(migration)
@@ -117,7 +134,7 @@ abstract class AbstractBackfillConcurrencyTest {
         DualRepository<Long, Person, PersonName> people = dualWrite.repository(migration);
         dualWrite.advance(migration.name(), TransitionRequest.by("test", "dual writes"));
 
-        ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 2);
+        ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 3);
         AtomicBoolean writersDone = new AtomicBoolean();
         AtomicInteger failedWrites = new AtomicInteger();
         try {
@@ -133,6 +150,13 @@ abstract class AbstractBackfillConcurrencyTest {
             assertThat(backfill.copiesInTheDatabase()).isEqualTo(sqlMapping() != null);
 
             Future<?> copier = pool.submit(() -> copyUntilCompleted(backfill, writersDone));
+            Future<?> secondInstance = null;
+            if (options.partitioned()) {
+                // Another instance of the application, copying the same backfill through the same store.
+                Backfill<?, ?, ?> second =
+                        new Backfill<>(migration, new JdbcBackfillStore(oldDb), options, "second-instance", clock());
+                secondInstance = pool.submit(() -> copyUntilCompleted(second, writersDone));
+            }
             Future<?> operator = pool.submit(() -> pauseAndResume(backfill, new Random(random.nextLong())));
             for (Future<?> writer : writers) {
                 writer.get(2, TimeUnit.MINUTES);
@@ -140,6 +164,16 @@ abstract class AbstractBackfillConcurrencyTest {
             writersDone.set(true);
             operator.get(2, TimeUnit.MINUTES);
             copier.get(2, TimeUnit.MINUTES);
+            if (secondInstance != null) {
+                secondInstance.get(2, TimeUnit.MINUTES);
+                BackfillProgress whole = backfill.progress();
+                assertThat(whole.partitions()).as(reproduce).isNotNull();
+                assertThat(whole.partitions().completed())
+                        .isEqualTo(whole.partitions().total());
+                assertThat(whole.rowsCopied())
+                        .as("rows copied, summed over the partitions, " + reproduce)
+                        .isGreaterThan(0);
+            }
 
             BackfillProgress progress = backfill.progress();
             assertThat(progress.state()).as(reproduce).isEqualTo(BackfillState.COMPLETED);
