@@ -240,6 +240,24 @@ public final class Backfill<K, O, N> {
                 : progress;
     }
 
+    /**
+     * Shares the rate limit with the other instances copying a partitioned backfill: this instance's workers
+     * together copy at most {@link BackfillOptions#maxRowsPerSecond()} divided by the instances copying.
+     */
+    void shareRateLimit(int instancesCopying) {
+        if (rateLimiter != null) {
+            int share = Math.max(1, options.maxRowsPerSecond() / Math.max(1, instancesCopying));
+            if (rateLimiter.getRateLimiterConfig().getLimitForPeriod() != share) {
+                rateLimiter.changeLimitForPeriod(share);
+                log.info(
+                        "Backfill of '{}': {} instances copy; this one's share of the rate limit is {} rows/s",
+                        migration.name(),
+                        instancesCopying,
+                        share);
+            }
+        }
+    }
+
     /** Whether a lease owner is this instance or one of its copy workers. */
     private boolean isMine(@Nullable String owner) {
         return owner != null && (owner.equals(instanceId) || owner.startsWith(instanceId + "#"));

@@ -123,6 +123,7 @@ final class PartitionedCopy<K, O, N> {
                 return finish();
             }
             BackfillPartition range = claimed.get();
+            shareRateLimit();
             log.debug(
                     "Backfill of '{}': {} copies partition {} after key {}",
                     name,
@@ -144,6 +145,32 @@ final class PartitionedCopy<K, O, N> {
             }
         }
         return Outcome.INTERRUPTED;
+    }
+
+    private static final long SHARE_REFRESH_NANOS = 5_000_000_000L;
+    private volatile long sharedAt;
+
+    /** Divides the rate limit by the instances holding ranges now (asked at most every 5 seconds). */
+    private void shareRateLimit() {
+        if (options.maxRowsPerSecond() <= 0) {
+            return;
+        }
+        sharedAt = System.nanoTime();
+        java.time.Instant now = clock.instant();
+        long instances = store.partitions(name).stream()
+                .filter(range -> !range.completed() && range.leasedAt(now))
+                .map(range -> instanceOf(range.leaseOwner()))
+                .distinct()
+                .count();
+        backfill.shareRateLimit((int) Math.max(1, instances));
+    }
+
+    private static String instanceOf(@Nullable String owner) {
+        if (owner == null) {
+            return "";
+        }
+        int worker = owner.lastIndexOf('#');
+        return worker < 0 ? owner : owner.substring(0, worker);
     }
 
     /** No range left to claim: completes the backfill if every range is completed, else others still copy. */
@@ -189,6 +216,9 @@ final class PartitionedCopy<K, O, N> {
 
         @Override
         public boolean checkpoint(String lastKey, int rows, double rowsPerSecond) {
+            if (System.nanoTime() - sharedAt > SHARE_REFRESH_NANOS) {
+                shareRateLimit();
+            }
             return store.checkpointPartition(
                     name, number, owner, lastKey, rows, rowsPerSecond, clock.instant(), backfill.leaseUntil());
         }

@@ -11,8 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * A backfill in a JVM of its own, for the crash test: {@code BackfillProcess <jdbcUrl> <user> <tablePrefix>
- * <migration> <instanceId>}. Copies slowly (a rate limit) so that the test can kill it mid-run.
+ * A backfill in a JVM of its own, for the crash tests: {@code BackfillProcess <jdbcUrl> <user> <tablePrefix>
+ * <migration> <instanceId> [<partitions> <workers>]}. Copies slowly (a rate limit) so that the test can kill it mid-run.
  */
 public final class BackfillProcess {
 
@@ -25,6 +25,12 @@ public final class BackfillProcess {
                 .withChunkSizes(200, 50, 500)
                 .withMaxRowsPerSecond(4000)
                 .withLeaseDuration(Duration.ofSeconds(2));
+        if (args.length > 6) {
+            options = BackfillOptions.from(options)
+                    .partitions(Integer.parseInt(args[5]))
+                    .workers(Integer.parseInt(args[6]))
+                    .build();
+        }
         Backfill<Long, Person, PersonName> backfill = new Backfill<>(
                 migration,
                 new JdbcBackfillStore(transactions),

@@ -51,6 +51,8 @@ final class DualWriteOptionsMapper {
                 .pollInterval(properties.getPollInterval())
                 .lockTimeout(properties.getLockTimeout())
                 .throttleCheckInterval(properties.getThrottleCheckInterval())
+                .partitions(properties.getPartitions())
+                .workers(properties.getWorkers())
                 .build());
     }
 

@@ -260,8 +260,33 @@ public class DualWriteProperties {
         /** How long the copy waits before asking a throttle again while one holds it back. */
         private Duration throttleCheckInterval = BackfillOptions.DEFAULT_THROTTLE_CHECK_INTERVAL;
 
+        /**
+         * How many key ranges the copy is split into when it starts, each claimed and checkpointed on its own so that
+         * several threads and instances copy at once; 1 keeps one copier for the whole migration.
+         */
+        private int partitions = BackfillOptions.DEFAULT_PARTITIONS;
+
+        /** How many threads of this instance copy partitions at once (with partitions above 1). */
+        private int workers = BackfillOptions.DEFAULT_WORKERS;
+
         /** What holds the copy back between chunks: the application's latency, replica lag. */
         private final Throttle throttle = new Throttle();
+
+        public int getPartitions() {
+            return partitions;
+        }
+
+        public void setPartitions(int partitions) {
+            this.partitions = partitions;
+        }
+
+        public int getWorkers() {
+            return workers;
+        }
+
+        public void setWorkers(int workers) {
+            this.workers = workers;
+        }
 
         public Duration getLockTimeout() {
             return lockTimeout;

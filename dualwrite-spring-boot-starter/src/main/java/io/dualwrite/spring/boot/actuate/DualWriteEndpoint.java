@@ -326,7 +326,13 @@ public class DualWriteEndpoint implements DisposableBean {
                         : new MigrationStatus.Throttle(
                                 p.throttle().reason().name(),
                                 p.throttle().detail(),
-                                p.throttle().since()));
+                                p.throttle().since()),
+                p.partitions() == null
+                        ? null
+                        : new MigrationStatus.Partitions(
+                                p.partitions().total(),
+                                p.partitions().completed(),
+                                p.partitions().copying()));
     }
 
     /** The most recent mismatches shown per routed query. */

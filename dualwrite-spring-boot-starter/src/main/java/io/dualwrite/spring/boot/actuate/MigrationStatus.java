@@ -62,7 +62,9 @@ public record MigrationStatus(
 
     /**
      * Backfill progress; {@code eta} is an ISO-8601 duration or null; {@code throttle} says what holds the copy back
-     * now, when this instance is the one copying, else null.
+     * now, when this instance is the one copying, else null; {@code partitions} how far the key ranges of a
+     * partitioned copy are (null when the copy is not partitioned), {@code rowsPerSecond} and {@code leaseOwner}
+     * then summing up every worker copying.
      */
     public record Backfill(
             String state,
@@ -73,7 +75,11 @@ public record MigrationStatus(
             double progress,
             @Nullable String leaseOwner,
             @Nullable String failure,
-            @Nullable Throttle throttle) {}
+            @Nullable Throttle throttle,
+            @Nullable Partitions partitions) {}
+
+    /** The key ranges of a partitioned backfill: how many, how many copied, how many a worker holds now. */
+    public record Partitions(int total, int completed, int copying) {}
 
     /**
      * What holds a backfill's copy back: {@code reason} one of LOCK_CONTENTION, SLOW_CHUNK, APPLICATION_LATENCY,
