@@ -152,8 +152,27 @@ public final class Verifier<K, O, N> {
         ahead = started.phase().sourceOfTruth();
         KeyCodec<K> codec = migration.keyCodec();
         WalkPosition<K> after = WalkPosition.decode(progress.lastKey(), codec);
+        Set<Side> walkedInParallel = java.util.EnumSet.noneOf(Side.class);
         try {
             while (mayContinue.getAsBoolean()) {
+                if (options.workers() > 1 && walkedInParallel.add(after.side())) {
+                    ParallelWalk<K, O, N> walk = new ParallelWalk<>(this, after, run, started, mayContinue);
+                    WalkPosition<K> reached = walk.run();
+                    if (reached == null) {
+                        if (walk.cancelled()) {
+                            log.info("Verification of '{}' was cancelled or superseded", migration.name());
+                            LEFT_RUNNING_HERE.remove(migration.name());
+                            return progress();
+                        }
+                        if (!walk.phaseMoved()) {
+                            LEFT_RUNNING_HERE.put(migration.name(), run); // stopped by mayContinue
+                            return progress();
+                        }
+                        // the phase moved: the check below marks the run FAILED
+                    } else {
+                        after = reached;
+                    }
+                }
                 PhaseState now = phase.get();
                 if (now.version() != started.version()) {
                     store.fail(
@@ -236,7 +255,7 @@ public final class Verifier<K, O, N> {
                 || progress.updatedAt().plus(ABANDONED_AFTER).isBefore(clock.instant());
     }
 
-    private record Chunk<K>(WalkPosition<K> lastKey, int keys, int divergences, int inFlight) {}
+    record Chunk<K>(WalkPosition<K> lastKey, int keys, int divergences, int inFlight) {}
 
     /**
      * Compares the next chunk after {@code after}; null when both walks are done. The walk of OLD compares each OLD
@@ -294,6 +313,78 @@ public final class Verifier<K, O, N> {
                     new WalkPosition<>(Side.OLD, end, after.newCovered()));
         }
         return compare(olds, List.of(), false, new WalkPosition<>(Side.OLD, end, false));
+    }
+
+    /**
+     * Compares the next chunk of {@code side}'s walk after {@code after} within the key range up to {@code upper}
+     * (inclusive, in that side's order); null when the range is done. On OLD with checksums ({@code covers}), the
+     * chunk's key range is compared both ways and the range's last chunk ends at {@code upper}, so NEW is covered up
+     * to it. One of a {@link ParallelWalk}'s ranges.
+     */
+    @Nullable
+    Chunk<K> verifyChunkUpTo(Side side, @Nullable K after, K upper, boolean covers) {
+        int size = options.chunkSize();
+        if (rateLimiter != null) {
+            rateLimiter.acquirePermission(Math.min(size, options.maxRowsPerSecond()));
+        }
+        if (side == Side.NEW) {
+            List<N> news = migration.newStore().scan(after, upper, size);
+            if (news.isEmpty()) {
+                return null;
+            }
+            chunksComparedByRow.incrementAndGet();
+            K last = migration.newStore().keyOf(news.get(news.size() - 1));
+            return compare(List.of(), news, true, WalkPosition.newSide(last));
+        }
+        if (covers && checksums != null) {
+            K end = migration.oldStore().keyAfter(after, upper, size - 1).orElse(upper);
+            WalkPosition<K> last = new WalkPosition<>(Side.OLD, end, true);
+            RangeChecksums.Comparison comparison = checksums.compare(after, end);
+            if (comparison.agree()) {
+                chunksMatchedByChecksum.incrementAndGet();
+                List<Divergence<K, N>> suspects =
+                        checksums.sampleThroughJavaMapping(migration, after, end, comparison.oldRows());
+                int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
+                return new Chunk<>(last, (int) comparison.oldRows(), confirmed, suspects.size() - confirmed);
+            }
+            chunksComparedByRow.incrementAndGet();
+            return compare(
+                    migration.oldStore().scan(after, end, Integer.MAX_VALUE),
+                    migration.newStore().scan(after, end, Integer.MAX_VALUE),
+                    true,
+                    last);
+        }
+        List<O> olds = migration.oldStore().scan(after, upper, size);
+        if (olds.isEmpty()) {
+            return null;
+        }
+        chunksComparedByRow.incrementAndGet();
+        K end = migration.oldStore().keyOf(olds.get(olds.size() - 1));
+        return compare(olds, List.of(), false, new WalkPosition<>(Side.OLD, end, false));
+    }
+
+    Migration<K, O, N> migration() {
+        return migration;
+    }
+
+    VerifierOptions options() {
+        return options;
+    }
+
+    VerificationStore store() {
+        return store;
+    }
+
+    Supplier<PhaseState> phase() {
+        return phase;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    boolean hasChecksums() {
+        return checksums != null;
     }
 
     /**

@@ -18,18 +18,24 @@ import org.jspecify.annotations.Nullable;
  *     with the Java one on 0.1% of the rows with a probability of at least 99%, whatever the table's size
  * @param mappingSampleSeed the seed that picks those rows, to reproduce a verification; null for a new one each
  *     time (logged when the verification starts)
+ * @param workers how many threads walk each side at once: above 1, the rest of a side is split into key ranges
+ *     along that side's own key order (4 per thread), compared in parallel, and checkpointed as a prefix of ranges
+ *     completes; 1 (the default) walks on the calling thread
  */
 public record VerifierOptions(
         int chunkSize,
         Duration recheckDelay,
         int maxRowsPerSecond,
         int mappingSampleRows,
-        @Nullable Long mappingSampleSeed) {
+        @Nullable Long mappingSampleSeed,
+        int workers) {
 
     public static final int DEFAULT_CHUNK_SIZE = 1000;
     public static final Duration DEFAULT_RECHECK_DELAY = Duration.ofMillis(250);
     /** The smallest n with e^(-0.001 n) < 0.01. */
     public static final int DEFAULT_MAPPING_SAMPLE_ROWS = 4_606;
+
+    public static final int DEFAULT_WORKERS = 1;
 
     public VerifierOptions {
         if (chunkSize < 1) {
@@ -45,6 +51,19 @@ public record VerifierOptions(
             throw new IllegalArgumentException("mappingSampleRows must be at least 1, but was " + mappingSampleRows
                     + "; without a sample, a SQL mapping that disagrees with the Java mapping passes by checksum");
         }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, but was " + workers);
+        }
+    }
+
+    /** Options that walk on one thread. */
+    public VerifierOptions(
+            int chunkSize,
+            Duration recheckDelay,
+            int maxRowsPerSecond,
+            int mappingSampleRows,
+            @Nullable Long mappingSampleSeed) {
+        this(chunkSize, recheckDelay, maxRowsPerSecond, mappingSampleRows, mappingSampleSeed, DEFAULT_WORKERS);
     }
 
     /** Options with the default mapping sample: {@value #DEFAULT_MAPPING_SAMPLE_ROWS} rows, a new seed each time. */
@@ -85,12 +104,21 @@ public record VerifierOptions(
         @Nullable
         private Long mappingSampleSeed;
 
+        private int workers;
+
         private Builder(VerifierOptions base) {
             this.chunkSize = base.chunkSize;
             this.recheckDelay = base.recheckDelay;
             this.maxRowsPerSecond = base.maxRowsPerSecond;
             this.mappingSampleRows = base.mappingSampleRows;
             this.mappingSampleSeed = base.mappingSampleSeed;
+            this.workers = base.workers;
+        }
+
+        /** See {@link VerifierOptions#workers()}. */
+        public Builder workers(int value) {
+            this.workers = value;
+            return this;
         }
 
         /** See {@link VerifierOptions#chunkSize()}. */
@@ -129,7 +157,8 @@ public record VerifierOptions(
          * @throws IllegalArgumentException naming the first component out of range
          */
         public VerifierOptions build() {
-            return new VerifierOptions(chunkSize, recheckDelay, maxRowsPerSecond, mappingSampleRows, mappingSampleSeed);
+            return new VerifierOptions(
+                    chunkSize, recheckDelay, maxRowsPerSecond, mappingSampleRows, mappingSampleSeed, workers);
         }
     }
 }

@@ -72,6 +72,7 @@ public class DualWriteAutoConfiguration {
                 .refreshInterval(properties.getRefreshInterval())
                 .shadowReads(shadowReads)
                 .backfillOptions(backfill)
+                .verifierOptions(DualWriteOptionsMapper.verification(properties.getVerification()))
                 .gates(gates)
                 .copies(properties.getBackfill().isEnabled())
                 .autopilotInterval(properties.getAutopilotInterval());

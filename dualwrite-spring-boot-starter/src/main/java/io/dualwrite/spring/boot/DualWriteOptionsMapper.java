@@ -56,6 +56,16 @@ final class DualWriteOptionsMapper {
                 .build());
     }
 
+    /** {@code dualwrite.verification.*}; the re-check delay and the mapping sample keep the core's defaults. */
+    static io.dualwrite.core.verify.VerifierOptions verification(DualWriteProperties.Verification properties) {
+        return checked("dualwrite.verification.*", () -> io.dualwrite.core.verify.VerifierOptions.from(
+                        io.dualwrite.core.verify.VerifierOptions.defaults())
+                .chunkSize(properties.getChunkSize())
+                .maxRowsPerSecond(properties.getMaxRowsPerSecond())
+                .workers(properties.getWorkers())
+                .build());
+    }
+
     /** {@code dualwrite.gates.*}. */
     static GateOptions gates(DualWriteProperties.Gates properties) {
         return checked("dualwrite.gates.*", () -> GateOptions.from(GateOptions.defaults())

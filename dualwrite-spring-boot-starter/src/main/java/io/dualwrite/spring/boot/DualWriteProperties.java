@@ -45,6 +45,8 @@ public class DualWriteProperties {
 
     private final Backfill backfill = new Backfill();
 
+    private final Verification verification = new Verification();
+
     private final ShadowReads shadowReads = new ShadowReads();
 
     private final Gates gates = new Gates();
@@ -105,6 +107,50 @@ public class DualWriteProperties {
 
     public Backfill getBackfill() {
         return backfill;
+    }
+
+    public Verification getVerification() {
+        return verification;
+    }
+
+    /** {@code dualwrite.verification.*}: how a full verification walks both sides. */
+    public static class Verification {
+
+        /** Keys compared per chunk. */
+        private int chunkSize = io.dualwrite.core.verify.VerifierOptions.DEFAULT_CHUNK_SIZE;
+
+        /** The verification's rate limit in rows per second; 0 for none. */
+        private int maxRowsPerSecond = 0;
+
+        /**
+         * How many threads walk each side at once: the rest of a side is split into key ranges along its own key
+         * order and compared in parallel; 1 walks on one thread.
+         */
+        private int workers = io.dualwrite.core.verify.VerifierOptions.DEFAULT_WORKERS;
+
+        public int getChunkSize() {
+            return chunkSize;
+        }
+
+        public void setChunkSize(int chunkSize) {
+            this.chunkSize = chunkSize;
+        }
+
+        public int getMaxRowsPerSecond() {
+            return maxRowsPerSecond;
+        }
+
+        public void setMaxRowsPerSecond(int maxRowsPerSecond) {
+            this.maxRowsPerSecond = maxRowsPerSecond;
+        }
+
+        public int getWorkers() {
+            return workers;
+        }
+
+        public void setWorkers(int workers) {
+            this.workers = workers;
+        }
     }
 
     public ShadowReads getShadowReads() {
