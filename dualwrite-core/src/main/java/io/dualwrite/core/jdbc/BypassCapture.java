@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  *       for a rollback).
  *   <li>READ_NEW, latest capture on OLD: NEW's row under an exclusive lock, then OLD's value; NEW is written from it
  *       only if it differs from NEW's, which after a dual write it cannot: the bypass write, later than NEW's value,
- *       wins, and a later dual write wins over it. Across two databases a dual write's copy still pending (its intent
- *       in NEW's ledger) leaves the key for later.
+ *       wins, and a later dual write wins over it. Across two databases a dual write recorded in NEW's ledger no
+ *       earlier than the capture (its copy to OLD may still be pending) leaves the key for later.
  *   <li>OLD_ONLY, DROP_OLD (one side written): the records are counted and removed, nothing copied; a bypass write to
  *       OLD in DROP_OLD is logged as a warning (NEW no longer takes OLD's values: stop the legacy writers first).
  * </ul>
@@ -373,8 +373,8 @@ public final class BypassCapture<K, O, N> {
     private boolean copyOldToNew(K key, List<Captured> records) {
         return newStore.transactions().inNewTransaction(() -> {
             Optional<N> held = newStore.readForUpdate(key);
-            if (!oneDatabase && copyPending(key)) {
-                return false; // a dual write committed NEW and has not reached OLD yet: it is later than OLD's value
+            if (!oneDatabase && dualWriteIsLater(key, latest(records))) {
+                return false; // a dual write committed NEW after OLD's capture and has not reached OLD yet
             }
             if (!unchanged(records)) {
                 return false;
@@ -396,13 +396,18 @@ public final class BypassCapture<K, O, N> {
         });
     }
 
-    /** Whether NEW's ledger holds the key as ahead on NEW: a dual write's copy to OLD has not completed. */
-    private boolean copyPending(K key) {
+    /**
+     * Whether NEW's ledger holds the key as ahead on NEW, recorded no earlier than OLD's capture: a dual write
+     * committed NEW and may not have reached OLD yet (its copy will bring NEW's value over), or its copy found OLD
+     * changed again; the one recorded later wins (by the two databases' clocks).
+     */
+    private boolean dualWriteIsLater(K key, Captured onOld) {
         String encoded = migration.keyCodec().encode(key);
         return migration
                 .ledger(Side.NEW)
                 .flatMap(ledger -> ledger.find(name(), encoded))
                 .filter(entry -> entry.ahead() == Side.NEW)
+                .filter(entry -> !onOld.capturedAt().isAfter(entry.recordedAt()))
                 .isPresent();
     }
 
