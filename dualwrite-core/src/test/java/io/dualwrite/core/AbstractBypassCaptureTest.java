@@ -255,6 +255,44 @@ abstract class AbstractBypassCaptureTest {
         assertThat(newRows()).isEqualTo(Map.of(1L, "Ada|King"));
     }
 
+    /*
+     * Interleaving (READ_NEW):
+     *   1. Key 1 is dual-written ("Ada Lovelace") on both sides.
+     *   2. A legacy job updates OLD ("Ada Old"): captured on OLD.
+     *   3. The drain reads the key's records (latest capture on OLD).
+     *   4. Another legacy job updates NEW ("Ada New"): captured on NEW, later.
+     *   5. The drain copies. Copying from OLD, as its read said, would replace the later write on NEW (and then on
+     *      OLD): it finds the records changed and leaves the key; the next drain copies NEW to OLD.
+     * The drain reads the phase between 3 and 5, which is where the test makes step 4 happen.
+     */
+    @Test
+    void aCaptureAfterTheDrainReadTheRecordsIsNotOverwritten() throws Exception {
+        moveTo(MigrationPhase.READ_NEW);
+        people.write(new Person(1, "Ada Lovelace"));
+        People.execute(dataSource, "UPDATE " + OLD + " SET full_name = 'Ada Old' WHERE id = 1");
+        Thread.sleep(5);
+        AtomicBoolean once = new AtomicBoolean();
+        BypassCapture<Long, Person, PersonName> drain = new BypassCapture<>(
+                migration,
+                () -> {
+                    if (once.compareAndSet(false, true)) {
+                        People.execute(newDataSource, "UPDATE " + NEW + " SET last_name = 'New' WHERE id = 1");
+                    }
+                    return MigrationPhase.READ_NEW;
+                },
+                java.time.Clock.systemUTC());
+
+        assertThat(drain.drain(10)).isZero();
+        assertThat(newRows()).isEqualTo(Map.of(1L, "Ada|New"));
+
+        while (drain.drain(10) > 0) {
+            // both databases' records
+        }
+        assertThat(capture.pending()).isZero();
+        assertThat(oldNames()).isEqualTo(Map.of(1L, "Ada New"));
+        assertThat(newRows()).isEqualTo(Map.of(1L, "Ada|New"));
+    }
+
     @Test
     void aBypassWriteToNewBeforeReadNewIsUndoneFromOld() throws SQLException {
         moveTo(MigrationPhase.DUAL_WRITE);

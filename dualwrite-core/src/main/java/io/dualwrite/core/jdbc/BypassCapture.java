@@ -273,7 +273,7 @@ public final class BypassCapture<K, O, N> {
     /** Copies the key as the phase wants; false to leave its records for later. */
     private boolean copy(K key, List<Captured> records, MigrationPhase current) {
         return switch (current) {
-            case DUAL_WRITE, BACKFILL -> copyInWriteOrder(key, Side.OLD, List.of());
+            case DUAL_WRITE, BACKFILL -> copyInWriteOrder(key, Side.OLD, null);
             case READ_NEW -> {
                 if (latest(records).side() == Side.NEW) {
                     yield copyInWriteOrder(key, Side.NEW, records);
@@ -303,16 +303,16 @@ public final class BypassCapture<K, O, N> {
     /**
      * Copies the key from the side the phase writes first to the other: the source's row under a shared lock, then
      * the target's under an exclusive one, in a transaction nested in the source's across two databases (committed
-     * first). With {@code recheck}, nothing is written if one of those records got a new token meanwhile.
+     * first). With {@code recheck}, nothing is written if the key's records changed since the drain read them.
      */
-    private boolean copyInWriteOrder(K key, Side from, List<Captured> recheck) {
+    private boolean copyInWriteOrder(K key, Side from, @Nullable List<Captured> recheck) {
         JdbcStore<K, ?> source = from == Side.OLD ? oldStore : newStore;
         JdbcStore<K, ?> target = from == Side.OLD ? newStore : oldStore;
         return source.transactions().inNewTransaction(() -> {
             Optional<?> value = source.readLocked(key);
             Supplier<Boolean> write = () -> {
                 boolean present = target.readForUpdate(key).isPresent();
-                if (!unchanged(recheck)) {
+                if (recheck != null && !unchanged(recheck)) {
                     return false;
                 }
                 writeTarget(key, from, value, present);
@@ -411,10 +411,18 @@ public final class BypassCapture<K, O, N> {
                 .isPresent();
     }
 
-    /** Whether every record still holds the token the drain read. */
-    private static boolean unchanged(List<Captured> records) {
-        for (Captured record : records) {
-            if (!record.table().token(record.key()).equals(Optional.of(record.token()))) {
+    /**
+     * Whether the key's records are still those the drain read: in each database the same token, or still none (a
+     * capture on the other side since the read would make the side copied from stale).
+     */
+    private boolean unchanged(List<Captured> records) {
+        String key = records.get(0).key();
+        for (CaptureRecords table : tables) {
+            Optional<String> read = records.stream()
+                    .filter(record -> record.table() == table)
+                    .map(Captured::token)
+                    .findFirst();
+            if (!table.token(key).equals(read)) {
                 return false;
             }
         }
