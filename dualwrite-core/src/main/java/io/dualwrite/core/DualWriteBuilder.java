@@ -194,10 +194,12 @@ public final class DualWriteBuilder {
     }
 
     /**
-     * Captures the writes to the migration's OLD table that bypass dualwrite (plain SQL of another session) and
-     * brings each to NEW in DUAL_WRITE, BACKFILL and READ_NEW ({@link io.dualwrite.core.jdbc.BypassCapture},
-     * docs/capture.md). dualwrite creates the capture table and the migration's triggers when the instance is built.
-     * Both sides must be {@code JdbcStore}s in one PostgreSQL or MariaDB database.
+     * Captures the writes to the migration's OLD table, and to NEW's if the migration has a reverse mapping, that
+     * bypass dualwrite (plain SQL of another session) and brings each to the other side as the phase wants: to NEW in
+     * DUAL_WRITE and BACKFILL, from the side written last in READ_NEW ({@link io.dualwrite.core.jdbc.BypassCapture},
+     * docs/capture.md). dualwrite creates the capture tables and the migration's triggers when the instance is built.
+     * Both sides must be {@code JdbcStore}s in PostgreSQL or MariaDB, in one database or in two (then with NEW's
+     * divergence ledger).
      */
     public DualWriteBuilder captureBypassWrites(String migration) {
         return captureBypassWrites(migration, true);

@@ -1,23 +1,27 @@
 package io.dualwrite.core.jdbc;
 
 import io.dualwrite.core.definition.Migration;
+import io.dualwrite.core.jdbc.CaptureRecords.Captured;
 import io.dualwrite.core.model.InvalidMigrationException;
 import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.core.model.Side;
 import io.dualwrite.core.model.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -28,30 +32,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Captures the writes to a migration's OLD table that bypass dualwrite (a legacy job, a console, another service)
- * and brings each to NEW, so that no business change made beside dualwrite is lost (docs/capture.md).
+ * Captures the writes that bypass dualwrite (a legacy job, a console, another service) to a migration's OLD table, and
+ * to its NEW table once NEW is the source of truth, and brings each to the other side, so that no business change
+ * made beside dualwrite is lost (docs/capture.md).
  *
- * <p>Triggers on the OLD table ({@link CaptureDdl}) record the key of every row changed by a session dualwrite did
- * not mark ({@link WriterMarker}) in {@code dualwrite_capture}. {@link #drain(int)} copies each recorded key and
- * removes its record in one transaction, taking the locks in the order the phase's dual writes take them:
+ * <p>Triggers ({@link CaptureDdl}) record the key of every row changed by a session dualwrite did not mark ({@link
+ * WriterMarker}) in {@code dualwrite_capture}, in the changed table's database, with the side it changed. With both
+ * sides in one database a key has one record, whose side is that of the latest capture (the record's row lock orders
+ * the captures); across two databases each side's database has its own. {@link #drain(int)} copies each recorded key
+ * taking the locks in the order the phase's dual writes take them (across two databases: the side written first in
+ * one transaction, the other in a second one nested in it, committed first):
  *
  * <ul>
- *   <li>DUAL_WRITE, BACKFILL (OLD is the source of truth; dual writes lock OLD, then NEW): OLD's row under a shared
- *       lock, then NEW written from it (or the key deleted from NEW), then the record.
- *   <li>READ_NEW (NEW is the source of truth; dual writes lock NEW, then OLD): NEW's row under an exclusive lock,
- *       then OLD's under a shared one; NEW is written from OLD only if OLD differs from NEW's value mapped to OLD,
- *       which after a dual write it cannot: the bypass write, later than NEW's value, wins, and a later dual write
- *       wins over it.
- *   <li>OLD_ONLY, DROP_OLD (one side written): the record is counted and removed, nothing copied; a bypass write in
- *       DROP_OLD is logged as a warning (NEW no longer takes OLD's values: stop the legacy writers first).
+ *   <li>DUAL_WRITE, BACKFILL (OLD is the source of truth): OLD's row under a shared lock, then NEW's, written from OLD
+ *       whichever side the capture was on (a bypass write to NEW alone is undone, as a repair would).
+ *   <li>READ_NEW, latest capture on NEW: NEW's row under a shared lock, then OLD's, written from NEW (OLD stays current
+ *       for a rollback).
+ *   <li>READ_NEW, latest capture on OLD: NEW's row under an exclusive lock, then OLD's value; NEW is written from it
+ *       only if it differs from NEW's, which after a dual write it cannot: the bypass write, later than NEW's value,
+ *       wins, and a later dual write wins over it. Across two databases a dual write recorded in NEW's ledger no
+ *       earlier than the capture (its copy to OLD may still be pending) leaves the key for later.
+ *   <li>OLD_ONLY, DROP_OLD (one side written): the records are counted and removed, nothing copied; a bypass write to
+ *       OLD in DROP_OLD is logged as a warning (NEW no longer takes OLD's values: stop the legacy writers first).
  * </ul>
  *
- * <p>The record is removed only if its token is still the one the drain read: a capture after that read renews the
- * token (or waits on the drain's removal and then records anew), so the key is drained again and no change is lost.
- * No record is locked before the rows, so the drain never waits on a record while holding a row a bypass write wants.
+ * <p>Across two databases a key captured on both sides is copied from the side of the later capture (by each
+ * database's clock: no lock orders two writes in two databases). After the copy committed, each record is removed only
+ * if its token is still the one the drain read: a capture after that read renews the token, so the key is drained
+ * again and no change is lost (a crash in between only copies the key again). Before writing, a copy in READ_NEW checks
+ * that the tokens are unchanged, so that it never copies from a side a later capture has made stale. No record is
+ * locked before the rows, so the drain never waits on a record while holding a row a bypass write wants.
  *
- * <p>Both sides in one database (PostgreSQL or MariaDB), over a key of one column; across two databases capture is
- * refused.
+ * <p>PostgreSQL or MariaDB on each side, a key of one column; NEW is captured only when the migration has a reverse
+ * mapping (a bypass write to NEW reaches OLD through it).
  */
 public final class BypassCapture<K, O, N> {
 
@@ -68,21 +81,21 @@ public final class BypassCapture<K, O, N> {
     private final Clock clock;
     private final JdbcStore<K, O> oldStore;
     private final JdbcStore<K, N> newStore;
-    private final JdbcTransactions transactions;
+    private final boolean oneDatabase;
     private final CaptureDdl ddl;
+    private final List<CaptureDdl> ddls;
+    private final List<CaptureRecords> tables;
     private final Object statsLock = new Object();
     private long count;
     private @Nullable Instant lastSeen;
     private final Deque<Drained> recent = new ArrayDeque<>();
     private final LinkedHashSet<String> sample = new LinkedHashSet<>();
 
-    private record Captured(String key, String token, long writes, Instant capturedAt) {}
-
     private record Drained(Instant at, long writes) {}
 
     /**
-     * @throws InvalidMigrationException if the migration's sides are not {@link JdbcStore}s in one PostgreSQL or
-     *     MariaDB database, or its key is not one column of a built-in key type
+     * @throws InvalidMigrationException if the migration's sides are not {@link JdbcStore}s in PostgreSQL or MariaDB,
+     *     or its key is not one column of a built-in key type
      */
     @SuppressWarnings("unchecked")
     public BypassCapture(Migration<K, O, N> migration, Supplier<MigrationPhase> phase, Clock clock) {
@@ -91,10 +104,10 @@ public final class BypassCapture<K, O, N> {
 
     /**
      * @param oldSideCurrent whether OLD is kept current in the phase now: false in a READ_NEW entered from DROP_OLD
-     *     whose re-sync has not completed, while OLD still holds values NEW has replaced (a captured key is then
+     *     whose re-sync has not completed, while OLD still holds values NEW has replaced (a key captured on OLD is then
      *     left for later: copying OLD to NEW would bring a stale value back)
-     * @throws InvalidMigrationException if the migration's sides are not {@link JdbcStore}s in one PostgreSQL or
-     *     MariaDB database, or its key is not one column of a built-in key type
+     * @throws InvalidMigrationException if the migration's sides are not {@link JdbcStore}s in PostgreSQL or MariaDB,
+     *     or its key is not one column of a built-in key type
      */
     @SuppressWarnings("unchecked")
     public BypassCapture(
@@ -113,25 +126,35 @@ public final class BypassCapture<K, O, N> {
                     + " both sides, but they are " + migration.oldStore().description() + " and "
                     + migration.newStore().description());
         }
-        if (!migration.sidesShareTransactions()) {
-            throw new InvalidMigrationException("Migration '" + name + "': capturing bypass writes needs both sides in"
-                    + " one database (the copy of a captured key and the removal of its record commit together);"
-                    + " across two databases it is not supported");
-        }
         this.oldStore = (JdbcStore<K, O>) old;
         this.newStore = (JdbcStore<K, N>) neu;
-        this.transactions = oldStore.transactions();
-        SqlDialect dialect = transactions.dialect();
-        if (dialect == SqlDialect.H2) {
-            throw new InvalidMigrationException("Migration '" + name + "': capturing bypass writes needs PostgreSQL"
-                    + " or MariaDB, but the database is H2");
+        this.oneDatabase = migration.sidesShareTransactions();
+        for (JdbcStore<K, ?> store : List.of(oldStore, newStore)) {
+            if (store.transactions().dialect() == SqlDialect.H2) {
+                throw new InvalidMigrationException("Migration '" + name + "': capturing bypass writes needs"
+                        + " PostgreSQL or MariaDB, but the database of " + store.table() + " is H2");
+            }
+            if (store.keyColumns().size() != 1 || !KEY_TYPES.contains(migration.keyType())) {
+                throw new InvalidMigrationException("Migration '" + name + "': capturing bypass writes supports keys"
+                        + " of one column of type Long, Integer, String or UUID, but the key is "
+                        + migration.keyType().getSimpleName() + " over " + store.keyColumns() + " of "
+                        + store.table());
+            }
         }
-        if (oldStore.keyColumns().size() != 1 || !KEY_TYPES.contains(migration.keyType())) {
-            throw new InvalidMigrationException("Migration '" + name + "': capturing bypass writes supports keys of"
-                    + " one column of type Long, Integer, String or UUID, but the key is "
-                    + migration.keyType().getSimpleName() + " over " + oldStore.keyColumns());
+        if (!oneDatabase && migration.ledger(Side.NEW).isEmpty()) {
+            throw new InvalidMigrationException("Migration '" + name + "': capturing bypass writes across two databases"
+                    + " needs NEW's divergence ledger (a copy of a captured key waits for a dual write's pending copy);"
+                    + " declare one with ledger(Side.NEW, ledger)");
         }
-        this.ddl = CaptureDdl.forStore(name, oldStore);
+        this.ddl = CaptureDdl.forStore(name, oldStore, Side.OLD);
+        this.ddls = migration.hasReverseMapping()
+                ? List.of(ddl, CaptureDdl.forStore(name, newStore, Side.NEW))
+                : List.of(ddl);
+        this.tables = oneDatabase
+                ? List.of(new CaptureRecords(name, oldStore.transactions()))
+                : List.of(
+                        new CaptureRecords(name, oldStore.transactions()),
+                        new CaptureRecords(name, newStore.transactions()));
     }
 
     /** The migration's name. */
@@ -139,25 +162,37 @@ public final class BypassCapture<K, O, N> {
         return migration.name();
     }
 
-    /** The DDL of the capture table and of this migration's triggers. */
+    /** The DDL of the capture table and of this migration's triggers on OLD. */
     public CaptureDdl ddl() {
         return ddl;
     }
 
     /**
-     * Creates the capture table and this migration's triggers unless they are installed already (each instance that
-     * starts would otherwise drop and create them again, leaving writes uncaptured in between); marks dualwrite's
-     * writes. Triggers found by name are kept as they are: after changing the migration's columns, {@link
-     * #uninstall()} first.
+     * The DDL of every captured table: OLD's, and NEW's when the migration has a reverse mapping (created with OLD's, so
+     * that a bypass write to NEW is captured from the first moment NEW is the source of truth). Each applies to its
+     * side's database.
+     */
+    public List<CaptureDdl> ddls() {
+        return ddls;
+    }
+
+    /**
+     * Creates the capture table and this migration's triggers in each captured side's database unless they are
+     * installed already (each instance that starts would otherwise drop and create them again, leaving writes
+     * uncaptured in between); marks dualwrite's writes. Triggers found by name are kept as they are: after changing
+     * the migration's columns, {@link #uninstall()} first.
      */
     public void install() {
-        WriterMarker.enable(transactions.dataSource());
-        if (installedTriggers().containsAll(ddl.triggerNames())) {
-            log.info("Migration '{}': capture triggers on {} are installed already", name(), ddl.table());
-        } else {
-            execute(ddl.create());
+        for (CaptureDdl each : ddls) {
+            JdbcTransactions transactions = transactionsOf(each);
+            WriterMarker.enable(transactions.dataSource());
+            if (installedTriggers(each).containsAll(each.triggerNames())) {
+                log.info("Migration '{}': capture triggers on {} are installed already", name(), each.table());
+            } else {
+                execute(each, each.create());
+            }
+            log.info("Migration '{}': capturing writes to {} that bypass dualwrite", name(), each.table());
         }
-        log.info("Migration '{}': capturing writes to {} that bypass dualwrite", name(), ddl.table());
     }
 
     /**
@@ -166,119 +201,238 @@ public final class BypassCapture<K, O, N> {
      * @throws InvalidMigrationException if a trigger is missing, with the DDL to apply
      */
     public void requireInstalled() {
-        WriterMarker.enable(transactions.dataSource());
-        List<String> missing = new ArrayList<>(ddl.triggerNames());
-        missing.removeAll(installedTriggers());
-        if (!missing.isEmpty()) {
-            throw new InvalidMigrationException("Migration '" + name() + "': the capture triggers " + missing
-                    + " are missing on " + ddl.table() + "; apply:\n" + ddl.script(ddl.create()));
+        for (CaptureDdl each : ddls) {
+            WriterMarker.enable(transactionsOf(each).dataSource());
+        }
+        for (CaptureDdl each : ddls) {
+            List<String> missing = new ArrayList<>(each.triggerNames());
+            missing.removeAll(installedTriggers(each));
+            if (!missing.isEmpty()) {
+                throw new InvalidMigrationException("Migration '" + name() + "': the capture triggers " + missing
+                        + " are missing on " + each.table() + "; apply:\n" + each.script(each.create()));
+            }
         }
     }
 
-    /** Drops this migration's triggers (the capture table and its pending records stay). */
+    /** Drops this migration's triggers (the capture tables and their pending records stay). */
     public void uninstall() {
-        execute(ddl.drop());
+        for (CaptureDdl each : ddls) {
+            execute(each, each.drop());
+        }
     }
 
     /**
-     * Copies up to {@code limit} captured keys as the current phase wants (see the class comment) and removes their
-     * records.
+     * Copies up to {@code limit} captured keys (per database) as the current phase wants (see the class comment) and
+     * removes their records.
      *
      * @return how many records it removed
      */
     public int drain(int limit) {
-        List<Captured> captured = pendingRecords(limit);
+        Map<String, List<Captured>> byKey = new LinkedHashMap<>();
+        tables.stream()
+                .flatMap(table -> table.oldest(limit).stream())
+                .sorted(Comparator.comparing(Captured::capturedAt))
+                .forEach(record -> byKey.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                        .add(record));
         int drained = 0;
-        for (Captured record : captured) {
+        for (Map.Entry<String, List<Captured>> captured : byKey.entrySet()) {
             MigrationPhase current = phase.get();
-            boolean removed;
+            List<Captured> records = captured.getValue();
             try {
-                removed = transactions.inNewTransaction(
-                        () -> copy(migration.keyCodec().decode(record.key()), current) && remove(record));
+                if (!copy(migration.keyCodec().decode(captured.getKey()), records, current)) {
+                    continue; // left for a later drain
+                }
+                for (Captured record : records) {
+                    if (record.table().remove(record)) {
+                        drained++;
+                        counted(record);
+                        if (current == MigrationPhase.DROP_OLD && record.side() == Side.OLD) {
+                            log.warn(
+                                    "Migration '{}': key {} of {} was written bypassing dualwrite in DROP_OLD; not"
+                                            + " copied to NEW",
+                                    name(),
+                                    record.key(),
+                                    ddl.table());
+                        }
+                    }
+                }
             } catch (RuntimeException e) {
-                // One key that cannot be copied (a value the mapping refuses, a constraint of NEW) must not hold
-                // up the others: it goes to the back of the queue, is tried again, and says why.
+                // One key that cannot be copied (a value the mapping refuses, a constraint of the other side) must
+                // not hold up the others: it goes to the back of the queue, is tried again, and says why.
                 log.warn(
                         "Migration '{}': captured key {} could not be copied; trying again later: {}",
                         name(),
-                        record.key(),
+                        captured.getKey(),
                         e.toString());
-                requeue(record);
-                continue;
-            }
-            if (removed) {
-                drained++;
-                counted(record);
-                if (current == MigrationPhase.DROP_OLD) {
-                    log.warn(
-                            "Migration '{}': key {} of {} was written bypassing dualwrite in DROP_OLD; not copied to"
-                                    + " NEW",
-                            name(),
-                            record.key(),
-                            ddl.table());
-                }
+                records.forEach(this::requeue);
             }
         }
         return drained;
     }
 
-    /** Copies the key as the phase wants; false to leave its record for later. */
-    private boolean copy(K key, MigrationPhase current) {
-        switch (current) {
-            case DUAL_WRITE, BACKFILL -> {
-                Optional<O> old = oldStore.readLocked(key);
-                if (old.isPresent()) {
-                    newStore.upsert(migration.toNew(old.get()));
-                } else {
-                    newStore.delete(key);
-                    // An absent row takes no lock: a dual write may have created it meanwhile, and the delete
-                    // waited for it. Read again (a new statement sees what committed) and copy what is there now.
-                    oldStore.readLocked(key).ifPresent(now -> newStore.upsert(migration.toNew(now)));
-                }
-            }
+    /** Copies the key as the phase wants; false to leave its records for later. */
+    private boolean copy(K key, List<Captured> records, MigrationPhase current) {
+        return switch (current) {
+            case DUAL_WRITE, BACKFILL -> copyInWriteOrder(key, Side.OLD, null);
             case READ_NEW -> {
-                if (!oldSideCurrent.getAsBoolean()) {
-                    return false; // OLD is being brought up to date from NEW: its value may be stale
+                if (latest(records).side() == Side.NEW) {
+                    yield copyInWriteOrder(key, Side.NEW, records);
                 }
-                Optional<N> held = newStore.readForUpdate(key);
-                Optional<O> old = oldStore.readLocked(key);
-                if (held.isPresent() && migration.onlyInNew(held.get())) {
-                    return true; // OLD holds no such value by design
-                }
-                if (held.isEmpty() && old.isEmpty()) {
-                    return true;
-                }
-                if (held.isPresent()
-                        && old.isPresent()
-                        && migration.equivalence().equivalent(migration.toNew(old.get()), held.get())) {
-                    return true; // OLD holds what NEW holds: a later dual write won, or the write changed nothing
-                }
-                if (old.isPresent()) {
-                    newStore.upsert(migration.toNew(old.get()));
-                } else {
-                    newStore.delete(key);
-                }
+                // OLD is being brought up to date from NEW: its value may be stale
+                yield oldSideCurrent.getAsBoolean() && copyOldToNew(key, records);
             }
-            case OLD_ONLY, DROP_OLD -> {
-                // one side written: nothing to keep in step
+            case OLD_ONLY, DROP_OLD -> true; // one side written: nothing to keep in step
+        };
+    }
+
+    /**
+     * The record of the latest capture: one database orders a key's captures by its record's row lock (one record);
+     * across two, the later capture time wins, and NEW (the source of truth) on a tie.
+     */
+    private static Captured latest(List<Captured> records) {
+        Captured latest = records.get(0);
+        for (Captured record : records) {
+            int later = record.capturedAt().compareTo(latest.capturedAt());
+            if (later > 0 || (later == 0 && record.side() == Side.NEW)) {
+                latest = record;
+            }
+        }
+        return latest;
+    }
+
+    /**
+     * Copies the key from the side the phase writes first to the other: the source's row under a shared lock, then
+     * the target's under an exclusive one, in a transaction nested in the source's across two databases (committed
+     * first). With {@code recheck}, nothing is written if the key's records changed since the drain read them.
+     */
+    private boolean copyInWriteOrder(K key, Side from, @Nullable List<Captured> recheck) {
+        JdbcStore<K, ?> source = from == Side.OLD ? oldStore : newStore;
+        JdbcStore<K, ?> target = from == Side.OLD ? newStore : oldStore;
+        return source.transactions().inNewTransaction(() -> {
+            Optional<?> value = source.readLocked(key);
+            Supplier<Boolean> write = () -> {
+                boolean present = target.readForUpdate(key).isPresent();
+                if (recheck != null && !unchanged(recheck)) {
+                    return false;
+                }
+                writeTarget(key, from, value, present);
+                if (value.isEmpty() && present) {
+                    // An absent row takes no lock: a dual write may have created it meanwhile (and, across two
+                    // databases, copied it already). Read again (a new statement sees what committed) and copy it.
+                    Optional<?> now = source.readLocked(key);
+                    if (now.isPresent()) {
+                        writeTarget(key, from, now, true);
+                    }
+                }
+                return true;
+            };
+            return oneDatabase ? write.get() : target.transactions().inNewTransaction(write);
+        });
+    }
+
+    /**
+     * Writes the target side from the source's value: an upsert or a delete of a row this copy holds locked, or an
+     * insert only if absent where the row was absent (it took no lock: a write that created it meanwhile is later).
+     */
+    @SuppressWarnings("unchecked")
+    private void writeTarget(K key, Side from, Optional<?> value, boolean targetPresent) {
+        if (from == Side.OLD) {
+            Optional<O> old = (Optional<O>) value;
+            if (old.isPresent()) {
+                N mapped = migration.toNew(old.get());
+                if (targetPresent) {
+                    newStore.upsert(mapped);
+                } else {
+                    newStore.insertAbsent(List.of(mapped));
+                }
+            } else if (targetPresent) {
+                newStore.delete(key);
+            }
+            return;
+        }
+        Optional<N> held = (Optional<N>) value;
+        if (held.isPresent()) {
+            if (migration.onlyInNew(held.get())) {
+                return; // OLD holds no such value by design
+            }
+            O mapped = migration.toOld(held.get());
+            if (targetPresent) {
+                oldStore.upsert(mapped);
+            } else {
+                oldStore.insertAbsent(List.of(mapped));
+            }
+        } else if (targetPresent) {
+            oldStore.delete(key);
+        }
+    }
+
+    /**
+     * READ_NEW, latest capture on OLD: against the write order's direction, so NEW's row is locked first (exclusive:
+     * it may be written) and OLD is read without a lock after it; the records' tokens make a later OLD write count.
+     */
+    private boolean copyOldToNew(K key, List<Captured> records) {
+        return newStore.transactions().inNewTransaction(() -> {
+            Optional<N> held = newStore.readForUpdate(key);
+            if (!oneDatabase && dualWriteIsLater(key, latest(records))) {
+                return false; // a dual write committed NEW after OLD's capture and has not reached OLD yet
+            }
+            if (!unchanged(records)) {
+                return false;
+            }
+            Optional<O> old = oldStore.read(key);
+            if (held.isPresent() && migration.onlyInNew(held.get())) {
+                return true; // OLD holds no such value by design
+            }
+            if (held.isEmpty() && old.isEmpty()) {
+                return true;
+            }
+            if (held.isPresent()
+                    && old.isPresent()
+                    && migration.equivalence().equivalent(migration.toNew(old.get()), held.get())) {
+                return true; // OLD holds what NEW holds: a later dual write won, or the write changed nothing
+            }
+            writeTarget(key, Side.OLD, old, held.isPresent());
+            return true;
+        });
+    }
+
+    /**
+     * Whether NEW's ledger holds the key as ahead on NEW, recorded no earlier than OLD's capture: a dual write
+     * committed NEW and may not have reached OLD yet (its copy will bring NEW's value over), or its copy found OLD
+     * changed again; the one recorded later wins (by the two databases' clocks).
+     */
+    private boolean dualWriteIsLater(K key, Captured onOld) {
+        String encoded = migration.keyCodec().encode(key);
+        return migration
+                .ledger(Side.NEW)
+                .flatMap(ledger -> ledger.find(name(), encoded))
+                .filter(entry -> entry.ahead() == Side.NEW)
+                .filter(entry -> !onOld.capturedAt().isAfter(entry.recordedAt()))
+                .isPresent();
+    }
+
+    /**
+     * Whether the key's records are still those the drain read: in each database the same token, or still none (a
+     * capture on the other side since the read would make the side copied from stale).
+     */
+    private boolean unchanged(List<Captured> records) {
+        String key = records.get(0).key();
+        for (CaptureRecords table : tables) {
+            Optional<String> read = records.stream()
+                    .filter(record -> record.table() == table)
+                    .map(Captured::token)
+                    .findFirst();
+            if (!table.token(key).equals(read)) {
+                return false;
             }
         }
         return true;
     }
 
-    /** Puts a record that failed to the back of the queue (its token kept: a bypass write meanwhile still counts). */
+    /** Puts a record that failed to the back of the queue. */
     private void requeue(Captured record) {
         try {
-            transactions.inNewTransaction(() -> transactions.withConnection(c -> {
-                try (PreparedStatement statement = c.prepareStatement("UPDATE " + CaptureDdl.TABLE
-                        + " SET captured_at = ? WHERE migration = ? AND entity_key = ? AND token = ?")) {
-                    Timestamps.set(statement, 1, clock.instant());
-                    statement.setString(2, name());
-                    statement.setString(3, record.key());
-                    statement.setString(4, record.token());
-                    return statement.executeUpdate();
-                }
-            }));
+            record.table().requeue(record, clock.instant());
         } catch (RuntimeException e) {
             log.debug("Migration '{}': could not requeue captured key {}", name(), record.key(), e);
         }
@@ -286,16 +440,7 @@ public final class BypassCapture<K, O, N> {
 
     /** How many captured keys wait to be drained (all instances'). */
     public long pending() {
-        return transactions.withConnection(c -> {
-            try (PreparedStatement statement =
-                    c.prepareStatement("SELECT COUNT(*) FROM " + CaptureDdl.TABLE + " WHERE migration = ?")) {
-                statement.setString(1, name());
-                try (ResultSet rs = statement.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
+        return tables.stream().mapToLong(CaptureRecords::count).sum();
     }
 
     /** The bypass writes this instance drained since it started. */
@@ -327,45 +472,16 @@ public final class BypassCapture<K, O, N> {
         }
     }
 
-    private List<Captured> pendingRecords(int limit) {
-        return transactions.withConnection(c -> {
-            try (PreparedStatement statement = c.prepareStatement("SELECT entity_key, token, writes, captured_at FROM "
-                    + CaptureDdl.TABLE + " WHERE migration = ? ORDER BY captured_at LIMIT " + Math.max(1, limit))) {
-                statement.setString(1, name());
-                List<Captured> found = new ArrayList<>();
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        Timestamp at = rs.getTimestamp(4);
-                        found.add(new Captured(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getLong(3),
-                                at.toLocalDateTime().toInstant(java.time.ZoneOffset.UTC)));
-                    }
-                }
-                return found;
-            }
-        });
+    private JdbcTransactions transactionsOf(CaptureDdl each) {
+        return each.side() == Side.OLD ? oldStore.transactions() : newStore.transactions();
     }
 
-    private boolean remove(Captured record) {
-        return transactions.withConnection(c -> {
-            try (PreparedStatement statement = c.prepareStatement(
-                    "DELETE FROM " + CaptureDdl.TABLE + " WHERE migration = ? AND entity_key = ? AND token = ?")) {
-                statement.setString(1, name());
-                statement.setString(2, record.key());
-                statement.setString(3, record.token());
-                return statement.executeUpdate() == 1;
-            }
-        });
-    }
-
-    private List<String> installedTriggers() {
+    private List<String> installedTriggers(CaptureDdl ddl) {
         String sql = ddl.dialect() == SqlDialect.POSTGRESQL
                 ? "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE ?"
                 : "SELECT trigger_name FROM information_schema.triggers WHERE trigger_schema = DATABASE()"
                         + " AND trigger_name LIKE ?";
-        return transactions.withConnection(c -> {
+        return transactionsOf(ddl).withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 statement.setString(1, ddl.triggerNames().get(0).replaceAll("_[a-z]+$", "") + "%");
                 List<String> names = new ArrayList<>();
@@ -379,9 +495,9 @@ public final class BypassCapture<K, O, N> {
         });
     }
 
-    private void execute(List<String> statements) {
+    private void execute(CaptureDdl ddl, List<String> statements) {
         try {
-            transactions.withConnection(c -> {
+            transactionsOf(ddl).withConnection(c -> {
                 runAll(c, statements);
                 return null;
             });

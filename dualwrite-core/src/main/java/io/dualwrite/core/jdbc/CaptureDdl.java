@@ -1,5 +1,6 @@
 package io.dualwrite.core.jdbc;
 
+import io.dualwrite.core.model.Side;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +17,10 @@ import java.util.stream.Collectors;
  * dualwrite did not mark ({@link WriterMarker}). An UPDATE is recorded only when one of the migration's own columns
  * (or the key) changed: another migration's columns of a shared table, or kept columns, do not count.
  *
+ * <p>A migration captures OLD's table, and NEW's once NEW is the source of truth (the triggers on NEW are created with
+ * OLD's, see docs/capture.md); each trigger records the side it watches. When both sides share one database they share
+ * one record per key, whose {@code side} is that of the latest capture; in two databases each has its own table.
+ *
  * <p>dualwrite applies it itself ({@link #create()}, {@link #drop()}) unless told not to; teams that apply DDL
  * through Flyway or Liquibase print it with {@link #script(List)} and apply it as a migration of their own. The
  * statements are those dualwrite runs, one per list element; MariaDB's trigger bodies contain semicolons, so a
@@ -28,6 +33,7 @@ import java.util.stream.Collectors;
  *     token       VARCHAR(64)  NOT NULL,   -- new at every capture: the drain removes only what it copied
  *     writes      BIGINT       NOT NULL,   -- row changes captured under this key since the drain last took it
  *     captured_at TIMESTAMP    NOT NULL,
+ *     side        VARCHAR(3)   DEFAULT 'OLD' NOT NULL,  -- the side of the latest capture: OLD or NEW
  *     PRIMARY KEY (migration, entity_key))
  * }</pre>
  *
@@ -40,7 +46,10 @@ public final class CaptureDdl {
     /** The table captured keys wait in, in the database of the captured table. */
     public static final String TABLE = "dualwrite_capture";
 
+    private static final String SIDE_COLUMN = "side VARCHAR(3) DEFAULT 'OLD' NOT NULL";
+
     private final SqlDialect dialect;
+    private final Side side;
     private final String migration;
     private final String table;
     private final String keyColumn;
@@ -48,17 +57,32 @@ public final class CaptureDdl {
     private final String baseName;
 
     /**
+     * The DDL for the OLD table.
+     *
      * @param migration the migration's name
      * @param table the captured table (the OLD table)
      * @param keyColumn its key column
      * @param columns the columns the migration owns on it
      */
     public CaptureDdl(SqlDialect dialect, String migration, String table, String keyColumn, List<String> columns) {
+        this(dialect, Side.OLD, migration, table, keyColumn, columns);
+    }
+
+    /**
+     * @param side the side whose table this captures, written into every record
+     * @param migration the migration's name
+     * @param table the captured table
+     * @param keyColumn its key column
+     * @param columns the columns the migration owns on it
+     */
+    public CaptureDdl(
+            SqlDialect dialect, Side side, String migration, String table, String keyColumn, List<String> columns) {
         if (dialect == SqlDialect.H2) {
             throw new IllegalArgumentException(
                     "Capturing bypass writes needs PostgreSQL or MariaDB triggers; H2 is not supported");
         }
         this.dialect = dialect;
+        this.side = Objects.requireNonNull(side, "side");
         this.migration = Objects.requireNonNull(migration, "migration");
         this.table = Objects.requireNonNull(table, "table");
         this.keyColumn = Objects.requireNonNull(keyColumn, "keyColumn");
@@ -66,20 +90,29 @@ public final class CaptureDdl {
         this.baseName = baseName(migration, table);
     }
 
-    /** The DDL for one store's table: its key column and own columns. */
+    /** The DDL for the OLD store's table: its key column and own columns. */
     public static CaptureDdl forStore(String migration, JdbcStore<?, ?> store) {
+        return forStore(migration, store, Side.OLD);
+    }
+
+    /** The DDL for the table of the store of {@code side}: its key column and own columns. */
+    public static CaptureDdl forStore(String migration, JdbcStore<?, ?> store, Side side) {
         if (store.keyColumns().size() != 1) {
             throw new IllegalArgumentException("Migration '" + migration + "': capturing bypass writes supports keys"
                     + " over one column, but " + store.table() + " has a key over " + store.keyColumns());
         }
         return new CaptureDdl(
-                store.transactions().dialect(), migration, store.table(), store.keyColumn(), store.columns());
+                store.transactions().dialect(), side, migration, store.table(), store.keyColumn(), store.columns());
     }
 
-    /** The statements that create the capture table (if absent) and this migration's triggers (replacing them). */
+    /**
+     * The statements that create the capture table (if absent; a table created before it had a {@code side} column
+     * gets one) and this migration's triggers (replacing them).
+     */
     public List<String> create() {
         List<String> statements = new ArrayList<>();
         statements.add(createTable());
+        statements.add("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + SIDE_COLUMN);
         statements.addAll(drop());
         if (dialect == SqlDialect.POSTGRESQL) {
             statements.add(postgresFunction());
@@ -138,6 +171,11 @@ public final class CaptureDdl {
         return dialect;
     }
 
+    /** The side whose table this captures. */
+    public Side side() {
+        return side;
+    }
+
     public String table() {
         return table;
     }
@@ -150,6 +188,7 @@ public final class CaptureDdl {
                 + "token VARCHAR(64) NOT NULL, "
                 + "writes BIGINT NOT NULL, "
                 + "captured_at " + timestamp + " NOT NULL, "
+                + SIDE_COLUMN + ", "
                 + "PRIMARY KEY (migration, entity_key))";
     }
 
@@ -158,10 +197,11 @@ public final class CaptureDdl {
     }
 
     private String postgresFunction() {
-        String upsert = "INSERT INTO " + TABLE + " (migration, entity_key, token, writes, captured_at) VALUES ("
+        String upsert = "INSERT INTO " + TABLE + " (migration, entity_key, token, writes, captured_at, side) VALUES ("
                 + literal(migration) + ", %s::text, md5(random()::text || clock_timestamp()::text), 1,"
-                + " clock_timestamp() AT TIME ZONE 'UTC') ON CONFLICT (migration, entity_key) DO UPDATE SET"
-                + " token = EXCLUDED.token, writes = " + TABLE + ".writes + 1, captured_at = EXCLUDED.captured_at;";
+                + " clock_timestamp() AT TIME ZONE 'UTC', " + literal(side.name()) + ") ON CONFLICT (migration,"
+                + " entity_key) DO UPDATE SET token = EXCLUDED.token, writes = " + TABLE + ".writes + 1,"
+                + " captured_at = EXCLUDED.captured_at, side = EXCLUDED.side;";
         return "CREATE OR REPLACE FUNCTION " + functionName() + "() RETURNS trigger LANGUAGE plpgsql AS $dw$\n"
                 + "BEGIN\n"
                 + "  IF TG_OP <> 'DELETE' THEN\n"
@@ -177,9 +217,10 @@ public final class CaptureDdl {
     }
 
     private String mariaDbTrigger(String suffix, String event, String row, String condition) {
-        String upsert = "INSERT INTO " + TABLE + " (migration, entity_key, token, writes, captured_at) VALUES ("
-                + literal(migration) + ", CAST(%s AS CHAR), UUID(), 1, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE"
-                + " token = VALUES(token), writes = writes + 1, captured_at = VALUES(captured_at);";
+        String upsert = "INSERT INTO " + TABLE + " (migration, entity_key, token, writes, captured_at, side) VALUES ("
+                + literal(migration) + ", CAST(%s AS CHAR), UUID(), 1, UTC_TIMESTAMP(6), " + literal(side.name())
+                + ") ON DUPLICATE KEY UPDATE token = VALUES(token), writes = writes + 1,"
+                + " captured_at = VALUES(captured_at), side = VALUES(side);";
         StringBuilder body = new StringBuilder();
         body.append("CREATE TRIGGER ")
                 .append(triggerName(suffix))
