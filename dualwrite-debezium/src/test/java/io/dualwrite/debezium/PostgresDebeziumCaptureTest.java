@@ -140,6 +140,33 @@ class PostgresDebeziumCaptureTest {
     }
 
     @Test
+    void oneInstanceStreamsTheSlotAndAnotherTakesOverWhenItStops() throws Exception {
+        LogicalPostgres db = LogicalPostgres.get();
+        DebeziumCapture second = DebeziumCapture.builder(db.jdbcUrl, db.user, db.password)
+                .retry(Duration.ofMillis(300))
+                .build();
+        try {
+            second.start(capture); // a second instance's feed of the same migration
+            moveTo(MigrationPhase.DUAL_WRITE);
+            people.write(new Person(1, "Ada Lovelace"));
+            Thread.sleep(1_500);
+            assertThat(feed.health().streaming()).isTrue();
+            assertThat(second.health().streaming()).isFalse();
+            assertThat(second.health().slotReady()).isTrue();
+            assertThat(second.health().lastError()).isNull(); // it waited for the lease, it did not fight for the slot
+
+            feed.close();
+            second.awaitStreaming(Duration.ofSeconds(60));
+            plain("UPDATE " + OLD + " SET full_name = 'Ada King' WHERE id = 1");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "Ada|King".equals(newRows().get(1L)) && capture.pending() == 0);
+            assertThat(second.health().bypassChanges()).isEqualTo(1);
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
     void onlyDualWritesLeaveNothingToDrain() throws Exception {
         moveTo(MigrationPhase.DUAL_WRITE);
         for (int i = 1; i <= 20; i++) {
