@@ -102,6 +102,7 @@ public final class DualWrite implements AutoCloseable {
     private final MoveEffects effects;
     private final BackgroundWork background;
     private final Map<String, BypassCapture<?, ?, ?>> captures = new LinkedHashMap<>();
+    private final Map<String, io.dualwrite.core.jdbc.CaptureFeed> feeds = new LinkedHashMap<>();
     private final @Nullable OldSideResync resync;
     private final boolean verifies;
     private final @Nullable PhaseNotifications notifications;
@@ -214,7 +215,10 @@ public final class DualWrite implements AutoCloseable {
         }
         builder.captures.forEach((name, applyDdl) -> {
             BypassCapture<?, ?, ?> capture = capture(builder.migrations.get(name), clock);
-            if (applyDdl) {
+            if (builder.captureFeeds.containsKey(name)) {
+                capture.installForFeed();
+                feeds.put(name, builder.captureFeeds.get(name));
+            } else if (applyDdl) {
                 capture.install();
             } else {
                 capture.requireInstalled();
@@ -438,10 +442,14 @@ public final class DualWrite implements AutoCloseable {
 
     /**
      * Starts this instance's background work: copying rows for every migration in BACKFILL, continuous repair,
-     * owed re-syncs, the autopilot. Idempotent.
+     * owed re-syncs, the autopilot, capture feeds ({@link DualWriteBuilder#captureBypassWrites(String,
+     * io.dualwrite.core.jdbc.CaptureFeed)}). Idempotent.
      */
     public synchronized DualWrite startBackgroundWork() {
         background.start();
+        if (!backgroundStarted) {
+            feeds.forEach((name, feed) -> feed.start(captures.get(name)));
+        }
         backgroundStarted = true;
         return this;
     }
@@ -454,6 +462,13 @@ public final class DualWrite implements AutoCloseable {
     /** Stops the background work and leaves the instance registry; copying resumes on another instance. */
     @Override
     public synchronized void close() {
+        feeds.forEach((name, feed) -> {
+            try {
+                feed.close();
+            } catch (RuntimeException e) {
+                log.warn("Migration '{}': closing its capture feed failed: {}", name, e.toString());
+            }
+        });
         background.close();
         backgroundStarted = false;
         shadowScheduler.shutdownNow();

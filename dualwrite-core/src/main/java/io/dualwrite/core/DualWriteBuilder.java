@@ -47,6 +47,8 @@ public final class DualWriteBuilder {
     CircuitBreakerRegistry circuitBreakers;
     /** The migrations whose bypass writes are captured, each with whether dualwrite applies the DDL itself. */
     final Map<String, Boolean> captures = new LinkedHashMap<>();
+    /** The migrations whose captured keys come from the database's log, each with its feed. */
+    final Map<String, io.dualwrite.core.jdbc.CaptureFeed> captureFeeds = new LinkedHashMap<>();
 
     Duration captureDrainInterval = DualWrite.DEFAULT_CAPTURE_DRAIN_INTERVAL;
 
@@ -212,6 +214,19 @@ public final class DualWriteBuilder {
      */
     public DualWriteBuilder captureBypassWrites(String migration, boolean applyDdl) {
         captures.put(Objects.requireNonNull(migration, "migration"), applyDdl);
+        return this;
+    }
+
+    /**
+     * Captures the migration's bypass writes from the database's log instead of triggers: the feed (for example
+     * dualwrite-debezium's {@code DebeziumCapture}) records each changed key, the drain copies it as in
+     * {@link #captureBypassWrites(String)}. dualwrite creates the capture table, installs no trigger, marks its own
+     * transactions in the log, starts the feed with the background work and closes it with the instance.
+     * PostgreSQL only; both sides must be {@code JdbcStore}s in one database.
+     */
+    public DualWriteBuilder captureBypassWrites(String migration, io.dualwrite.core.jdbc.CaptureFeed feed) {
+        captures.put(Objects.requireNonNull(migration, "migration"), false);
+        captureFeeds.put(migration, Objects.requireNonNull(feed, "feed"));
         return this;
     }
 

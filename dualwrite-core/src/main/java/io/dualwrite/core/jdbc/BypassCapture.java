@@ -222,6 +222,72 @@ public final class BypassCapture<K, O, N> {
     }
 
     /**
+     * Prepares capture fed from the database's log instead of triggers ({@link CaptureFeed}, dualwrite-debezium):
+     * creates the capture table if absent, installs no trigger, and marks dualwrite's work in the log on PostgreSQL
+     * ({@link WriterMarker#enableLogMessages}).
+     *
+     * @throws InvalidMigrationException on MariaDB, where dualwrite has no marker in the binlog yet
+     */
+    public void installForFeed() {
+        JdbcTransactions transactions = oldStore.transactions();
+        if (transactions.dialect() != SqlDialect.POSTGRESQL) {
+            throw new InvalidMigrationException("Migration '" + name() + "': capture fed from the database's log needs"
+                    + " PostgreSQL (dualwrite marks its own transactions with pg_logical_emit_message), but the"
+                    + " database is " + transactions.dialect() + "; capture it with triggers instead"
+                    + " (captureBypassWrites(name))");
+        }
+        WriterMarker.enableLogMessages(transactions.dataSource());
+        execute(
+                ddl,
+                List.of(
+                        ddl.createTable(),
+                        "ALTER TABLE " + CaptureDdl.TABLE + " ADD COLUMN IF NOT EXISTS side"
+                                + " VARCHAR(3) DEFAULT 'OLD' NOT NULL"));
+        log.info("Migration '{}': capturing writes to {} that bypass dualwrite from the log", name(), ddl.table());
+    }
+
+    /**
+     * Records keys changed outside dualwrite, as the triggers do: each gets a fresh token (so a drain that read the
+     * key's record before does not remove it) and counts the times it appears as writes. The entry point of a feed from the
+     * database's log; the drain then copies them as it copies triggered ones. Takes only the records' locks, in its
+     * own transaction.
+     *
+     * @param keys the keys as the migration's {@code KeyCodec} encodes them (the database's text of the key column),
+     *     one per row change
+     */
+    public void record(java.util.Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        // The feed watches OLD: the record's side is OLD, the latest capture of the key (docs/capture.md).
+        JdbcTransactions transactions = oldStore.transactions();
+        String sql = "INSERT INTO " + CaptureDdl.TABLE + " (migration, entity_key, token, writes, captured_at, side)"
+                + " VALUES (?, ?, ?, ?, ?, 'OLD') "
+                + (transactions.dialect() == SqlDialect.POSTGRESQL
+                        ? "ON CONFLICT (migration, entity_key) DO UPDATE SET token = EXCLUDED.token, writes = "
+                                + CaptureDdl.TABLE + ".writes + EXCLUDED.writes, captured_at = EXCLUDED.captured_at,"
+                                + " side = 'OLD'"
+                        : "ON DUPLICATE KEY UPDATE token = VALUES(token), writes = writes + VALUES(writes),"
+                                + " captured_at = VALUES(captured_at), side = 'OLD'");
+        java.util.SortedMap<String, Long> writes = new java.util.TreeMap<>();
+        keys.forEach(key -> writes.merge(Objects.requireNonNull(key, "key"), 1L, Long::sum));
+        transactions.inNewTransaction(() -> transactions.withConnection(c -> {
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                // One key at a time in a sorted order: two feeds recording overlapping keys cannot deadlock.
+                for (var key : writes.entrySet()) {
+                    statement.setString(1, name());
+                    statement.setString(2, key.getKey());
+                    statement.setString(3, UUID.randomUUID().toString());
+                    statement.setLong(4, key.getValue());
+                    Timestamps.set(statement, 5, clock.instant());
+                    statement.addBatch();
+                }
+                return statement.executeBatch().length;
+            }
+        }));
+    }
+
+    /**
      * Copies up to {@code limit} captured keys (per database) as the current phase wants (see the class comment) and
      * removes their records.
      *

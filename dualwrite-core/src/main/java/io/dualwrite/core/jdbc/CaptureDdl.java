@@ -180,7 +180,18 @@ public final class CaptureDdl {
         return table;
     }
 
-    private String createTable() {
+    /** The captured table's key column. */
+    public String keyColumn() {
+        return keyColumn;
+    }
+
+    /** The columns of the captured table the migration owns (an UPDATE of none of them is not captured). */
+    public List<String> columns() {
+        return columns;
+    }
+
+    /** The statement that creates the capture table if it is absent. */
+    public String createTable() {
         String timestamp = dialect == SqlDialect.POSTGRESQL ? "TIMESTAMP" : "DATETIME(6)";
         return "CREATE TABLE IF NOT EXISTS " + TABLE + " ("
                 + "migration VARCHAR(100) NOT NULL, "

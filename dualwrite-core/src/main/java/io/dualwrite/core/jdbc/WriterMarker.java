@@ -28,6 +28,11 @@ import javax.sql.DataSource;
  *       never hands it out marked.
  * </ul>
  *
+ * <p>A change stream read from the database's log (dualwrite-debezium) sees no session settings: on a data source
+ * enabled with {@link #enableLogMessages}, the PostgreSQL mark and unmark also write the transactional logical
+ * decoding messages {@code pg_logical_emit_message(true, 'dualwrite', 'on')} and {@code ... 'off'}, which reach the
+ * stream inside the transaction, in order with its changes: a change between the two is dualwrite's.
+ *
  * <p>Only data sources for which a migration captures bypass writes are marked ({@link #enable}); for every other one
  * this costs a map lookup per transaction.
  */
@@ -38,7 +43,18 @@ public final class WriterMarker {
 
     public static final String MARIADB_VARIABLE = "@dualwrite_writer";
 
+    /** The prefix of the logical decoding messages that mark dualwrite's work in PostgreSQL's log. */
+    public static final String LOG_MESSAGE_PREFIX = "dualwrite";
+
+    /** The content of the message written where dualwrite's work starts in a transaction. */
+    public static final String LOG_MESSAGE_ON = "on";
+
+    /** The content of the message written where it ends. */
+    public static final String LOG_MESSAGE_OFF = "off";
+
     private static final Set<DataSource> ENABLED =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private static final Set<DataSource> LOGGED =
             Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private static final ThreadLocal<Map<Connection, Boolean>> MARKED = ThreadLocal.withInitial(IdentityHashMap::new);
 
@@ -49,9 +65,18 @@ public final class WriterMarker {
         ENABLED.add(dataSource);
     }
 
+    /**
+     * Marks dualwrite's work on this PostgreSQL data source in the log from now on, for a change stream that reads
+     * it (dualwrite-debezium): a logical decoding message where the work starts and one where it ends.
+     */
+    public static void enableLogMessages(DataSource dataSource) {
+        LOGGED.add(dataSource);
+    }
+
     /** Whether dualwrite's work on this data source is marked. */
     public static boolean enabled(DataSource dataSource) {
-        return !ENABLED.isEmpty() && ENABLED.contains(dataSource);
+        return (!ENABLED.isEmpty() && ENABLED.contains(dataSource))
+                || (!LOGGED.isEmpty() && LOGGED.contains(dataSource));
     }
 
     /** Whether the connection is marked by this thread's work right now. */
@@ -76,7 +101,9 @@ public final class WriterMarker {
         if (marked.containsKey(connection)) {
             return work.get();
         }
-        execute(connection, mark(dialect));
+        boolean setting = ENABLED.contains(transactions.dataSource());
+        boolean logged = dialect == SqlDialect.POSTGRESQL && LOGGED.contains(transactions.dataSource());
+        execute(connection, statement(setting, logged, true, dialect));
         marked.put(connection, Boolean.TRUE);
         Throwable failure = null;
         try {
@@ -86,13 +113,31 @@ public final class WriterMarker {
             throw e;
         } finally {
             marked.remove(connection);
-            unmark(connection, dialect, failure);
+            unmark(connection, dialect, statement(setting, logged, false, dialect), failure);
         }
     }
 
-    private static void unmark(Connection connection, SqlDialect dialect, Throwable failure) {
+    /** The statement that marks (or unmarks) a connection: the setting, the log message, or both in one SELECT. */
+    private static String statement(boolean setting, boolean logged, boolean on, SqlDialect dialect) {
+        if (!logged) {
+            return on ? mark(dialect) : unmark(dialect);
+        }
+        String message = logMessage(on);
+        if (!setting) {
+            return "SELECT " + message;
+        }
+        return (on ? mark(dialect) : unmark(dialect)) + ", " + message;
+    }
+
+    /** The call that writes the log message marking the start ({@code on}) or the end of dualwrite's work. */
+    public static String logMessage(boolean on) {
+        return "pg_logical_emit_message(true, '" + LOG_MESSAGE_PREFIX + "', '" + (on ? LOG_MESSAGE_ON : LOG_MESSAGE_OFF)
+                + "')";
+    }
+
+    private static void unmark(Connection connection, SqlDialect dialect, String sql, Throwable failure) {
         try {
-            execute(connection, unmark(dialect));
+            execute(connection, sql);
         } catch (RuntimeException e) {
             if (dialect == SqlDialect.MARIADB) {
                 try {

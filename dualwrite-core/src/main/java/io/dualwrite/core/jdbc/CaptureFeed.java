@@ -1,0 +1,21 @@
+package io.dualwrite.core.jdbc;
+
+/**
+ * A source of the keys that bypass writes changed, read from the database's own log instead of triggers (for
+ * example dualwrite-debezium's {@code DebeziumCapture}, which streams PostgreSQL's logical replication). It hands
+ * each changed key to {@link BypassCapture#record}; the drain then copies it as it copies a triggered one.
+ *
+ * <p>Registered with {@code DualWriteBuilder.captureBypassWrites(migration, feed)}: the instance creates the capture
+ * table, installs no trigger, marks its own transactions in the log ({@link WriterMarker#enableLogMessages}) so that
+ * the feed can leave them out, starts the feed with its background work and closes it with the instance. A feed's
+ * failure must not break the instance: it logs and retries on its own.
+ */
+public interface CaptureFeed extends AutoCloseable {
+
+    /** Starts feeding the capture (called once, from {@code DualWrite.startBackgroundWork()}); returns at once. */
+    void start(BypassCapture<?, ?, ?> capture);
+
+    /** Stops feeding; the log keeps what was not read yet (called when the instance closes). */
+    @Override
+    void close();
+}
