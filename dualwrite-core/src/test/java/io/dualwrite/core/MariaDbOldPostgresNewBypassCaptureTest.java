@@ -7,7 +7,7 @@ import io.dualwrite.testsupport.TestDatabases;
  * Capture across two databases the other way round: OLD in MariaDB, NEW in PostgreSQL, where a locking read of an
  * absent NEW row locks nothing (no gap locks), so the drain's insert-if-absent is what keeps a concurrent writer's row.
  */
-class MariaDbOldPostgresNewBypassCaptureTest extends AbstractBypassCaptureTest {
+class MariaDbOldPostgresNewBypassCaptureTest extends AbstractTwoDatabaseBypassCaptureTest {
 
     @Override
     protected TestDatabase database() {

@@ -4,7 +4,7 @@ import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 
 /** Capture across two databases: OLD in PostgreSQL, NEW in MariaDB, each side's records in its own database. */
-class PostgresOldMariaDbNewBypassCaptureTest extends AbstractBypassCaptureTest {
+class PostgresOldMariaDbNewBypassCaptureTest extends AbstractTwoDatabaseBypassCaptureTest {
 
     @Override
     protected TestDatabase database() {
