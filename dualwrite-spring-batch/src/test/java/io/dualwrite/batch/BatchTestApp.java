@@ -43,6 +43,17 @@ final class BatchTestApp implements AutoCloseable {
     final AnnotationConfigApplicationContext context;
 
     BatchTestApp(String jdbcUrl, String user, String prefix, String migrationName, Class<?>... configuration) {
+        this(jdbcUrl, user, prefix, migrationName, context -> {}, configuration);
+    }
+
+    /** With {@code beans} registered before the context is refreshed. */
+    BatchTestApp(
+            String jdbcUrl,
+            String user,
+            String prefix,
+            String migrationName,
+            java.util.function.Consumer<AnnotationConfigApplicationContext> beans,
+            Class<?>... configuration) {
         dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(jdbcUrl);
         if (!user.isEmpty()) {
@@ -69,6 +80,7 @@ final class BatchTestApp implements AutoCloseable {
         context.registerBean(DualWrite.class, () -> dualWrite);
         context.registerBean(BackfillStore.class, () -> backfillStore);
         context.register(Infrastructure.class);
+        beans.accept(context);
         if (configuration.length > 0) {
             context.register(configuration);
         }

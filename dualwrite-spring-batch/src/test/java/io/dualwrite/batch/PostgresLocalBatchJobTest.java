@@ -230,7 +230,7 @@ class PostgresLocalBatchJobTest {
                 .toList();
     }
 
-    private static int write(
+    static int write(
             DualRepository<Long, People.Person, People.PersonName> people,
             int writer,
             Random random,
