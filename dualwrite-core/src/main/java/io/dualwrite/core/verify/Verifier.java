@@ -258,6 +258,55 @@ public final class Verifier<K, O, N> {
     record Chunk<K>(WalkPosition<K> lastKey, int keys, int divergences, int inFlight) {}
 
     /**
+     * One chunk of {@link #verifyRange}.
+     *
+     * @param keys the keys compared
+     * @param divergences the keys reported (and recorded in the divergence ledger)
+     * @param inFlight the keys that differed at first and came to agree (writes in flight)
+     * @param lastKey the greatest key of the chunk, where the next chunk starts; null when the range held no key
+     * @param exhausted whether no key of the range remains after {@code lastKey}
+     */
+    public record RangeChunk<K>(int keys, int divergences, int inFlight, @Nullable K lastKey, boolean exhausted) {}
+
+    /**
+     * Verifies one chunk of up to {@code size} keys of one walk within ({@code after}, {@code upper}], for a runner
+     * that splits the walks into key ranges itself (a batch job): {@link Side#OLD} reads OLD's keys in the range (in
+     * OLD's order) and looks them up in NEW by equality (missing in NEW, different); {@link Side#NEW} reads NEW's keys
+     * in the range (in NEW's order) and looks them up in OLD (extra in NEW). Split OLD's walk along OLD's key order
+     * and NEW's along NEW's, and the ranges of both cover every key without ordering two keys in Java. Differences are
+     * re-checked and reported as by {@link #verify}, in the ledger of the current phase's source of truth; nothing is
+     * stored in the {@link VerificationStore} (the runner keeps its own checkpoints).
+     */
+    public RangeChunk<K> verifyRange(Side side, @Nullable K after, K upper, int size) {
+        java.util.Objects.requireNonNull(side, "side");
+        java.util.Objects.requireNonNull(upper, "upper");
+        if (size < 1) {
+            throw new IllegalArgumentException("size must be at least 1, but was " + size);
+        }
+        ahead = phase.get().phase().sourceOfTruth();
+        if (rateLimiter != null) {
+            rateLimiter.acquirePermission(Math.min(size, options.maxRowsPerSecond()));
+        }
+        chunksComparedByRow.incrementAndGet();
+        if (side == Side.OLD) {
+            List<O> olds = migration.oldStore().scan(after, upper, size);
+            if (olds.isEmpty()) {
+                return new RangeChunk<>(0, 0, 0, null, true);
+            }
+            K last = migration.oldStore().keyOf(olds.get(olds.size() - 1));
+            Chunk<K> chunk = compare(olds, List.of(), false, WalkPosition.newSide(last));
+            return new RangeChunk<>(chunk.keys(), chunk.divergences(), chunk.inFlight(), last, olds.size() < size);
+        }
+        List<N> news = migration.newStore().scan(after, upper, size);
+        if (news.isEmpty()) {
+            return new RangeChunk<>(0, 0, 0, null, true);
+        }
+        K last = migration.newStore().keyOf(news.get(news.size() - 1));
+        Chunk<K> chunk = compare(List.of(), news, true, WalkPosition.newSide(last));
+        return new RangeChunk<>(chunk.keys(), chunk.divergences(), chunk.inFlight(), last, news.size() < size);
+    }
+
+    /**
      * Compares the next chunk after {@code after}; null when both walks are done. The walk of OLD compares each OLD
      * key with NEW's value under it (missing in NEW, different); the walk of NEW then looks for keys only NEW has
      * (extra in NEW). Each walks its side in that side's own key order and looks keys up on the other side by
