@@ -80,7 +80,7 @@ public final class ScaleBenchmark {
     public static final String PARALLEL = "INSERT ... SELECT per partition, N connections";
     public static final String JAVA = "dualwrite, Java mapping";
     public static final String SQL = "dualwrite, SQL mapping";
-    public static final String DUMP_AND_LOAD = "mariadb --batch | psql COPY FROM STDIN";
+    public static final String DUMP_AND_LOAD = "dump and load: mariadb --batch into psql COPY FROM STDIN";
     public static final String CROSS = "dualwrite, Java mapping, MariaDB to PostgreSQL";
 
     /** Rows of the unreported warm-up round before each database's first size (skipped for sizes this small). */
