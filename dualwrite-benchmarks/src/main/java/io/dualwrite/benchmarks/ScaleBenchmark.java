@@ -256,9 +256,9 @@ public final class ScaleBenchmark {
             Map<String, List<Measurement>> warmUp = new LinkedHashMap<>();
             for (int w : settings.workers()) {
                 List<BackfillPartition.Range> plan =
-                        timeBackfill(warmUp, database, tables, dataSource, w, false, compare, 0);
-                timeParallel(warmUp, database, tables, w, plan, insertSelect, compare, 0);
-                timeBackfill(warmUp, database, tables, dataSource, w, true, compare, 0);
+                        timeBackfill(warmUp, database, tables, dataSource, WARM_UP_ROWS, w, false, compare, 0);
+                timeParallel(warmUp, database, tables, WARM_UP_ROWS, w, plan, insertSelect, compare, 0);
+                timeBackfill(warmUp, database, tables, dataSource, WARM_UP_ROWS, w, true, compare, 0);
             }
         }
 
@@ -273,9 +273,9 @@ public final class ScaleBenchmark {
                 });
                 for (int w : settings.workers()) {
                     List<BackfillPartition.Range> plan =
-                            timeBackfill(attempts, database, tables, dataSource, w, false, compare, r);
-                    timeParallel(attempts, database, tables, w, plan, insertSelect, compare, r);
-                    timeBackfill(attempts, database, tables, dataSource, w, true, compare, r);
+                            timeBackfill(attempts, database, tables, dataSource, rows, w, false, compare, r);
+                    timeParallel(attempts, database, tables, rows, w, plan, insertSelect, compare, r);
+                    timeBackfill(attempts, database, tables, dataSource, rows, w, true, compare, r);
                 }
             }
             keepMedians(attempts);
@@ -289,11 +289,11 @@ public final class ScaleBenchmark {
             String database,
             BenchTables tables,
             DataSource dataSource,
+            long rows,
             int w,
             boolean sqlMapping,
             LongSupplier compare,
             int round) {
-        long rows = tables.count("bench_old");
         Migration<Long, BenchTables.OldRow, BenchTables.NewRow> migration =
                 tables.migration(sqlMapping, settings.insertPath());
         JdbcBackfillStore store = new JdbcBackfillStore(dataSource);
@@ -364,12 +364,12 @@ public final class ScaleBenchmark {
             Map<String, List<Measurement>> attempts,
             String database,
             BenchTables tables,
+            long rows,
             int w,
             List<BackfillPartition.Range> plan,
             String insertSelect,
             LongSupplier compare,
             int round) {
-        long rows = tables.count("bench_old");
         time(attempts, BACKFILL, database, PARALLEL, w, plan.size(), rows, tables, compare, round, () -> {
             ConcurrentLinkedQueue<BackfillPartition.Range> queue = new ConcurrentLinkedQueue<>(plan);
             ExecutorService pool = Executors.newFixedThreadPool(w);
