@@ -13,7 +13,7 @@ import javax.sql.DataSource;
 
 /**
  * The benchmark tables {@code bench_old (id, full_name)} and {@code bench_new (id, first_name, last_name)}, on
- * PostgreSQL or (for {@link FastWriteBenchmark}) MariaDB.
+ * PostgreSQL or MariaDB.
  */
 public final class BenchTables {
 
@@ -50,6 +50,13 @@ public final class BenchTables {
         execute("VACUUM ANALYZE bench_old");
     }
 
+    /** Re-creates an empty {@code bench_new} alone: the target of a copy from another database. */
+    public void createNewTable() {
+        execute("DROP TABLE IF EXISTS bench_new");
+        execute("CREATE TABLE bench_new (id BIGINT PRIMARY KEY, first_name VARCHAR(100) NOT NULL,"
+                + " last_name VARCHAR(100) NOT NULL)");
+    }
+
     /** Whether the tables are on MariaDB (else PostgreSQL). */
     public boolean mariadb() {
         try (Connection c = dataSource.getConnection()) {
@@ -72,17 +79,36 @@ public final class BenchTables {
         return migration(withSqlMapping, InsertPath.AUTO);
     }
 
-    /** A migration whose NEW store writes absent rows by {@code path}. */
+    /**
+     * A migration whose NEW store writes absent rows by {@code path}; its SQL mapping, if asked for, is in the
+     * database's own dialect (PostgreSQL or MariaDB).
+     */
     public Migration<Long, OldRow, NewRow> migration(boolean withSqlMapping, InsertPath path) {
-        JdbcTransactions transactions = JdbcTransactions.of(dataSource);
-        JdbcStore<Long, OldRow> old = JdbcStore.builder(transactions, Long.class, OldRow.class)
+        return migration(dataSource, dataSource, withSqlMapping, path, withSqlMapping && mariadb());
+    }
+
+    /**
+     * A migration from {@code bench_old} in {@code oldDatabase} to {@code bench_new} in {@code newDatabase} (the same
+     * or another database), mapped in Java, or also declared in SQL when {@code withSqlMapping} (in MariaDB's dialect
+     * when {@code mariadbSql}, else PostgreSQL's; only a copy within one database runs it).
+     */
+    public static Migration<Long, OldRow, NewRow> migration(
+            DataSource oldDatabase,
+            DataSource newDatabase,
+            boolean withSqlMapping,
+            InsertPath path,
+            boolean mariadbSql) {
+        JdbcTransactions oldTransactions = JdbcTransactions.of(oldDatabase);
+        JdbcTransactions newTransactions =
+                newDatabase == oldDatabase ? oldTransactions : JdbcTransactions.of(newDatabase);
+        JdbcStore<Long, OldRow> old = JdbcStore.builder(oldTransactions, Long.class, OldRow.class)
                 .table("bench_old")
                 .key("id", OldRow::id)
                 .columns("full_name")
                 .mapper(rs -> new OldRow(rs.getLong(1), rs.getString(2)))
                 .binder((row, values) -> values.set("full_name", row.fullName()))
                 .build();
-        JdbcStore<Long, NewRow> fresh = JdbcStore.builder(transactions, Long.class, NewRow.class)
+        JdbcStore<Long, NewRow> fresh = JdbcStore.builder(newTransactions, Long.class, NewRow.class)
                 .table("bench_new")
                 .key("id", NewRow::id)
                 .columns("first_name", "last_name")
@@ -99,8 +125,8 @@ public final class BenchTables {
                 });
         if (withSqlMapping) {
             definition.sqlMapping(SqlMapping.builder()
-                    .column("first_name", Names.FIRST_NAME_SQL)
-                    .column("last_name", Names.LAST_NAME_SQL)
+                    .column("first_name", Names.firstNameSql(mariadbSql))
+                    .column("last_name", Names.lastNameSql(mariadbSql))
                     .build());
         }
         return definition.build();

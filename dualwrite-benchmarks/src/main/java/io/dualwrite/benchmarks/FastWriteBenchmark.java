@@ -128,13 +128,8 @@ public final class FastWriteBenchmark {
     }
 
     private static String insertSelect(boolean mariadb) {
-        String first = mariadb ? "SUBSTRING_INDEX(full_name, ' ', 1)" : Names.FIRST_NAME_SQL;
-        String last = mariadb
-                ? "CASE WHEN LOCATE(' ', full_name) = 0 THEN '' ELSE SUBSTRING(full_name, LOCATE(' ', full_name) + 1)"
-                        + " END"
-                : Names.LAST_NAME_SQL;
-        return "INSERT INTO bench_new (id, first_name, last_name) SELECT id, " + first + ", " + last
-                + " FROM bench_old";
+        return "INSERT INTO bench_new (id, first_name, last_name) SELECT id, " + Names.firstNameSql(mariadb) + ", "
+                + Names.lastNameSql(mariadb) + " FROM bench_old";
     }
 
     private static long backfill(BenchTables tables, DataSource dataSource, InsertPath path) {

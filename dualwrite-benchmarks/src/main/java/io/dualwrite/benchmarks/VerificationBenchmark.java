@@ -19,12 +19,22 @@ import javax.sql.DataSource;
 
 /**
  * Full verification of two agreeing tables against a plain SQL comparison of the same tables ({@code EXCEPT} both
- * ways) in the same run, on PostgreSQL: {@code VerificationBenchmark --rows=1000000 [--report=path]}.
+ * ways) in the same run, on PostgreSQL: {@code VerificationBenchmark --rows=1000000[,10000000] [--repeats=3]
+ * [--report=path]}. Each size is compared on its own tables; every path's time is a ratio to {@code EXCEPT} at the
+ * same size, and the peak heap is reported beside it.
  */
 public final class VerificationBenchmark {
 
-    /** One measured comparison. */
-    public record Measurement(String path, long rows, Duration elapsed, long differences) {}
+    /** One measured comparison (the median run), with the highest peak heap use of the runs. */
+    public record Measurement(String path, long rows, Duration elapsed, long differences, long peakHeapBytes) {
+
+        public Measurement(String path, long rows, Duration elapsed, long differences) {
+            this(path, rows, elapsed, differences, 0);
+        }
+    }
+
+    /** The baseline's name in the report. */
+    public static final String EXCEPT = "EXCEPT both ways";
 
     private final BenchTables tables;
     private final int repeats;
@@ -37,19 +47,29 @@ public final class VerificationBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int rows = 1_000_000;
+        List<Integer> sizes = List.of(1_000_000);
+        int repeats = 3;
         Path report = null;
         for (String arg : args) {
             if (arg.startsWith("--rows=")) {
-                rows = Integer.parseInt(arg.substring(7));
+                sizes = java.util.Arrays.stream(arg.substring(7).split(","))
+                        .map(Integer::valueOf)
+                        .toList();
+            } else if (arg.startsWith("--repeats=")) {
+                repeats = Integer.parseInt(arg.substring(10));
             } else if (arg.startsWith("--report=")) {
                 report = Path.of(arg.substring(9));
             }
         }
-        String markdown = new VerificationBenchmark(TestDatabases.postgres().dataSource(), 3).run(rows);
+        VerificationBenchmark benchmark =
+                new VerificationBenchmark(TestDatabases.postgres().dataSource(), repeats);
+        String markdown = "";
+        for (int rows : sizes) {
+            markdown = benchmark.run(rows);
+        }
         System.out.println(markdown);
         if (report != null) {
-            Files.createDirectories(report.getParent());
+            Files.createDirectories(report.toAbsolutePath().getParent());
             Files.writeString(report, markdown);
         }
         System.exit(0);
@@ -60,7 +80,7 @@ public final class VerificationBenchmark {
         tables.populate(rows);
         tables.copyWithSql();
         measure(
-                "EXCEPT both ways",
+                EXCEPT,
                 rows,
                 () -> tables.queryLong("SELECT COUNT(*) FROM ("
                         + "(SELECT id, " + Names.FIRST_NAME_SQL + ", " + Names.LAST_NAME_SQL + " FROM bench_old"
@@ -107,32 +127,49 @@ public final class VerificationBenchmark {
 
     private void measure(String path, long rows, LongSupplier comparison) {
         List<Measurement> attempts = new ArrayList<>();
+        long peakHeap = 0;
         for (int run = 0; run < repeats; run++) {
+            HeapMeter.reset();
             long started = System.nanoTime();
             long differences = comparison.getAsLong();
-            attempts.add(new Measurement(path, rows, Duration.ofNanos(System.nanoTime() - started), differences));
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            peakHeap = Math.max(peakHeap, HeapMeter.peakBytes());
+            attempts.add(new Measurement(path, rows, elapsed, differences));
             if (differences != 0) {
                 throw new IllegalStateException(path + " found " + differences + " differences in agreeing tables");
             }
         }
         attempts.sort(java.util.Comparator.comparing(Measurement::elapsed));
-        measurements.add(attempts.get(attempts.size() / 2));
+        Measurement median = attempts.get(attempts.size() / 2);
+        measurements.add(new Measurement(path, rows, median.elapsed(), median.differences(), peakHeap));
+        System.err.printf(
+                Locale.ROOT,
+                "%-80s %,11d rows %8.2f s%n",
+                path,
+                rows,
+                median.elapsed().toNanos() / 1e9);
     }
 
+    /** The medians as a Markdown table, each path's time as a ratio to {@code EXCEPT} at the same size. */
     public String markdown() {
-        double baseline = measurements.get(0).elapsed().toNanos();
-        StringBuilder out =
-                new StringBuilder("| path | rows | seconds | rows/s | time vs EXCEPT |\n|---|---:|---:|---:|---:|\n");
+        StringBuilder out = new StringBuilder("| path | rows | seconds | rows/s | time vs EXCEPT | peak heap MiB |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
         for (Measurement m : measurements) {
+            double baseline = measurements.stream()
+                    .filter(b -> b.rows() == m.rows() && b.path().equals(EXCEPT))
+                    .mapToDouble(b -> b.elapsed().toNanos())
+                    .findFirst()
+                    .orElse(Double.NaN);
             double seconds = m.elapsed().toNanos() / 1e9;
             out.append(String.format(
                     Locale.ROOT,
-                    "| %s | %,d | %.2f | %,.0f | %.2fx |%n",
+                    "| %s | %,d | %.2f | %,.0f | %.2fx | %d |%n",
                     m.path(),
                     m.rows(),
                     seconds,
                     m.rows() / seconds,
-                    m.elapsed().toNanos() / baseline));
+                    m.elapsed().toNanos() / baseline,
+                    m.peakHeapBytes() / (1024 * 1024)));
         }
         return out.toString();
     }

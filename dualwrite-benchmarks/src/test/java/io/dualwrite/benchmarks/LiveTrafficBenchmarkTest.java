@@ -26,8 +26,13 @@ class LiveTrafficBenchmarkTest {
                     assertThat(m.rows()).isEqualTo(5_000);
                     assertThat(m.idle().updates()).isPositive();
                     assertThat(m.copying().updates()).isNotNegative();
+                    assertThat(m.copyRowsPerSecond()).isPositive(); // the copy's rate under that load
                 });
-        assertThat(report).contains("| old defaults").contains("| new defaults").contains("p99 idle / copying");
+        assertThat(report)
+                .contains("| old defaults")
+                .contains("| new defaults")
+                .contains("p99 idle / copying")
+                .contains("copy rows/s");
         System.out.println(report);
     }
 }

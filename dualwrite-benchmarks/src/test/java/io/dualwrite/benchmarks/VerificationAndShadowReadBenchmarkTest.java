@@ -14,11 +14,20 @@ class VerificationAndShadowReadBenchmarkTest {
         VerificationBenchmark benchmark =
                 new VerificationBenchmark(TestDatabases.postgres().dataSource(), 1);
 
+        benchmark.run(2_000);
         String report = benchmark.run(5_000);
 
-        assertThat(benchmark.measurements()).hasSize(4).allSatisfy(m -> assertThat(m.differences())
-                .isZero());
-        assertThat(report).contains("| EXCEPT both ways | 5,000 |").contains("dualwrite verifier, chunks of 1000");
+        assertThat(benchmark.measurements()).hasSize(8).allSatisfy(m -> {
+            assertThat(m.differences()).isZero();
+            assertThat(m.peakHeapBytes()).isPositive();
+        });
+        // Each size's ratios are against EXCEPT at that size.
+        assertThat(report)
+                .contains("| EXCEPT both ways | 2,000 |")
+                .contains("| EXCEPT both ways | 5,000 |")
+                .containsPattern("\\| EXCEPT both ways \\| 5,000 \\| [0-9.]+ \\| [0-9,]+ \\| 1\\.00x \\|")
+                .contains("dualwrite verifier, chunks of 1000")
+                .contains("peak heap MiB");
         System.out.println(report);
     }
 
