@@ -8,6 +8,7 @@ import io.dualwrite.core.internal.DaemonThreads;
 import io.dualwrite.core.internal.runtime.InFlightWrites;
 import io.dualwrite.core.internal.runtime.PhaseCache;
 import io.dualwrite.core.jdbc.BypassCapture;
+import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.SqlChunkCopier;
 import io.dualwrite.core.model.GateResult;
 import io.dualwrite.core.model.MigrationPhase;
@@ -26,13 +27,17 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,6 +108,7 @@ public final class DualWrite implements AutoCloseable {
     private final BackgroundWork background;
     private final Map<String, BypassCapture<?, ?, ?>> captures = new LinkedHashMap<>();
     private final Map<String, io.dualwrite.core.jdbc.CaptureFeed> feeds = new LinkedHashMap<>();
+    private final OldSideGates oldSide;
     private final @Nullable OldSideResync resync;
     private final boolean verifies;
     private final @Nullable PhaseNotifications notifications;
@@ -167,6 +173,14 @@ public final class DualWrite implements AutoCloseable {
             }
         });
         Autopilot autopilot = piloted.isEmpty() ? null : new Autopilot(handles::get, piloted, maintenance, clock);
+        this.oldSide = new OldSideGates(
+                name -> handles.get(name).migration(),
+                this::bypassCapture,
+                () -> jdbcStores(builder.migrations.values()),
+                name -> copiedIntoOldTable(handles.get(name)),
+                builder.instanceId + "/" + UUID.randomUUID().toString().substring(0, 8),
+                builder.instanceRegistry != null ? builder.heartbeatInterval : Duration.ZERO,
+                clock);
         EvidenceGates evidence = new EvidenceGates(
                 name -> builder.settingsOf(name).gates(),
                 name -> handles.get(name).hasBackfill()
@@ -178,6 +192,7 @@ public final class DualWrite implements AutoCloseable {
                 name -> handles.get(name).ledgerSize(),
                 (name, version) -> Optional.of(handles.get(name).shadowReads().phaseStats(version)),
                 barrier::enteredEverywhereAt,
+                oldSide,
                 clock);
         Handover handover = new Handover(
                 name -> handles.get(name).repairer(),
@@ -193,6 +208,7 @@ public final class DualWrite implements AutoCloseable {
                 builder.verificationStore,
                 builder.verifierOptions,
                 () -> autopilot,
+                oldSide,
                 clock);
         for (Migration<?, ?, ?> migration : builder.migrations.values()) {
             PhaseState state =
@@ -238,10 +254,50 @@ public final class DualWrite implements AutoCloseable {
                 builder.autopilotInterval,
                 clock);
         this.notifications = builder.notifications;
+        oldSide.start(List.copyOf(builder.migrations.values()));
+        barrier.listener(new InstanceBarrier.Listener() {
+            @Override
+            public void reported(String name, PhaseState applied) {
+                if (oldSide.applies(handles.get(name).migration())) {
+                    oldSide.report(handles.get(name).migration(), applied);
+                }
+            }
+
+            @Override
+            public void completed(String name, PhaseState state) {
+                oldSide.opened(name, state); // applied everywhere: lagging instances' reads no longer count
+            }
+        });
         barrier.start();
         if (notifications != null) {
             notifications.start(this::phaseChanged);
         }
+    }
+
+    /** Every JDBC store of the migrations, each once. */
+    private static List<JdbcStore<?, ?>> jdbcStores(Collection<Migration<?, ?, ?>> migrations) {
+        Set<JdbcStore<?, ?>> stores = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Migration<?, ?, ?> migration : migrations) {
+            if (migration.oldStore() instanceof JdbcStore<?, ?> old) {
+                stores.add(old);
+            }
+            if (migration.newStore() instanceof JdbcStore<?, ?> neu) {
+                stores.add(neu);
+            }
+        }
+        return List.copyOf(stores);
+    }
+
+    /** The rows the backfill copied so far when NEW lives in OLD's table (its copies write that table), else 0. */
+    private static long copiedIntoOldTable(ManagedMigration<?, ?, ?> migration) {
+        if (migration.migration().oldStore() instanceof JdbcStore<?, ?> old
+                && migration.migration().newStore() instanceof JdbcStore<?, ?> neu
+                && old.table().equalsIgnoreCase(neu.table())
+                && old.transactions().dataSource() == neu.transactions().dataSource()
+                && migration.hasBackfill()) {
+            return migration.backfill().progress().rowsCopied();
+        }
+        return 0;
     }
 
     private <K, O, N> BypassCapture<K, O, N> capture(Migration<K, O, N> migration, Clock clock) {
@@ -474,6 +530,7 @@ public final class DualWrite implements AutoCloseable {
         shadowScheduler.shutdownNow();
         shadowExecutor.shutdownNow();
         maintenance.shutdownNow();
+        oldSide.close();
         effects.close();
         if (notifications != null) {
             notifications.close();

@@ -42,6 +42,7 @@ final class EvidenceGates {
     private final BiFunction<String, Long, Optional<ShadowReadStats>> shadowReads;
     private final Function<PhaseState, Instant> enteredEverywhereAt;
     private final Clock clock;
+    private final OldSideGates oldSide;
 
     EvidenceGates(
             Function<String, GateOptions> options,
@@ -50,7 +51,9 @@ final class EvidenceGates {
             ToLongFunction<String> ledgerSize,
             BiFunction<String, Long, Optional<ShadowReadStats>> shadowReads,
             Function<PhaseState, Instant> enteredEverywhereAt,
+            OldSideGates oldSide,
             Clock clock) {
+        this.oldSide = oldSide;
         this.options = options;
         this.backfill = backfill;
         this.verification = verification;
@@ -72,6 +75,7 @@ final class EvidenceGates {
                     gates.add(verified(name, copy, current));
                     gates.add(ledgerEmpty(name));
                     gates.add(shadowReads(name, current, thresholds));
+                    gates.addAll(oldSide.readNew(migration, current));
                 }
             }
             case READ_NEW_TO_DROP_OLD -> {
@@ -94,6 +98,16 @@ final class EvidenceGates {
             default -> {}
         }
         return gates;
+    }
+
+    /** After a committed move: opens the old side's window of the phase entered (its counters' baseline). */
+    void moved(PhaseState next) {
+        oldSide.opened(next.migration(), next);
+    }
+
+    /** The evidence gates of finishing in DROP_OLD: nothing uses the old side any more. */
+    List<GateResult> finishing(Migration<?, ?, ?> migration, PhaseState current) {
+        return options.apply(migration.name()).enabled() ? oldSide.finish(migration, current) : List.of();
     }
 
     private static GateResult backfillCompleted(Optional<BackfillProgress> copy) {

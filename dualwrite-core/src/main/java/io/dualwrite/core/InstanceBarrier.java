@@ -52,6 +52,21 @@ final class InstanceBarrier implements AutoCloseable {
     private final Map<String, Long> movedHere = new ConcurrentHashMap<>();
 
     private @Nullable ScheduledExecutorService heartbeats;
+    /** Told of each migration after every heartbeat, and of a phase version once this instance audits it COMPLETED. */
+    private volatile Listener listener = new Listener() {};
+
+    /** What else happens with the heartbeats (the old side's counts are reported with them). */
+    interface Listener {
+        /** After this instance reported on the migration. */
+        default void reported(String name, PhaseState applied) {}
+
+        /** After this instance audited the phase version as applied by every live instance. */
+        default void completed(String name, PhaseState state) {}
+    }
+
+    void listener(Listener listener) {
+        this.listener = listener;
+    }
 
     InstanceBarrier(
             @Nullable InstanceRegistry registry,
@@ -191,6 +206,7 @@ final class InstanceBarrier implements AutoCloseable {
                 registry.heartbeat(new InstanceState(instanceId, name, phase, applied, reportedAt));
                 // Reported: the others wait for this instance (and its older-phase writes) at the barrier.
                 fence.confirmed(name, reportedAt);
+                listener.reported(name, current[0]);
             } catch (RuntimeException e) {
                 log.warn("Heartbeat of instance {} for migration '{}' failed: {}", instanceId, name, e.toString());
             }
@@ -243,6 +259,7 @@ final class InstanceBarrier implements AutoCloseable {
                                                 .collect(Collectors.joining(", ")))),
                         clock.instant()));
                 completedVersions.put(name, version);
+                listener.completed(name, current);
             }
         } catch (RuntimeException e) {
             log.warn(

@@ -50,6 +50,7 @@ public final class ManagedMigration<K, O, N> {
             @Nullable VerificationStore verificationStore,
             VerifierOptions verifierOptions,
             Supplier<@Nullable Autopilot> autopilot,
+            OldSideGates oldSide,
             Clock clock) {}
 
     private final Migration<K, O, N> migration;
@@ -217,6 +218,23 @@ public final class ManagedMigration<K, O, N> {
         return shared.store().findResync(name());
     }
 
+    /**
+     * How others than dualwrite used the OLD table in the current window, by the table's own counters: in BACKFILL
+     * the writes beside dualwrite's, in DROP_OLD every read and write (docs/gates.md). Empty in other phases, or when
+     * the OLD side is not a JDBC table on PostgreSQL or MariaDB; unknown figures say why.
+     */
+    public Optional<OldSideUsage> oldSideUsage() {
+        return shared.oldSide().usage(migration, state());
+    }
+
+    /**
+     * What the gates of finishing say now (a preview; nothing changes): every live instance applies DROP_OLD, and
+     * nothing read or wrote the old side since; empty before DROP_OLD.
+     */
+    public List<GateResult> finishingGates() {
+        return shared.transitions().finishingGates(migration);
+    }
+
     /** Whether this instance runs the migration's backfill (it was built with a backfill store). */
     public boolean hasBackfill() {
         return backfill != null;
@@ -250,6 +268,7 @@ public final class ManagedMigration<K, O, N> {
         Verifier<K, O, N> verifier = verifier();
         shared.barrier().awaitEveryInstanceApplies(name());
         synchronized (verifying) {
+            shared.oldSide().verificationStarts(name(), state());
             return verifier.verify(() -> true);
         }
     }

@@ -139,6 +139,7 @@ final class Transitions {
         if (barrier.knowsInstances()) {
             evidence.add(barrier.gate(name));
         }
+        evidence.addAll(this.evidence.finishing(migration, current));
         evidence.add(GateResult.pass(
                 POINT_OF_NO_RETURN_GATE,
                 "finishing cannot be undone: no move back to READ_NEW is allowed afterwards, so the old side may be"
@@ -163,6 +164,23 @@ final class Transitions {
         barrier.moved(next);
         log.info("Migration '{}' finished by {}: {}", name, request.actor(), request.reason());
         return next;
+    }
+
+    /**
+     * What the gates of finishing say now, a preview: the barrier (with a registry) and the old side's use; empty
+     * before DROP_OLD.
+     */
+    List<GateResult> finishingGates(Migration<?, ?, ?> migration) {
+        PhaseState current = phases.refresh(migration.name());
+        if (current.phase() != MigrationPhase.DROP_OLD) {
+            return List.of();
+        }
+        List<GateResult> gates = new ArrayList<>();
+        if (barrier.knowsInstances()) {
+            gates.add(barrier.gate(migration.name()));
+        }
+        gates.addAll(evidence.finishing(migration, current));
+        return gates;
     }
 
     /** A finished migration moves no more: the point of no return was passed. */
@@ -221,6 +239,7 @@ final class Transitions {
         phases.accept(next);
         barrier.moved(next);
         effects.apply(transition, next);
+        this.evidence.moved(next);
         log.info(
                 "Migration '{}' moved from {} to {} by {} ({}): {}",
                 current.migration(),

@@ -153,13 +153,15 @@ abstract class AbstractFinishingTest {
         managed.finish(TransitionRequest.by("alice", "done"));
         dualWrite.close();
         dualWrite = null;
+        long oldSideRows = rowsOf("dualwrite_old_side"); // baselines and counts of the old-side gates, if watched
         long deleted = DualWriteSchema.purge(dataSource, migration.name());
 
         assertThat(deleted)
-                .as("the phase row, four moves and the FINISHED entry")
-                .isEqualTo(6);
-        for (String table :
-                new String[] {"dualwrite_phase", "dualwrite_audit", "dualwrite_fence", "dualwrite_divergence"}) {
+                .as("the phase row, four moves, the FINISHED entry and the old side's counts")
+                .isEqualTo(6 + oldSideRows);
+        for (String table : new String[] {
+            "dualwrite_phase", "dualwrite_audit", "dualwrite_fence", "dualwrite_divergence", "dualwrite_old_side"
+        }) {
             assertThat(rowsOf(table)).as(table).isZero();
         }
     }

@@ -20,7 +20,8 @@ public final class DualWriteTables {
         "dualwrite_divergence",
         "dualwrite_instance",
         "dualwrite_resync",
-        "dualwrite_fence"
+        "dualwrite_fence",
+        "dualwrite_old_side"
     };
 
     private DualWriteTables() {}

@@ -49,7 +49,8 @@ public final class DualWriteSchema {
             "dualwrite_divergence",
             "dualwrite_instance",
             "dualwrite_resync",
-            "dualwrite_fence");
+            "dualwrite_fence",
+            "dualwrite_old_side");
 
     /** Instances that reported on a migration within this long still run it: its history is not purged then. */
     static final java.time.Duration STILL_RUNNING = java.time.Duration.ofMinutes(1);

@@ -88,6 +88,8 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     private volatile @Nullable CopyCsv copyCsv;
     /** The path that wrote the last rows {@link #insertAbsent} found absent, for tests; null before any. */
     private volatile @Nullable InsertPath lastWrite;
+    /** The rows the write methods addressed since the store was built (see {@link #rowWrites()}). */
+    private final java.util.concurrent.atomic.LongAdder rowWrites = new java.util.concurrent.atomic.LongAdder();
 
     private JdbcStore(Builder<K, V> builder, KeyShape<K> key) {
         this.transactions = builder.transactions;
@@ -118,6 +120,15 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
                 : "";
         this.sharedRows = builder.sharedRows || !keptColumns.isEmpty();
         this.insertPath = builder.insertPath;
+    }
+
+    /**
+     * How many rows this store's write methods addressed since it was built, one per value or key passed to them,
+     * whether or not the statement changed the row or committed: an upper bound of the row changes it made, which
+     * the old-side gates compare with the table's own write counters (docs/gates.md).
+     */
+    public long rowWrites() {
+        return rowWrites.sum();
     }
 
     /** Starts a store on a data source; dualwrite keeps the transactions. */
@@ -228,6 +239,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
      */
     @Override
     public void upsert(V value) {
+        rowWrites.increment();
         if ((sharedRows || transactions.dialect() == SqlDialect.MARIADB)
                 && !columns.isEmpty()
                 && updateColumns(value) > 0) {
@@ -274,6 +286,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         if (values.isEmpty()) {
             return;
         }
+        rowWrites.add(values.size());
         SqlDialect dialect = transactions.dialect();
         InsertPath path = sharedRows ? InsertPath.BATCHED : insertPath.on(dialect);
         String conflictFree = dialect.insertAbsent(table, key.columnList(), columns);
@@ -559,6 +572,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
      */
     @Override
     public void delete(K key) {
+        rowWrites.increment();
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(deleteStatement())) {
                 this.key.bind(statement, 1, key);
@@ -573,6 +587,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         if (keys.isEmpty()) {
             return;
         }
+        rowWrites.add(keys.size());
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(deleteStatement())) {
                 for (K each : keys) {
@@ -603,11 +618,14 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             return;
         }
         if ((sharedRows || transactions.dialect() == SqlDialect.MARIADB) && !columns.isEmpty()) {
-            for (V missing : updateAll(values)) {
-                upsert(missing);
+            List<V> missing = updateAll(values);
+            rowWrites.add(values.size() - missing.size());
+            for (V each : missing) {
+                upsert(each); // counts itself
             }
             return;
         }
+        rowWrites.add(values.size());
         String sql = transactions.dialect().upsert(table, key.columnList(), columns);
         transactions.withConnection(c -> {
             try (PreparedStatement statement = c.prepareStatement(sql)) {
@@ -912,6 +930,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             throw new UnsupportedOperationException(
                     "Table " + table + " keeps no columns; declare them with" + " keptColumns(...)");
         }
+        rowWrites.add(values.size());
         SqlDialect dialect = transactions.dialect();
         String update = "UPDATE " + table + " SET "
                 + keptColumns.stream().map(c -> c + " = ?").collect(java.util.stream.Collectors.joining(", "))
@@ -978,6 +997,7 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         if (keys.isEmpty()) {
             return;
         }
+        rowWrites.add(keys.size());
         transactions.withConnection(c -> {
             try (PreparedStatement statement =
                     c.prepareStatement("DELETE FROM " + table + " WHERE " + this.key.equalTo(""))) {

@@ -84,6 +84,12 @@ import java.util.function.ToDoubleFunction;
  *       <td>captured keys waiting to be drained, all instances'</td></tr>
  *   <tr><td>{@code dualwrite.bypass.last.seen.age}</td><td>gauge</td><td>migration</td>
  *       <td>seconds since the latest bypass write this instance drained was captured (no value before the first)</td></tr>
+ *   <tr><td>{@code dualwrite.old.side.reads}</td><td>gauge</td><td>migration</td>
+ *       <td>reads of the OLD table by anyone in the current window (BACKFILL, DROP_OLD), by the table's own counters;
+ *       no value (NaN) where the database cannot tell or outside those phases (OLD a JDBC table on PostgreSQL or
+ *       MariaDB only)</td></tr>
+ *   <tr><td>{@code dualwrite.old.side.writes.bypassing}</td><td>gauge</td><td>migration</td>
+ *       <td>row writes of the OLD table beyond dualwrite's own in the current window; NaN as above</td></tr>
  * </table>
  *
  * <p>A routed query gets its meters when it is declared, also when that is after this binder was bound.
@@ -111,6 +117,36 @@ public final class DualWriteMetrics implements MeterBinder {
         } catch (RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    private void bindOldSide(MeterRegistry registry, ManagedMigration<?, ?, ?> migration, Tags tags) {
+        if (!(migration.migration().oldStore() instanceof io.dualwrite.core.jdbc.JdbcStore<?, ?>)) {
+            return;
+        }
+        Supplier<java.util.Optional<io.dualwrite.core.OldSideUsage>> usage = new CachedSupplier<>(
+                () -> {
+                    try {
+                        return migration.oldSideUsage();
+                    } catch (RuntimeException e) {
+                        return java.util.Optional.empty();
+                    }
+                },
+                MAX_AGE,
+                clock);
+        Gauge.builder("dualwrite.old.side.reads", usage, u -> u.get()
+                        .map(io.dualwrite.core.OldSideUsage::tableReads)
+                        .map(Long::doubleValue)
+                        .orElse(Double.NaN))
+                .description("Reads of the OLD table by anyone in the current window (BACKFILL, DROP_OLD)")
+                .tags(tags)
+                .register(registry);
+        Gauge.builder("dualwrite.old.side.writes.bypassing", usage, u -> u.get()
+                        .map(io.dualwrite.core.OldSideUsage::bypassingWrites)
+                        .map(Long::doubleValue)
+                        .orElse(Double.NaN))
+                .description("Row writes of the OLD table beyond dualwrite's own in the current window")
+                .tags(tags)
+                .register(registry);
     }
 
     private void bindBypassWrites(MeterRegistry registry, BypassCapture<?, ?, ?> capture, Tags tags) {
@@ -194,6 +230,7 @@ public final class DualWriteMetrics implements MeterBinder {
                     .tags(tags.and("outcome", "failed"))
                     .register(registry);
             dualWrite.bypassCapture(name).ifPresent(capture -> bindBypassWrites(registry, capture, tags));
+            bindOldSide(registry, migration, tags);
             migration.circuitBreakers().forEach((side, breaker) -> {
                 for (io.github.resilience4j.circuitbreaker.CircuitBreaker.State state :
                         io.github.resilience4j.circuitbreaker.CircuitBreaker.State.values()) {

@@ -117,3 +117,21 @@ CREATE TABLE IF NOT EXISTS dualwrite_fence (
     raise_id      BIGINT       DEFAULT 0 NOT NULL
 );
 ALTER TABLE dualwrite_fence ADD COLUMN IF NOT EXISTS raise_id BIGINT DEFAULT 0 NOT NULL;
+
+-- Per migration, in the database of its OLD table: what the old-side gates compare (docs/gates.md). A holder
+-- 'baseline:<window>' holds the table's own counters (NULL when the database keeps none) and dualwrite's counted
+-- writes when the window opened; a holder '<instance id>/<run>' holds the rows dualwrite's writes of one running
+-- instance addressed in the OLD table so far, reported with its heartbeats (settled_writes: as they were a few
+-- seconds before, the part the table's own counters, flushed with a delay, surely show).
+CREATE TABLE IF NOT EXISTS dualwrite_old_side (
+    migration        VARCHAR(100)  NOT NULL,
+    holder           VARCHAR(300)  NOT NULL,
+    phase_version    BIGINT        NOT NULL,
+    table_reads      BIGINT,
+    table_writes     BIGINT,
+    dualwrite_writes BIGINT        NOT NULL,
+    settled_writes   BIGINT        DEFAULT 0 NOT NULL,
+    detail           VARCHAR(2000) NOT NULL,
+    recorded_at      DATETIME(6)   NOT NULL,
+    PRIMARY KEY (migration, holder)
+);

@@ -6,6 +6,8 @@ import io.dualwrite.core.TransitionRequest;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.jdbc.BypassCapture;
 import io.dualwrite.core.jdbc.BypassWrites;
+import io.dualwrite.core.jdbc.JdbcStore;
+import io.dualwrite.core.jdbc.PendingCaptures;
 import io.dualwrite.core.model.ConcurrentTransitionException;
 import io.dualwrite.core.model.GateResult;
 import io.dualwrite.core.model.IllegalPhaseTransitionException;
@@ -251,11 +253,12 @@ public class DualWriteEndpoint implements DisposableBean {
                 migration.auditTrail(AUDIT_ENTRIES).stream()
                         .map(DualWriteEndpoint::audit)
                         .toList(),
-                finishing(finishing),
+                finishing(migration, finishing),
                 dualWrite
                         .bypassCapture(migration.name())
-                        .map(DualWriteEndpoint::bypassWrites)
+                        .map(c -> bypassWrites(migration, c))
                         .orElse(null),
+                oldSide(migration),
                 divergences(migration));
     }
 
@@ -278,19 +281,45 @@ public class DualWriteEndpoint implements DisposableBean {
                 found, foundAt, migration.repairer().totals().repaired(), left);
     }
 
-    private static MigrationStatus.BypassWrites bypassWrites(BypassCapture<?, ?, ?> capture) {
+    private static MigrationStatus.BypassWrites bypassWrites(
+            ManagedMigration<?, ?, ?> migration, BypassCapture<?, ?, ?> capture) {
         BypassWrites stats = capture.stats();
-        long pending;
+        PendingCaptures pending;
         try {
-            pending = capture.pending();
+            pending = PendingCaptures.read(
+                    ((JdbcStore<?, ?>) migration.migration().oldStore()).transactions(),
+                    migration.name(),
+                    BypassCapture.SAMPLE_SIZE);
         } catch (RuntimeException e) {
-            pending = -1;
+            pending = new PendingCaptures(-1, null, List.of());
         }
         return new MigrationStatus.BypassWrites(
-                stats.count(), stats.perMinute(), stats.lastSeen(), stats.sampleKeys(), pending);
+                stats.count(),
+                stats.perMinute(),
+                stats.lastSeen(),
+                stats.sampleKeys(),
+                pending.count(),
+                pending.oldest(),
+                pending.sampleKeys());
     }
 
-    private static MigrationStatus.@Nullable Finishing finishing(ManagedMigration.@Nullable Finishing finishing) {
+    private static MigrationStatus.@Nullable OldSide oldSide(ManagedMigration<?, ?, ?> migration) {
+        return migration
+                .oldSideUsage()
+                .map(u -> new MigrationStatus.OldSide(
+                        u.window(),
+                        u.since(),
+                        u.tableReads(),
+                        u.tableWrites(),
+                        u.dualwriteWrites(),
+                        u.bypassingWrites(),
+                        u.unknown(),
+                        u.detail()))
+                .orElse(null);
+    }
+
+    private static MigrationStatus.@Nullable Finishing finishing(
+            ManagedMigration<?, ?, ?> migration, ManagedMigration.@Nullable Finishing finishing) {
         if (finishing == null) {
             return null;
         }
@@ -299,7 +328,12 @@ public class DualWriteEndpoint implements DisposableBean {
                 finished != null,
                 finished != null ? finished.occurredAt() : null,
                 finished != null ? finished.actor() : null,
-                finishing.checklist());
+                finishing.checklist(),
+                finished != null
+                        ? List.of()
+                        : migration.finishingGates().stream()
+                                .map(DualWriteEndpoint::gate)
+                                .toList());
     }
 
     private static Map<String, String> breakers(ManagedMigration<?, ?, ?> migration) {

@@ -32,7 +32,24 @@ public record MigrationStatus(
         List<Audit> audit,
         @Nullable Finishing finishing,
         @Nullable BypassWrites bypassWrites,
+        @Nullable OldSide oldSide,
         Divergences divergences) {
+
+    /**
+     * How others than dualwrite used the OLD table in the current window, by the table's own counters (BACKFILL:
+     * writes beside dualwrite's; DROP_OLD: every read and write); null outside those phases or when the OLD side is
+     * not a JDBC table on PostgreSQL or MariaDB. A figure the database cannot give is null and {@code unknown} says
+     * why (never 0).
+     */
+    public record OldSide(
+            String window,
+            @Nullable Instant since,
+            @Nullable Long reads,
+            @Nullable Long writes,
+            @Nullable Long dualwriteWrites,
+            @Nullable Long bypassingWrites,
+            @Nullable String unknown,
+            String detail) {}
 
     /**
      * Divergence as it stands now rather than as the latest verification found it: {@code found} keys by the latest
@@ -45,17 +62,28 @@ public record MigrationStatus(
     /**
      * Writes to the OLD table that bypassed dualwrite, drained on this instance since it started: how many, how many
      * in the last minute, when the latest was captured, a sample of their keys (newest first), and how many captured
-     * keys wait to be drained (all instances', -1 if the database cannot be reached).
+     * keys wait to be drained (all instances', -1 if the database cannot be reached), when the oldest of them was
+     * captured and a sample of their keys (oldest first).
      */
     public record BypassWrites(
-            long count, long perMinute, @Nullable Instant lastSeen, List<String> sampleKeys, long pending) {}
+            long count,
+            long perMinute,
+            @Nullable Instant lastSeen,
+            List<String> sampleKeys,
+            long pending,
+            @Nullable Instant oldestPending,
+            List<String> pendingKeys) {}
 
     /**
      * Shown from DROP_OLD on: whether the migration is finished (the point of no return), by whom and when, and what
-     * is left to do in the application.
+     * is left to do in the application, and what the gates of finishing say now (empty once finished).
      */
     public record Finishing(
-            boolean finished, @Nullable Instant finishedAt, @Nullable String finishedBy, List<String> checklist) {}
+            boolean finished,
+            @Nullable Instant finishedAt,
+            @Nullable String finishedBy,
+            List<String> checklist,
+            List<Gate> gates) {}
 
     /** One gate of a move. */
     public record Gate(String name, boolean passed, String detail) {}

@@ -1,0 +1,55 @@
+package io.dualwrite.core.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The captured bypass writes of a migration that wait to be drained, all instances', read from {@code
+ * dualwrite_capture}: how many, the oldest, and a sample of keys (oldest first). The evidence of the gate that
+ * refuses READ_NEW while any is pending.
+ *
+ * @param count captured keys pending
+ * @param oldest when the oldest of them was captured (UTC), null when none is pending
+ * @param sampleKeys up to the requested number of their keys, oldest first
+ */
+public record PendingCaptures(long count, @Nullable Instant oldest, List<String> sampleKeys) {
+
+    public PendingCaptures {
+        sampleKeys = List.copyOf(sampleKeys);
+    }
+
+    /** Reads the pending records of {@code migration} in the database of {@code transactions}. */
+    public static PendingCaptures read(JdbcTransactions transactions, String migration, int sample) {
+        return transactions.withConnection(c -> {
+            long count;
+            Instant oldest;
+            try (PreparedStatement statement = c.prepareStatement(
+                    "SELECT COUNT(*), MIN(captured_at) FROM " + CaptureDdl.TABLE + " WHERE migration = ?")) {
+                statement.setString(1, migration);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    count = rs.getLong(1);
+                    java.sql.Timestamp at = rs.getTimestamp(2);
+                    oldest = at == null ? null : at.toLocalDateTime().toInstant(java.time.ZoneOffset.UTC);
+                }
+            }
+            List<String> keys = new ArrayList<>();
+            if (count > 0) {
+                try (PreparedStatement statement = c.prepareStatement("SELECT entity_key FROM " + CaptureDdl.TABLE
+                        + " WHERE migration = ? ORDER BY captured_at, entity_key LIMIT " + Math.max(1, sample))) {
+                    statement.setString(1, migration);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        while (rs.next()) {
+                            keys.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return new PendingCaptures(count, oldest, keys);
+        });
+    }
+}
