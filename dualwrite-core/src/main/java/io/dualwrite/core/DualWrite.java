@@ -255,19 +255,7 @@ public final class DualWrite implements AutoCloseable {
                 clock);
         this.notifications = builder.notifications;
         oldSide.start(List.copyOf(builder.migrations.values()));
-        barrier.listener(new InstanceBarrier.Listener() {
-            @Override
-            public void reported(String name, PhaseState applied) {
-                if (oldSide.applies(handles.get(name).migration())) {
-                    oldSide.report(handles.get(name).migration(), applied);
-                }
-            }
-
-            @Override
-            public void completed(String name, PhaseState state) {
-                oldSide.opened(name, state); // applied everywhere: lagging instances' reads no longer count
-            }
-        });
+        barrier.listener(oldSide.barrierListener(name -> handles.get(name).migration()));
         barrier.start();
         if (notifications != null) {
             notifications.start(this::phaseChanged);

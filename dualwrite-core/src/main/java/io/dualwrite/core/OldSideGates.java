@@ -142,6 +142,27 @@ final class OldSideGates implements AutoCloseable {
         }
     }
 
+    /**
+     * What the instance barrier tells these gates: an instance's report of the phase it applies (its count of writes
+     * to OLD goes with it), and a move applied everywhere (lagging instances' reads no longer count after it).
+     */
+    InstanceBarrier.Listener barrierListener(java.util.function.Function<String, Migration<?, ?, ?>> migrations) {
+        return new InstanceBarrier.Listener() {
+            @Override
+            public void reported(String name, PhaseState applied) {
+                Migration<?, ?, ?> migration = migrations.apply(name);
+                if (applies(migration)) {
+                    report(migration, applied);
+                }
+            }
+
+            @Override
+            public void completed(String name, PhaseState state) {
+                opened(name, state);
+            }
+        };
+    }
+
     /** Whether the gates apply to the migration. */
     boolean applies(Migration<?, ?, ?> migration) {
         return watched(migration).isPresent()
