@@ -138,7 +138,8 @@ class PostgresSafeSwitchTest {
                         EvidenceGates.BACKFILL_COMPLETED,
                         EvidenceGates.VERIFIED,
                         EvidenceGates.LEDGER_EMPTY,
-                        EvidenceGates.SHADOW_READS);
+                        EvidenceGates.SHADOW_READS,
+                        OldSideGates.BYPASS_WRITES); // no write reached OLD beside dualwrite's
         assertThat(advanced.evidence()).allMatch(GateResult::passed);
 
         assertThat(failing(MigrationPhase.DROP_OLD)).contains(EvidenceGates.SOAKED, EvidenceGates.SHADOW_READS);
