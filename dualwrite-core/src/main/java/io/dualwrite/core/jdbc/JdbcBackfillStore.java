@@ -256,21 +256,28 @@ public final class JdbcBackfillStore implements BackfillStore {
         String free =
                 " migration = ? AND state = 'PENDING' AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)";
         return transactions.inTransaction(() -> transactions.withConnection(c -> {
-            List<Integer> candidates = new ArrayList<>();
-            // Candidates locked, others' claims in progress passed over; the conditional UPDATE is the claim.
-            try (PreparedStatement select = c.prepareStatement("SELECT partition_no FROM dualwrite_backfill_partition"
-                    + " WHERE" + free + " ORDER BY partition_no LIMIT 8"
-                    + transactions.dialect().skipLockedClause())) {
-                select.setString(1, migration);
-                select.setString(2, owner);
-                Timestamps.set(select, 3, now);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        candidates.add(rs.getInt(1));
+            // One candidate at a time, locked, others' claims in progress passed over (a claim that locked several
+            // candidates would hide them all from the workers claiming at the same moment, which would find nothing
+            // and end); the conditional UPDATE is the claim. Without SKIP LOCKED (H2) the candidate may have been
+            // claimed meanwhile: the next one after it is tried.
+            int tried = -1;
+            for (int attempt = 0; attempt < 8; attempt++) {
+                int number;
+                try (PreparedStatement select =
+                        c.prepareStatement("SELECT partition_no FROM dualwrite_backfill_partition"
+                                + " WHERE" + free + " AND partition_no > ? ORDER BY partition_no LIMIT 1"
+                                + transactions.dialect().skipLockedClause())) {
+                    select.setString(1, migration);
+                    select.setString(2, owner);
+                    Timestamps.set(select, 3, now);
+                    select.setInt(4, tried);
+                    try (ResultSet rs = select.executeQuery()) {
+                        if (!rs.next()) {
+                            return Optional.<BackfillPartition>empty();
+                        }
+                        number = rs.getInt(1);
                     }
                 }
-            }
-            for (int number : candidates) {
                 try (PreparedStatement claim = c.prepareStatement("UPDATE dualwrite_backfill_partition"
                         + " SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE" + free
                         + " AND partition_no = ?")) {
@@ -285,6 +292,7 @@ public final class JdbcBackfillStore implements BackfillStore {
                         return readPartition(c, migration, number);
                     }
                 }
+                tried = number;
             }
             return Optional.<BackfillPartition>empty();
         }));

@@ -116,4 +116,49 @@ abstract class AbstractPartitionPlanRaceTest {
                 .isFalse();
         assertThat(store.partitions(migration)).isEmpty();
     }
+
+    /**
+     * Workers starting at once each claim a range: a worker's claim locks only the range it claims, so the others'
+     * claims at the same moment pass over it and take the next free ones (a worker that finds nothing to claim ends,
+     * and the copy would run on fewer threads than configured).
+     */
+    @Test
+    void workersClaimingAtOnceEachGetAFreeRange() throws Exception {
+        DataSource db = database();
+        DualWriteSchema.create(db);
+        JdbcBackfillStore store = new JdbcBackfillStore(db);
+        int ranges = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(ranges);
+        try {
+            for (int round = 0; round < 15; round++) {
+                String migration = "claim-race-" + UUID.randomUUID();
+                store.startIfAbsent(migration, String.valueOf(ranges * 10), ranges * 10L, T0);
+                List<BackfillPartition.Range> plan = new java.util.ArrayList<>();
+                for (int i = 0; i < ranges; i++) {
+                    plan.add(new BackfillPartition.Range(
+                            i == 0 ? null : String.valueOf(i * 10), String.valueOf((i + 1) * 10)));
+                }
+                assertThat(store.planPartitions(migration, String.valueOf(ranges * 10), plan, T0))
+                        .isTrue();
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(ranges);
+                List<Future<Optional<BackfillPartition>>> claims = new java.util.ArrayList<>();
+                for (int w = 0; w < ranges; w++) {
+                    String owner = "i#" + w;
+                    claims.add(pool.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        return store.claimPartition(migration, owner, T0.plusSeconds(1), T0.plusSeconds(60));
+                    }));
+                }
+                java.util.Set<Integer> claimed = new java.util.TreeSet<>();
+                for (Future<Optional<BackfillPartition>> claim : claims) {
+                    claim.get(30, TimeUnit.SECONDS).ifPresent(range -> claimed.add(range.number()));
+                }
+                assertThat(claimed)
+                        .as("ranges claimed by %d workers at once (round %d)", ranges, round)
+                        .hasSize(ranges);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
