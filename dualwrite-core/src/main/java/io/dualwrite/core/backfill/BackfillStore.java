@@ -63,8 +63,9 @@ public interface BackfillStore {
     // worker at its next checkpoint.
 
     /**
-     * Stores the plan of a RUNNING backfill whose upper key is {@code upperKey}, in one transaction, unless a plan is
-     * stored already or the backfill changed (restarted with another upper key, or not running).
+     * Stores the plan of a RUNNING backfill whose upper key is {@code upperKey} and whose checkpoint is the first
+     * range's lower key, in one transaction, unless a plan is stored already or the backfill changed (restarted, or
+     * not running). A restart waits for a plan being stored and deletes it.
      *
      * @return whether this call stored the plan
      */

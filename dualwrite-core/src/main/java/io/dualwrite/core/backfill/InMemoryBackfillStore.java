@@ -176,6 +176,8 @@ public final class InMemoryBackfillStore implements BackfillStore {
         if (p == null
                 || p.state() != BackfillState.RUNNING
                 || !Objects.equals(upperKey, p.upperKey())
+                || ranges.isEmpty()
+                || !Objects.equals(ranges.get(0).lowerKey(), p.lastKey())
                 || partitions.containsKey(migration)) {
             return false;
         }

@@ -65,7 +65,13 @@ public final class JdbcBackfillStore implements BackfillStore {
     @Override
     public BackfillProgress restart(String migration, @Nullable String upperKey, long rowsEstimated, Instant now) {
         return transactions.inTransaction(() -> transactions.withConnection(c -> {
-            // Ranges before the whole: every transaction here locks a range before the whole's row.
+            // The whole's row first, as every transaction here that takes both: a plan being stored for the run
+            // replaced here commits before its ranges are deleted below, and is deleted with them.
+            try (PreparedStatement lock =
+                    c.prepareStatement("SELECT state FROM dualwrite_backfill WHERE migration = ? FOR UPDATE")) {
+                lock.setString(1, migration);
+                lock.executeQuery().close();
+            }
             try (PreparedStatement delete =
                     c.prepareStatement("DELETE FROM dualwrite_backfill_partition WHERE migration = ?")) {
                 delete.setString(1, migration);
@@ -155,19 +161,20 @@ public final class JdbcBackfillStore implements BackfillStore {
         update("UPDATE dualwrite_backfill SET lease_owner = NULL, lease_until = NULL" + HELD, migration, owner);
     }
 
-    // Partitions. A change to a range names the range's lease owner. Locks: a range's row before the whole's row, in
-    // every transaction that takes both (no subquery reads the other table under a lock: InnoDB would take shared
-    // locks that two checkpoints then upgrade into a deadlock). A checkpoint is fenced by the whole's conditional
-    // UPDATE (RUNNING), rolled back with the range's when the whole is no longer running.
+    // Partitions. A change to a range names the range's lease owner. Locks: the whole's row before any range's row, in
+    // every transaction that takes both (planning, checkpoint, restart), so that a restart waits for a plan being
+    // stored and then deletes it (no subquery reads the other table under a lock: InnoDB would take shared locks that
+    // two checkpoints then upgrade into a deadlock). A checkpoint is fenced by the whole's conditional UPDATE
+    // (RUNNING), and rolled back with it when the range's lease is no longer the owner's.
 
     private static final String PARTITION_COLUMNS = "migration, partition_no, lower_key, upper_key, last_key, state,"
             + " rows_copied, rows_per_second, updated_at, lease_owner, lease_until";
     private static final String PARTITION_HELD =
             " WHERE migration = ? AND partition_no = ? AND lease_owner = ? AND state = 'PENDING'";
 
-    /** Rolls back a checkpoint whose range was accepted while the whole no longer runs. */
-    private static final class NotRunning extends RuntimeException {
-        NotRunning() {
+    /** Rolls back a checkpoint whose whole was updated while the owner no longer holds the range. */
+    private static final class RangeNotHeld extends RuntimeException {
+        RangeNotHeld() {
             super(null, null, false, false);
         }
     }
@@ -179,12 +186,16 @@ public final class JdbcBackfillStore implements BackfillStore {
             // The whole's row, locked: planners of one backfill take turns, and a plan is stored only for the run
             // it was made for (a restart in between changes the upper key or the start time).
             try (PreparedStatement lock = c.prepareStatement(
-                    "SELECT upper_key, state FROM dualwrite_backfill WHERE migration = ? FOR UPDATE")) {
+                    "SELECT upper_key, last_key, state FROM dualwrite_backfill WHERE migration = ? FOR UPDATE")) {
                 lock.setString(1, migration);
                 try (ResultSet rs = lock.executeQuery()) {
+                    // The plan starts where the run's checkpoint stands: a plan made from an earlier run's checkpoint
+                    // would skip the keys before it.
                     if (!rs.next()
                             || !"RUNNING".equals(rs.getString("state"))
-                            || !java.util.Objects.equals(upperKey, rs.getString("upper_key"))) {
+                            || !java.util.Objects.equals(upperKey, rs.getString("upper_key"))
+                            || ranges.isEmpty()
+                            || !java.util.Objects.equals(ranges.get(0).lowerKey(), rs.getString("last_key"))) {
                         return false;
                     }
                 }
@@ -245,21 +256,28 @@ public final class JdbcBackfillStore implements BackfillStore {
         String free =
                 " migration = ? AND state = 'PENDING' AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)";
         return transactions.inTransaction(() -> transactions.withConnection(c -> {
-            List<Integer> candidates = new ArrayList<>();
-            // Candidates locked, others' claims in progress passed over; the conditional UPDATE is the claim.
-            try (PreparedStatement select = c.prepareStatement("SELECT partition_no FROM dualwrite_backfill_partition"
-                    + " WHERE" + free + " ORDER BY partition_no LIMIT 8"
-                    + transactions.dialect().skipLockedClause())) {
-                select.setString(1, migration);
-                select.setString(2, owner);
-                Timestamps.set(select, 3, now);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        candidates.add(rs.getInt(1));
+            // One candidate at a time, locked, others' claims in progress passed over (a claim that locked several
+            // candidates would hide them all from the workers claiming at the same moment, which would find nothing
+            // and end); the conditional UPDATE is the claim. Without SKIP LOCKED (H2) the candidate may have been
+            // claimed meanwhile: the next one after it is tried.
+            int tried = -1;
+            for (int attempt = 0; attempt < 8; attempt++) {
+                int number;
+                try (PreparedStatement select =
+                        c.prepareStatement("SELECT partition_no FROM dualwrite_backfill_partition"
+                                + " WHERE" + free + " AND partition_no > ? ORDER BY partition_no LIMIT 1"
+                                + transactions.dialect().skipLockedClause())) {
+                    select.setString(1, migration);
+                    select.setString(2, owner);
+                    Timestamps.set(select, 3, now);
+                    select.setInt(4, tried);
+                    try (ResultSet rs = select.executeQuery()) {
+                        if (!rs.next()) {
+                            return Optional.<BackfillPartition>empty();
+                        }
+                        number = rs.getInt(1);
                     }
                 }
-            }
-            for (int number : candidates) {
                 try (PreparedStatement claim = c.prepareStatement("UPDATE dualwrite_backfill_partition"
                         + " SET lease_owner = ?, lease_until = ?, updated_at = ? WHERE" + free
                         + " AND partition_no = ?")) {
@@ -274,6 +292,7 @@ public final class JdbcBackfillStore implements BackfillStore {
                         return readPartition(c, migration, number);
                     }
                 }
+                tried = number;
             }
             return Optional.<BackfillPartition>empty();
         }));
@@ -292,7 +311,7 @@ public final class JdbcBackfillStore implements BackfillStore {
         try {
             return transactions.inTransaction(() ->
                     checkpointBoth(migration, number, owner, lastKey, rowsCopiedDelta, rowsPerSecond, now, leaseUntil));
-        } catch (NotRunning e) {
+        } catch (RangeNotHeld e) {
             return false;
         }
     }
@@ -306,34 +325,32 @@ public final class JdbcBackfillStore implements BackfillStore {
             double rowsPerSecond,
             Instant now,
             Instant leaseUntil) {
-        {
-            int changed = Timestamps.update(
-                    transactions,
-                    "UPDATE dualwrite_backfill_partition SET last_key = ?, rows_copied = rows_copied + ?,"
-                            + " rows_per_second = ?, updated_at = ?, lease_until = ?" + PARTITION_HELD,
-                    lastKey,
-                    rowsCopiedDelta,
-                    rowsPerSecond,
-                    now,
-                    leaseUntil,
-                    migration,
-                    number,
-                    owner);
-            if (changed != 1) {
-                return false;
-            }
-            if (Timestamps.update(
-                            transactions,
-                            "UPDATE dualwrite_backfill SET rows_copied = rows_copied + ?, updated_at = ?"
-                                    + " WHERE migration = ? AND state = 'RUNNING'",
-                            rowsCopiedDelta,
-                            now,
-                            migration)
-                    != 1) {
-                throw new NotRunning();
-            }
-            return true;
+        if (Timestamps.update(
+                        transactions,
+                        "UPDATE dualwrite_backfill SET rows_copied = rows_copied + ?, updated_at = ?"
+                                + " WHERE migration = ? AND state = 'RUNNING'",
+                        rowsCopiedDelta,
+                        now,
+                        migration)
+                != 1) {
+            return false;
         }
+        int changed = Timestamps.update(
+                transactions,
+                "UPDATE dualwrite_backfill_partition SET last_key = ?, rows_copied = rows_copied + ?,"
+                        + " rows_per_second = ?, updated_at = ?, lease_until = ?" + PARTITION_HELD,
+                lastKey,
+                rowsCopiedDelta,
+                rowsPerSecond,
+                now,
+                leaseUntil,
+                migration,
+                number,
+                owner);
+        if (changed != 1) {
+            throw new RangeNotHeld();
+        }
+        return true;
     }
 
     @Override
