@@ -19,7 +19,7 @@ import javax.sql.DataSource;
 
 /**
  * Full verification of two agreeing tables against a plain SQL comparison of the same tables ({@code EXCEPT} both
- * ways) in the same run, on PostgreSQL: {@code VerificationBenchmark --rows=1000000[,10000000] [--repeats=3]
+ * ways) in the same run, on PostgreSQL: {@code VerificationBenchmark --rows=1000000[,10000000] [--workers=2,4] [--repeats=3]
  * [--report=path]}. Each size is compared on its own tables; every path's time is a ratio to {@code EXCEPT} at the
  * same size, and the peak heap is reported beside it.
  */
@@ -38,19 +38,33 @@ public final class VerificationBenchmark {
 
     private final BenchTables tables;
     private final int repeats;
+    private final List<Integer> workers;
     private final List<Measurement> measurements = new ArrayList<>();
 
+    /** A benchmark of the verifier on one thread, against EXCEPT. */
     public VerificationBenchmark(DataSource dataSource, int repeats) {
+        this(dataSource, repeats, List.of());
+    }
+
+    /** Also measures the verifier walking each side on each of {@code workers} threads (VerifierOptions.workers). */
+    public VerificationBenchmark(DataSource dataSource, int repeats, List<Integer> workers) {
         this.tables = new BenchTables(dataSource);
         this.repeats = repeats;
+        this.workers = List.copyOf(workers);
         DualWriteSchema.create(dataSource);
     }
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = List.of(1_000_000);
         int repeats = 3;
+        List<Integer> workers = List.of();
         Path report = null;
         for (String arg : args) {
+            if (arg.startsWith("--workers=")) {
+                workers = java.util.Arrays.stream(arg.substring(10).split(","))
+                        .map(Integer::valueOf)
+                        .toList();
+            }
             if (arg.startsWith("--rows=")) {
                 sizes = java.util.Arrays.stream(arg.substring(7).split(","))
                         .map(Integer::valueOf)
@@ -62,7 +76,7 @@ public final class VerificationBenchmark {
             }
         }
         VerificationBenchmark benchmark =
-                new VerificationBenchmark(TestDatabases.postgres().dataSource(), repeats);
+                new VerificationBenchmark(TestDatabases.postgres().dataSource(), repeats, workers);
         String markdown = "";
         for (int rows : sizes) {
             markdown = benchmark.run(rows);
@@ -89,12 +103,23 @@ public final class VerificationBenchmark {
                         + " EXCEPT SELECT id, " + Names.FIRST_NAME_SQL + ", " + Names.LAST_NAME_SQL
                         + " FROM bench_old)) d"));
         for (int chunk : List.of(VerifierOptions.DEFAULT_CHUNK_SIZE, 10_000)) {
-            measure("dualwrite verifier, chunks of " + chunk, rows, () -> verify(chunk, rows, false));
+            measure("dualwrite verifier, chunks of " + chunk, rows, () -> verify(chunk, rows, false, 1));
         }
         measure(
                 "dualwrite verifier, chunks of 10000, SQL mapping: checksums in the database",
                 rows,
-                () -> verify(10_000, rows, true));
+                () -> verify(10_000, rows, true, 1));
+        for (int threads : workers) {
+            measure(
+                    "dualwrite verifier, chunks of 10000, " + threads + " workers",
+                    rows,
+                    () -> verify(10_000, rows, false, threads));
+            measure(
+                    "dualwrite verifier, chunks of 10000, SQL mapping: checksums in the database, " + threads
+                            + " workers",
+                    rows,
+                    () -> verify(10_000, rows, true, threads));
+        }
         return markdown();
     }
 
@@ -102,10 +127,12 @@ public final class VerificationBenchmark {
         return List.copyOf(measurements);
     }
 
-    private long verify(int chunk, long rows, boolean sqlMapping) {
+    private long verify(int chunk, long rows, boolean sqlMapping, int threads) {
         io.dualwrite.core.definition.Migration<Long, BenchTables.OldRow, BenchTables.NewRow> migration =
                 tables.migration(sqlMapping);
-        VerifierOptions options = new VerifierOptions(chunk, Duration.ZERO, 0);
+        VerifierOptions options = VerifierOptions.from(new VerifierOptions(chunk, Duration.ZERO, 0))
+                .workers(threads)
+                .build();
         Verifier<Long, BenchTables.OldRow, BenchTables.NewRow> verifier = new Verifier<>(
                 migration,
                 new JdbcVerificationStore(tables.dataSource()),

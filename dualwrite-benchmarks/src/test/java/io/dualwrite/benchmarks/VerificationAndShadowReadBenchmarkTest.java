@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.shadow.ShadowResult;
 import io.dualwrite.testsupport.TestDatabases;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Short forms of the verification and shadow-read benchmarks: they run, agree, and report. Timings not asserted. */
@@ -12,12 +13,13 @@ class VerificationAndShadowReadBenchmarkTest {
     @Test
     void verificationFindsNoDifferenceInAgreeingTablesByEitherPath() {
         VerificationBenchmark benchmark =
-                new VerificationBenchmark(TestDatabases.postgres().dataSource(), 1);
+                new VerificationBenchmark(TestDatabases.postgres().dataSource(), 1, List.of(2));
 
         benchmark.run(2_000);
         String report = benchmark.run(5_000);
 
-        assertThat(benchmark.measurements()).hasSize(8).allSatisfy(m -> {
+        // Per size: EXCEPT, three one-thread paths, and the Java and SQL paths on 2 workers.
+        assertThat(benchmark.measurements()).hasSize(12).allSatisfy(m -> {
             assertThat(m.differences()).isZero();
             assertThat(m.peakHeapBytes()).isPositive();
         });
@@ -27,6 +29,7 @@ class VerificationAndShadowReadBenchmarkTest {
                 .contains("| EXCEPT both ways | 5,000 |")
                 .containsPattern("\\| EXCEPT both ways \\| 5,000 \\| [0-9.]+ \\| [0-9,]+ \\| 1\\.00x \\|")
                 .contains("dualwrite verifier, chunks of 1000")
+                .contains("2 workers")
                 .contains("peak heap MiB");
         System.out.println(report);
     }
