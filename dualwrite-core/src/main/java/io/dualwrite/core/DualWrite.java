@@ -178,6 +178,9 @@ public final class DualWrite implements AutoCloseable {
                 this::bypassCapture,
                 () -> jdbcStores(builder.migrations.values()),
                 name -> copiedIntoOldTable(handles.get(name)),
+                name -> handles.get(name).hasVerification()
+                        ? Optional.of(handles.get(name).verification())
+                        : Optional.empty(),
                 builder.instanceId + "/" + UUID.randomUUID().toString().substring(0, 8),
                 builder.instanceRegistry != null ? builder.heartbeatInterval : Duration.ZERO,
                 clock);

@@ -113,14 +113,19 @@ final class OldSideGates implements AutoCloseable {
      * @param reportLag how late the other instances' counts may be (their heartbeat interval; zero without a
      *     registry): the table's counters compared with them are read at least this long before
      */
+    /** Per migration, the verification the {@code verified} gate reads: the latest one stored. */
+    private final Function<String, Optional<io.dualwrite.core.verify.VerificationProgress>> verifications;
+
     OldSideGates(
             Function<String, Migration<?, ?, ?>> migrations,
             Function<String, Optional<BypassCapture<?, ?, ?>>> captures,
             Supplier<List<JdbcStore<?, ?>>> stores,
             ToLongFunction<String> copiedIntoOldTable,
+            Function<String, Optional<io.dualwrite.core.verify.VerificationProgress>> verifications,
             String holder,
             Duration reportLag,
             Clock clock) {
+        this.verifications = verifications;
         this.reportLag = reportLag;
         this.migrations = migrations;
         this.captures = captures;
@@ -293,6 +298,23 @@ final class OldSideGates implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the verification window's baseline belongs to the verification the {@code verified} gate reads: that
+     * one completed in this phase version and started no earlier than the baseline was recorded (just before it). A
+     * verification that resumed an earlier run, or a call that failed before its run started, recorded a baseline
+     * later than the run it completed: the window then stays at the entry into the phase, or bypass writes made
+     * after the resumed run had walked past their keys would be forgiven.
+     */
+    private boolean openedByTheLatestVerification(
+            String name, PhaseState current, JdbcOldSideCounts.Baseline baseline) {
+        return verifications
+                .apply(name)
+                .filter(v -> v.state() == io.dualwrite.core.verify.VerificationState.COMPLETED)
+                .filter(v -> v.phaseVersion() != null && v.phaseVersion() == current.version())
+                .filter(v -> v.startedAt() != null && !v.startedAt().isBefore(baseline.recordedAt()))
+                .isPresent();
+    }
+
     /** Reports this instance's writes to the migration's OLD table, logging a failure (tried again next beat). */
     void report(Migration<?, ?, ?> migration, PhaseState state) {
         Optional<JdbcStore<?, ?>> old = watched(migration);
@@ -333,8 +355,9 @@ final class OldSideGates implements AutoCloseable {
             report(migration, current);
             Optional<JdbcOldSideCounts.Baseline> baseline = Optional.empty();
             if (current.phase() == MigrationPhase.BACKFILL) {
-                baseline =
-                        counts.baseline(name, VERIFICATION_WINDOW).filter(b -> b.phaseVersion() == current.version());
+                baseline = counts.baseline(name, VERIFICATION_WINDOW)
+                        .filter(b -> b.phaseVersion() == current.version())
+                        .filter(b -> openedByTheLatestVerification(name, current, b));
             }
             if (baseline.isEmpty()) {
                 baseline = counts.baseline(name, current.phase().name())

@@ -84,6 +84,8 @@ abstract class AbstractOldSideGatesTest {
         DualWriteBuilder builder = DualWrite.builder(new JdbcPhaseStore(transactions))
                 .singleInstance()
                 .migration(migration)
+                .verificationStore(new io.dualwrite.core.jdbc.JdbcVerificationStore(transactions))
+                .verifierOptions(new io.dualwrite.core.verify.VerifierOptions(2, Duration.ZERO, 0))
                 .gates(GateOptions.defaults());
         if (capture) {
             builder.captureBypassWrites(migration.name());
@@ -150,6 +152,44 @@ abstract class AbstractOldSideGatesTest {
                 .isInstanceOfSatisfying(TransitionRefusedException.class, e -> assertThat(e.failedGates())
                         .anyMatch(g -> g.name().equals(OldSideGates.BYPASS_WRITES)
                                 && g.detail().contains("bypassed dualwrite")));
+    }
+
+    /*
+     * Interleaving (BACKFILL, no capture, one instance):
+     *   1. A verification walks keys 1 and 2 of OLD and is stopped (RUNNING, resumable in this JVM).
+     *   2. A legacy job updates key 1 on OLD, behind dualwrite's back: NEW keeps the old value.
+     *   3. verify() resumes the run after key 2; it completes clean (key 1 was walked before the update).
+     * The verification window must not open at step 3: the run the verified gate reads started before it, so the
+     * write of step 2 is in no verification's view, and bypass-writes must still count it.
+     */
+    @Test
+    void aResumedVerificationDoesNotForgiveABypassWriteItHadWalkedPast() throws InterruptedException {
+        assertThat(countersOn()).isTrue();
+        ManagedMigration<Long, Person, PersonName> managed = build(false);
+        managed.advance(TransitionRequest.by("alice", "dual writes"));
+        dualWrites(managed, 3);
+        Thread.sleep(OldSideGates.SETTLE.toMillis() + 500);
+        managed.advance(TransitionRequest.by("alice", "copy"));
+        dualWrites(managed, 6);
+        int[] chunks = {0};
+        assertThat(managed.verifier().verify(() -> chunks[0]++ < 1).state())
+                .isEqualTo(io.dualwrite.core.verify.VerificationState.RUNNING);
+
+        plainSql("UPDATE " + OLD + " SET full_name = 'Legacy Job' WHERE id = 1");
+        io.dualwrite.core.verify.VerificationProgress resumed = managed.verify();
+
+        assertThat(resumed.state()).isEqualTo(io.dualwrite.core.verify.VerificationState.COMPLETED);
+        assertThat(resumed.divergences())
+                .as("the resumed run had walked past key 1")
+                .isZero();
+        GateResult refused = awaitGate(managed, g -> !g.passed(), "refuses: the write is in no verification's view");
+        assertThat(refused.detail()).contains("bypassed dualwrite", "since BACKFILL was entered");
+
+        managed.verify(); // a new run, which sees key 1 differ: the window opens at its start
+        assertThat(managed.verification().divergences()).isEqualTo(1);
+        assertThat(gate(managed.gates(MigrationPhase.READ_NEW), OldSideGates.BYPASS_WRITES)
+                        .detail())
+                .contains("since the latest full verification started");
     }
 
     @Test
