@@ -84,6 +84,9 @@ abstract class AbstractBypassCaptureTest {
         build(dataSource);
     }
 
+    /** Whether {@link #build} turns the evidence gates on (most tests move without them). */
+    boolean evidenceGates;
+
     void build(DataSource on) {
         JdbcTransactions transactions = JdbcTransactions.of(on);
         JdbcTransactions newTransactions = oneDatabase() ? transactions : JdbcTransactions.of(newDataSource);
@@ -95,12 +98,15 @@ abstract class AbstractBypassCaptureTest {
                 .toNew(People::split)
                 .toOld(People::join)
                 .build();
-        dualWrite = DualWrite.builder(new JdbcPhaseStore(on))
+        DualWriteBuilder builder = DualWrite.builder(new JdbcPhaseStore(on))
                 .singleInstance()
                 .migration(migration)
                 .captureBypassWrites(migration.name())
-                .captureDrainInterval(Duration.ofMillis(20))
-                .build();
+                .captureDrainInterval(Duration.ofMillis(20));
+        if (evidenceGates) {
+            builder.gates(GateOptions.defaults());
+        }
+        dualWrite = builder.build();
         people = dualWrite.repository(migration);
         capture = dualWrite.bypassCapture(migration.name()).orElseThrow();
     }

@@ -8,6 +8,7 @@ import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.core.model.Side;
 import io.dualwrite.core.store.DivergenceLedger;
 import io.dualwrite.core.verify.Repairer;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -54,5 +55,35 @@ abstract class AbstractTwoDatabaseBypassCaptureTest extends AbstractBypassCaptur
         assertThat(capture.drain(10)).isEqualTo(1);
         assertThat(oldNames()).isEqualTo(Map.of(1L, "Ada King"));
         assertThat(newRows()).isEqualTo(Map.of(1L, "Ada|King"));
+    }
+
+    /*
+     * Two databases, BACKFILL: a legacy job inserts a row into NEW (its own database), captured there and not drained
+     * yet. The bypass-writes gate of READ_NEW must count NEW's capture table too, not only OLD's.
+     */
+    @Test
+    void aPendingCaptureOnNewsDatabaseHoldsReadNew() {
+        evidenceGates = true;
+        build(dataSource);
+        for (MigrationPhase phase : List.of(MigrationPhase.DUAL_WRITE, MigrationPhase.BACKFILL)) {
+            dualWrite.transition(migration.name(), phase, TransitionRequest.forcedBy("test", "to " + phase));
+        }
+        People.execute(
+                newDataSource, "INSERT INTO " + NEW + " (id, first_name, last_name) VALUES (4242, 'Legacy', 'New')");
+
+        io.dualwrite.core.model.GateResult held = dualWrite.gates(migration.name(), MigrationPhase.READ_NEW).stream()
+                .filter(g -> g.name().equals(OldSideGates.BYPASS_WRITES))
+                .findFirst()
+                .orElseThrow();
+        assertThat(held.passed()).as(held.detail()).isFalse();
+        assertThat(held.detail()).contains("1 keys written bypassing dualwrite", "[4242]");
+
+        assertThat(capture.drain(100)).isEqualTo(1);
+        assertThat(dualWrite.gates(migration.name(), MigrationPhase.READ_NEW).stream()
+                        .filter(g -> g.name().equals(OldSideGates.BYPASS_WRITES))
+                        .findFirst()
+                        .orElseThrow()
+                        .passed())
+                .isTrue();
     }
 }

@@ -22,6 +22,29 @@ public record PendingCaptures(long count, @Nullable Instant oldest, List<String>
         sampleKeys = List.copyOf(sampleKeys);
     }
 
+    /**
+     * The pending records of {@code migration} in each of {@code databases} (the captured sides' databases), summed:
+     * the oldest of all, a sample of each up to {@code sample} keys in all.
+     */
+    public static PendingCaptures readAll(List<JdbcTransactions> databases, String migration, int sample) {
+        long count = 0;
+        Instant oldest = null;
+        List<String> keys = new ArrayList<>();
+        for (JdbcTransactions database : databases) {
+            PendingCaptures one = read(database, migration, sample);
+            count += one.count();
+            if (one.oldest() != null && (oldest == null || one.oldest().isBefore(oldest))) {
+                oldest = one.oldest();
+            }
+            for (String key : one.sampleKeys()) {
+                if (keys.size() < sample) {
+                    keys.add(key);
+                }
+            }
+        }
+        return new PendingCaptures(count, oldest, keys);
+    }
+
     /** Reads the pending records of {@code migration} in the database of {@code transactions}. */
     public static PendingCaptures read(JdbcTransactions transactions, String migration, int sample) {
         return transactions.withConnection(c -> {
