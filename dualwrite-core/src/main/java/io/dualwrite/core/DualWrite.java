@@ -285,7 +285,10 @@ public final class DualWrite implements AutoCloseable {
                 && migration.migration().newStore() instanceof JdbcStore<?, ?> neu
                 && old.table().equalsIgnoreCase(neu.table())
                 && old.transactions().dataSource() == neu.transactions().dataSource()
-                && migration.hasBackfill()) {
+                && migration.hasBackfill()
+                // The Java copier writes through the NEW store, whose writes are counted already (rowWrites); only
+                // the in-database copier's rows are not, so only they are added here (not twice).
+                && migration.backfill().copiesInTheDatabase()) {
             return migration.backfill().progress().rowsCopied();
         }
         return 0;
