@@ -24,7 +24,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -366,6 +368,11 @@ abstract class AbstractBypassCaptureTest {
         AtomicLong newLegacyWrites = new AtomicLong();
         AtomicLong legacyRetries = new AtomicLong();
         AtomicLong dualWrites = new AtomicLong();
+        // What each writer did to which key, in the order the statements returned: printed for the keys that differ.
+        ConcurrentLinkedQueue<String> history = new ConcurrentLinkedQueue<>();
+        long started = System.nanoTime();
+        java.util.function.BiConsumer<Long, String> happened =
+                (key, what) -> history.add(key + " @" + (System.nanoTime() - started) / 1_000_000 + "ms " + what);
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
             Random random = new Random(seed * 31 + w);
@@ -376,8 +383,11 @@ abstract class AbstractBypassCaptureTest {
                     try {
                         if (random.nextInt(5) == 0) {
                             people.delete(key);
+                            happened.accept(key, "dual write " + writer + ": delete");
                         } else {
-                            people.write(new Person(key, "W" + writer + " N" + random.nextInt(1000)));
+                            String name = "W" + writer + " N" + random.nextInt(1000);
+                            people.write(new Person(key, name));
+                            happened.accept(key, "dual write " + writer + ": " + name);
                         }
                         dualWrites.incrementAndGet();
                     } catch (RuntimeException e) {
@@ -399,6 +409,7 @@ abstract class AbstractBypassCaptureTest {
                     for (int attempt = 0; ; attempt++) {
                         try {
                             legacy(c, op, key, name);
+                            happened.accept(key, "plain SQL on OLD: op " + op + " " + name);
                             legacyWrites.incrementAndGet();
                             break;
                         } catch (java.sql.SQLTransactionRollbackException victim) {
@@ -430,6 +441,7 @@ abstract class AbstractBypassCaptureTest {
                     for (int attempt = 0; ; attempt++) {
                         try {
                             legacyOnNew(c, op, key, first, last);
+                            happened.accept(key, "plain SQL on NEW: op " + op + " " + first + " " + last);
                             legacyWrites.incrementAndGet();
                             newLegacyWrites.incrementAndGet();
                             break;
@@ -457,6 +469,7 @@ abstract class AbstractBypassCaptureTest {
             for (MigrationPhase next : List.of(MigrationPhase.BACKFILL, MigrationPhase.READ_NEW)) {
                 Thread.sleep(300 + moves.nextInt(500));
                 moveRetryingRefusals(next, refusedMoves);
+                happened.accept(0L, "moved to " + next);
             }
             Thread.sleep(300 + moves.nextInt(500));
         } finally {
@@ -472,6 +485,9 @@ abstract class AbstractBypassCaptureTest {
                 + " retried as deadlock victims), "
                 + capture.stats().count() + " captured, " + refusedMoves + " moves refused and retried; failures "
                 + failures.stream().map(Throwable::toString).limit(5).toList());
+        assertThat(threads)
+                .as("writers still running 30 s after they were told to stop")
+                .noneMatch(Thread::isAlive);
         assertThat(failures).isEmpty();
         assertThat(newLegacyWrites.get()).isPositive();
         assertThat(legacyWrites.get()).isGreaterThan(newLegacyWrites.get());
@@ -480,7 +496,19 @@ abstract class AbstractBypassCaptureTest {
             PersonName split = People.split(new Person(id, name));
             expected.put(id, split.firstName() + "|" + split.lastName());
         });
-        assertThat(newRows()).isEqualTo(expected);
+        Map<Long, String> found = newRows();
+        Set<Long> differing = new java.util.TreeSet<>(expected.keySet());
+        differing.addAll(found.keySet());
+        differing.removeIf(id -> Objects.equals(expected.get(id), found.get(id)));
+        assertThat(found)
+                .as(() -> "seed " + seed + ": OLD and NEW differ in " + differing + "; what the writers did to them:\n"
+                        + String.join(
+                                "\n",
+                                history.stream()
+                                        .filter(e -> differing.contains(Long.parseLong(e.substring(0, e.indexOf(' '))))
+                                                || e.startsWith("0 "))
+                                        .toList()))
+                .isEqualTo(expected);
     }
 
     void legacy(Connection c, int op, long key, String name) throws SQLException {
