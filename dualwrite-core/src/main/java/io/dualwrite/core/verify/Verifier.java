@@ -287,23 +287,62 @@ public final class Verifier<K, O, N> {
         if (rateLimiter != null) {
             rateLimiter.acquirePermission(Math.min(size, options.maxRowsPerSecond()));
         }
-        chunksComparedByRow.incrementAndGet();
-        if (side == Side.OLD) {
-            List<O> olds = migration.oldStore().scan(after, upper, size);
-            if (olds.isEmpty()) {
-                return new RangeChunk<>(0, 0, 0, null, true);
-            }
-            K last = migration.oldStore().keyOf(olds.get(olds.size() - 1));
-            Chunk<K> chunk = compare(olds, List.of(), false, WalkPosition.newSide(last));
-            return new RangeChunk<>(chunk.keys(), chunk.divergences(), chunk.inFlight(), last, olds.size() < size);
-        }
-        List<N> news = migration.newStore().scan(after, upper, size);
-        if (news.isEmpty()) {
+        Walked<K> walked = walkRows(side, after, upper, size);
+        if (walked == null) {
             return new RangeChunk<>(0, 0, 0, null, true);
         }
-        K last = migration.newStore().keyOf(news.get(news.size() - 1));
-        Chunk<K> chunk = compare(List.of(), news, true, WalkPosition.newSide(last));
-        return new RangeChunk<>(chunk.keys(), chunk.divergences(), chunk.inFlight(), last, news.size() < size);
+        Chunk<K> chunk = walked.chunk();
+        return new RangeChunk<>(
+                chunk.keys(), chunk.divergences(), chunk.inFlight(), walked.last(), walked.scanned() < size);
+    }
+
+    /** One chunk of a side's row walk, with the chunk's greatest key and how many rows the walk read. */
+    private record Walked<K>(Chunk<K> chunk, K last, int scanned) {}
+
+    /**
+     * Compares the next chunk of up to {@code size} rows of {@code side}'s walk within ({@code after}, {@code upper}]
+     * ({@code upper} null: to the side's last key) row by row; null when the range holds no more key. OLD's rows are
+     * looked up in NEW (missing, different), NEW's in OLD (extra in NEW).
+     */
+    private @Nullable Walked<K> walkRows(Side side, @Nullable K after, @Nullable K upper, int size) {
+        if (side == Side.NEW) {
+            List<N> news = migration.newStore().scan(after, upper, size);
+            if (news.isEmpty()) {
+                return null;
+            }
+            chunksComparedByRow.incrementAndGet();
+            K last = migration.newStore().keyOf(news.get(news.size() - 1));
+            return new Walked<>(compare(List.of(), news, true, WalkPosition.newSide(last)), last, news.size());
+        }
+        List<O> olds = migration.oldStore().scan(after, upper, size);
+        if (olds.isEmpty()) {
+            return null;
+        }
+        chunksComparedByRow.incrementAndGet();
+        K last = migration.oldStore().keyOf(olds.get(olds.size() - 1));
+        return new Walked<>(
+                compare(olds, List.of(), false, new WalkPosition<>(Side.OLD, last, false)), last, olds.size());
+    }
+
+    /**
+     * Compares OLD's key range ({@code after}, {@code end}] with NEW's by the in-database checksums, both ways, and
+     * row by row only when they disagree.
+     */
+    private Chunk<K> checksumChunk(RangeChecksums<K> checksums, @Nullable K after, K end, WalkPosition<K> last) {
+        RangeChecksums.Comparison comparison = checksums.compare(after, end);
+        if (comparison.agree()) {
+            chunksMatchedByChecksum.incrementAndGet();
+            List<Divergence<K, N>> suspects =
+                    checksums.sampleThroughJavaMapping(migration, after, end, comparison.oldRows());
+            int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
+            return new Chunk<>(last, (int) comparison.oldRows(), confirmed, suspects.size() - confirmed);
+        }
+        chunksComparedByRow.incrementAndGet();
+        return compare(
+                migration.oldStore().scan(after, end, Integer.MAX_VALUE),
+                migration.newStore().scan(after, end, Integer.MAX_VALUE),
+                true,
+                last);
     }
 
     /**
@@ -318,50 +357,36 @@ public final class Verifier<K, O, N> {
             rateLimiter.acquirePermission(Math.min(size, options.maxRowsPerSecond()));
         }
         if (after.side() == Side.NEW) {
-            List<N> news = migration.newStore().scan(after.after(), null, size);
-            if (news.isEmpty()) {
-                return null;
-            }
-            chunksComparedByRow.incrementAndGet();
-            K last = migration.newStore().keyOf(news.get(news.size() - 1));
-            return compare(List.of(), news, true, WalkPosition.newSide(last));
+            Walked<K> walked = walkRows(Side.NEW, after.after(), null, size);
+            return walked == null ? null : walked.chunk();
         }
-        if (checksums != null) {
-            // The sides share a database and order keys alike: a chunk's key range holds the same keys on both, so
-            // comparing it both ways covers NEW too, up to the chunk's end.
-            K end = checksums.chunkEnd(after.after(), size);
-            if (end != null) {
-                WalkPosition<K> last = new WalkPosition<>(Side.OLD, end, after.newCovered());
-                RangeChecksums.Comparison comparison = checksums.compare(after.after(), end);
-                if (comparison.agree()) {
-                    chunksMatchedByChecksum.incrementAndGet();
-                    List<Divergence<K, N>> suspects =
-                            checksums.sampleThroughJavaMapping(migration, after.after(), end, comparison.oldRows());
-                    int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
-                    return new Chunk<>(last, (int) comparison.oldRows(), confirmed, suspects.size() - confirmed);
-                }
-                chunksComparedByRow.incrementAndGet();
-                return compare(
-                        migration.oldStore().scan(after.after(), end, Integer.MAX_VALUE),
-                        migration.newStore().scan(after.after(), end, Integer.MAX_VALUE),
-                        true,
-                        last);
-            }
+        if (checksums == null) {
+            Walked<K> walked = walkRows(Side.OLD, after.after(), null, size);
+            return walked != null ? walked.chunk() : endOfOldWalk(after);
+        }
+        // The sides share a database and order keys alike: a chunk's key range holds the same keys on both, so
+        // comparing it both ways covers NEW too, up to the chunk's end.
+        K end = checksums.chunkEnd(after.after(), size);
+        if (end != null) {
+            return checksumChunk(checksums, after.after(), end, new WalkPosition<>(Side.OLD, end, after.newCovered()));
         }
         List<O> olds = migration.oldStore().scan(after.after(), null, size);
         if (olds.isEmpty()) {
-            return new Chunk<>(WalkPosition.newSide(after.newCovered() ? after.after() : null), 0, 0, 0);
+            return endOfOldWalk(after);
         }
+        // Keys written since the checksums found none: compared both ways, as the chunks before them were.
         chunksComparedByRow.incrementAndGet();
-        K end = migration.oldStore().keyOf(olds.get(olds.size() - 1));
-        if (checksums != null) {
-            return compare(
-                    olds,
-                    migration.newStore().scan(after.after(), end, Integer.MAX_VALUE),
-                    true,
-                    new WalkPosition<>(Side.OLD, end, after.newCovered()));
-        }
-        return compare(olds, List.of(), false, new WalkPosition<>(Side.OLD, end, false));
+        K last = migration.oldStore().keyOf(olds.get(olds.size() - 1));
+        return compare(
+                olds,
+                migration.newStore().scan(after.after(), last, Integer.MAX_VALUE),
+                true,
+                new WalkPosition<>(Side.OLD, last, after.newCovered()));
+    }
+
+    /** The empty chunk that ends OLD's walk and starts NEW's (after the keys the checksums covered already). */
+    private static <K> Chunk<K> endOfOldWalk(WalkPosition<K> after) {
+        return new Chunk<>(WalkPosition.newSide(after.newCovered() ? after.after() : null), 0, 0, 0);
     }
 
     /**
@@ -376,40 +401,12 @@ public final class Verifier<K, O, N> {
         if (rateLimiter != null) {
             rateLimiter.acquirePermission(Math.min(size, options.maxRowsPerSecond()));
         }
-        if (side == Side.NEW) {
-            List<N> news = migration.newStore().scan(after, upper, size);
-            if (news.isEmpty()) {
-                return null;
-            }
-            chunksComparedByRow.incrementAndGet();
-            K last = migration.newStore().keyOf(news.get(news.size() - 1));
-            return compare(List.of(), news, true, WalkPosition.newSide(last));
-        }
-        if (covers && checksums != null) {
+        if (side == Side.OLD && covers && checksums != null) {
             K end = migration.oldStore().keyAfter(after, upper, size - 1).orElse(upper);
-            WalkPosition<K> last = new WalkPosition<>(Side.OLD, end, true);
-            RangeChecksums.Comparison comparison = checksums.compare(after, end);
-            if (comparison.agree()) {
-                chunksMatchedByChecksum.incrementAndGet();
-                List<Divergence<K, N>> suspects =
-                        checksums.sampleThroughJavaMapping(migration, after, end, comparison.oldRows());
-                int confirmed = suspects.isEmpty() ? 0 : recheck(suspects);
-                return new Chunk<>(last, (int) comparison.oldRows(), confirmed, suspects.size() - confirmed);
-            }
-            chunksComparedByRow.incrementAndGet();
-            return compare(
-                    migration.oldStore().scan(after, end, Integer.MAX_VALUE),
-                    migration.newStore().scan(after, end, Integer.MAX_VALUE),
-                    true,
-                    last);
+            return checksumChunk(checksums, after, end, new WalkPosition<>(Side.OLD, end, true));
         }
-        List<O> olds = migration.oldStore().scan(after, upper, size);
-        if (olds.isEmpty()) {
-            return null;
-        }
-        chunksComparedByRow.incrementAndGet();
-        K end = migration.oldStore().keyOf(olds.get(olds.size() - 1));
-        return compare(olds, List.of(), false, new WalkPosition<>(Side.OLD, end, false));
+        Walked<K> walked = walkRows(side, after, upper, size);
+        return walked == null ? null : walked.chunk();
     }
 
     Migration<K, O, N> migration() {
