@@ -179,23 +179,11 @@ final class ParallelWalk<K, O, N> {
 
         synchronized void done(int index) {
             done[index] = true;
-            KeyCodec<K> codec = verifier.migration().keyCodec();
             while (stored < ranges.length && done[stored] && !stop.get()) {
                 Range<K> range = ranges[stored];
-                WalkPosition<K> position = side == Side.OLD
-                        ? new WalkPosition<>(Side.OLD, range.upper, covers)
-                        : WalkPosition.newSide(range.upper);
                 boolean running;
                 synchronized (range) {
-                    running = verifier.store()
-                            .checkpoint(
-                                    verifier.migration().name(),
-                                    run,
-                                    position.encode(codec),
-                                    range.keys,
-                                    range.divergences,
-                                    range.inFlight,
-                                    verifier.clock().instant());
+                    running = store(range, range.upper);
                 }
                 if (!running) {
                     cancelled.set(true);
@@ -216,21 +204,28 @@ final class ParallelWalk<K, O, N> {
                 if (range.walkedTo == null) {
                     return;
                 }
-                WalkPosition<K> position = side == Side.OLD
-                        ? new WalkPosition<>(Side.OLD, range.walkedTo, covers)
-                        : WalkPosition.newSide(range.walkedTo);
-                if (!verifier.store()
-                        .checkpoint(
-                                verifier.migration().name(),
-                                run,
-                                position.encode(verifier.migration().keyCodec()),
-                                range.keys,
-                                range.divergences,
-                                range.inFlight,
-                                verifier.clock().instant())) {
+                if (!store(range, range.walkedTo)) {
                     cancelled.set(true);
                 }
             }
+        }
+
+        /**
+         * Stores the walk's position at {@code walkedTo} of this side with the range's counts, the caller holding the
+         * range's lock; false once the run was cancelled elsewhere.
+         */
+        private boolean store(Range<K> range, K walkedTo) {
+            WalkPosition<K> position =
+                    side == Side.OLD ? new WalkPosition<>(Side.OLD, walkedTo, covers) : WalkPosition.newSide(walkedTo);
+            return verifier.store()
+                    .checkpoint(
+                            verifier.migration().name(),
+                            run,
+                            position.encode(verifier.migration().keyCodec()),
+                            range.keys,
+                            range.divergences,
+                            range.inFlight,
+                            verifier.clock().instant());
         }
 
         synchronized boolean allDone() {
