@@ -83,6 +83,7 @@ final class EvidenceGates {
                     gates.add(soaked(current, thresholds));
                     gates.add(ledgerEmpty(name));
                     gates.add(shadowReads(name, current, thresholds));
+                    gates.addAll(oldSide.dropOld(migration));
                 }
             }
             case DROP_OLD_TO_READ_NEW -> {

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gates on what uses the OLD table beside dualwrite (docs/gates.md): {@value #BYPASS_WRITES} refuses READ_NEW
- * while writes that bypassed dualwrite are neither captured and drained nor covered by a verification, and {@value
+ * while writes that bypassed dualwrite are neither captured and drained nor covered by a verification (and, with
+ * capture, DROP_OLD while a captured key waits to be drained), and {@value
  * #OLD_SIDE_UNUSED} refuses to finish while anything read or wrote the old side since DROP_OLD was applied
  * everywhere. With capture the first one counts the pending records; without, both compare the table's own counters
  * ({@link TableStatistics}) over a window with the rows dualwrite's writes addressed in it, all instances', which every
@@ -203,6 +204,16 @@ final class OldSideGates implements AutoCloseable {
         return List.of(GateResult.pass(BYPASS_WRITES, evidence + ": none beside dualwrite's [" + usage.detail() + "]"));
     }
 
+    /**
+     * The gate of READ_NEW -> DROP_OLD, with capture: no captured key may wait, since in DROP_OLD the drain no longer
+     * copies a bypass write to OLD over to NEW (it counts the record and drops it), so a pending one would be lost.
+     */
+    List<GateResult> dropOld(Migration<?, ?, ?> migration) {
+        return captures.apply(migration.name())
+                .map(capture -> List.of(captured(migration, capture)))
+                .orElse(List.of());
+    }
+
     private GateResult captured(Migration<?, ?, ?> migration, BypassCapture<?, ?, ?> capture) {
         PendingCaptures pending;
         try {
@@ -224,7 +235,8 @@ final class OldSideGates implements AutoCloseable {
         if (pending.count() > 0) {
             return GateResult.fail(
                     BYPASS_WRITES,
-                    pending.count() + " keys written bypassing dualwrite are captured but not drained to NEW yet"
+                    pending.count()
+                            + " keys written bypassing dualwrite are captured but not drained to the other side yet"
                             + " (oldest captured at " + pending.oldest() + "; keys " + pending.sampleKeys()
                             + "); it must be 0 (the drain runs with background work; a key the mapping refuses"
                             + " stays pending, see the log); " + history);

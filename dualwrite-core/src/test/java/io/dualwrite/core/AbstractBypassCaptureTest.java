@@ -1,6 +1,7 @@
 package io.dualwrite.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -160,6 +161,41 @@ abstract class AbstractBypassCaptureTest {
 
         People.execute(dataSource, "UPDATE " + OLD + " SET full_name = 'Ada King', note = 'x' WHERE id = 1");
         assertThat(capture.pending()).isEqualTo(1);
+    }
+
+    /*
+     * READ_NEW: a legacy job updates OLD, captured and not drained yet. In DROP_OLD the drain no longer copies OLD to
+     * NEW (it counts the record and drops it), so the move to DROP_OLD must wait until the capture is drained.
+     */
+    @Test
+    void aPendingCaptureHoldsDropOldUntilItIsDrained() {
+        dualWrite.close();
+        evidenceGates = true;
+        build(dataSource);
+        for (MigrationPhase phase :
+                List.of(MigrationPhase.DUAL_WRITE, MigrationPhase.BACKFILL, MigrationPhase.READ_NEW)) {
+            dualWrite.transition(migration.name(), phase, TransitionRequest.forcedBy("test", "to " + phase));
+        }
+        people.write(new Person(7, "Ada Lovelace"));
+        People.execute(dataSource, "UPDATE " + OLD + " SET full_name = 'Ada King' WHERE id = 7");
+
+        io.dualwrite.core.model.GateResult held = bypassWritesGate(MigrationPhase.DROP_OLD);
+        assertThat(held.passed()).as(held.detail()).isFalse();
+        assertThat(held.detail()).contains("1 keys written bypassing dualwrite", "[7]");
+        assertThatThrownBy(() -> dualWrite.advance(migration.name(), TransitionRequest.by("test", "to DROP_OLD")))
+                .isInstanceOf(io.dualwrite.core.model.TransitionRefusedException.class)
+                .hasMessageContaining(OldSideGates.BYPASS_WRITES);
+
+        assertThat(capture.drain(100)).isEqualTo(1);
+        assertThat(bypassWritesGate(MigrationPhase.DROP_OLD).passed()).isTrue();
+        assertThat(newRows()).containsEntry(7L, "Ada|King");
+    }
+
+    io.dualwrite.core.model.GateResult bypassWritesGate(MigrationPhase target) {
+        return dualWrite.gates(migration.name(), target).stream()
+                .filter(g -> g.name().equals(OldSideGates.BYPASS_WRITES))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
