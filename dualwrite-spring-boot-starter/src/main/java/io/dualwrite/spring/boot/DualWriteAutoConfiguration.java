@@ -118,6 +118,13 @@ public class DualWriteAutoConfiguration {
         if (properties.getRepairInterval() != null) {
             builder.continuousRepair(properties.getRepairInterval());
         }
+        DualWriteProperties.Capture capture = properties.getCapture();
+        capture.getMigrations().forEach(name -> builder.captureBypassWrites(name, capture.isInstallTriggers()));
+        try {
+            builder.captureDrainInterval(capture.getDrainInterval());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid dualwrite.capture.drain-interval: " + e.getMessage(), e);
+        }
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         DualWrite dualWrite = builder.build();
         BackfillThrottles.addReplicaLag(

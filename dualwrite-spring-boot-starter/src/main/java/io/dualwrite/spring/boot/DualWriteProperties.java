@@ -57,6 +57,8 @@ public class DualWriteProperties {
 
     private final Endpoint endpoint = new Endpoint();
 
+    private final Capture capture = new Capture();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -171,6 +173,56 @@ public class DualWriteProperties {
 
     public Endpoint getEndpoint() {
         return endpoint;
+    }
+
+    public Capture getCapture() {
+        return capture;
+    }
+
+    /**
+     * {@code dualwrite.capture.*}: the writes that bypass dualwrite (plain SQL of other sessions on a migration's
+     * tables), captured by triggers and drained to the other side (docs/capture.md).
+     */
+    public static class Capture {
+
+        /**
+         * The migrations whose bypass writes are captured; both sides must be JDBC stores on PostgreSQL or MariaDB.
+         * A name that is not registered fails startup.
+         */
+        private java.util.List<String> migrations = new java.util.ArrayList<>();
+
+        /**
+         * Whether dualwrite creates the capture table and the triggers at startup; false when the application's
+         * Flyway or Liquibase migrations apply them, and startup then checks that they exist.
+         */
+        private boolean installTriggers = true;
+
+        /** How often the background work drains the captured keys. */
+        private Duration drainInterval = DualWrite.DEFAULT_CAPTURE_DRAIN_INTERVAL;
+
+        public java.util.List<String> getMigrations() {
+            return migrations;
+        }
+
+        public void setMigrations(java.util.List<String> migrations) {
+            this.migrations = migrations;
+        }
+
+        public boolean isInstallTriggers() {
+            return installTriggers;
+        }
+
+        public void setInstallTriggers(boolean installTriggers) {
+            this.installTriggers = installTriggers;
+        }
+
+        public Duration getDrainInterval() {
+            return drainInterval;
+        }
+
+        public void setDrainInterval(Duration drainInterval) {
+            this.drainInterval = drainInterval;
+        }
     }
 
     /** dualwrite's own tables. */
