@@ -96,12 +96,18 @@ final class BatchTestApp implements AutoCloseable {
         DualWriteSchema.create(dataSource);
         try (Connection c = dataSource.getConnection()) {
             boolean present;
-            try (var tables = c.getMetaData().getTables(null, null, "batch_job_instance", null)) {
-                present = tables.next();
+            try (var probe = c.createStatement()) {
+                probe.executeQuery("SELECT 1 FROM BATCH_JOB_INSTANCE WHERE 1 = 0")
+                        .close();
+                present = true;
+            } catch (SQLException absent) {
+                present = false;
             }
             if (!present) {
+                String vendor = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+                String script = vendor.contains("mariadb") || vendor.contains("mysql") ? "mariadb" : "postgresql";
                 new ResourceDatabasePopulator(
-                                new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
+                                new ClassPathResource("org/springframework/batch/core/schema-" + script + ".sql"))
                         .populate(c);
             }
         }

@@ -89,7 +89,7 @@ class PostgresRemoteBatchJobTest {
             for (int w = 0; w < 2; w++) {
                 int writer = w;
                 Random random = new Random(seed + w);
-                writers.add(pool.submit(() -> PostgresLocalBatchJobTest.write(people, writer, random, expected, stop)));
+                writers.add(pool.submit(() -> AbstractLocalBatchJobTest.write(people, writer, random, expected, stop)));
             }
             app.dualWrite.advance(migration, TransitionRequest.by("test", "backfill"));
 

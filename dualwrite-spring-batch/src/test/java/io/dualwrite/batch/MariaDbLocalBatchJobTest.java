@@ -1,0 +1,12 @@
+package io.dualwrite.batch;
+
+import io.dualwrite.testsupport.TestDatabase;
+import io.dualwrite.testsupport.TestDatabases;
+
+class MariaDbLocalBatchJobTest extends AbstractLocalBatchJobTest {
+
+    @Override
+    protected TestDatabase database() {
+        return TestDatabases.mariadb();
+    }
+}
