@@ -217,15 +217,7 @@ final class OldSideGates implements AutoCloseable {
     private GateResult captured(Migration<?, ?, ?> migration, BypassCapture<?, ?, ?> capture) {
         PendingCaptures pending;
         try {
-            // Each captured side's records live in its own database: across two databases NEW's too.
-            List<io.dualwrite.core.jdbc.JdbcTransactions> databases = new java.util.ArrayList<>();
-            databases.add(((JdbcStore<?, ?>) migration.oldStore()).transactions());
-            boolean newCaptured =
-                    capture.ddls().stream().anyMatch(ddl -> ddl.side() == io.dualwrite.core.model.Side.NEW);
-            if (newCaptured && !migration.sidesShareTransactions()) {
-                databases.add(((JdbcStore<?, ?>) migration.newStore()).transactions());
-            }
-            pending = PendingCaptures.readAll(databases, migration.name(), BypassCapture.SAMPLE_SIZE);
+            pending = capture.pendingCaptures(BypassCapture.SAMPLE_SIZE);
         } catch (RuntimeException e) {
             return GateResult.fail(BYPASS_WRITES, "unknown: the captured writes cannot be read: " + e.getMessage());
         }

@@ -90,17 +90,19 @@ abstract class AbstractBypassCaptureTest {
     /** Whether {@link #build} turns the evidence gates on (most tests move without them). */
     boolean evidenceGates;
 
+    /** Whether {@link #build} declares the NEW -> OLD mapping (without it only OLD is captured). */
+    boolean reverseMapping = true;
+
     void build(DataSource on) {
         JdbcTransactions transactions = JdbcTransactions.of(on);
         JdbcTransactions newTransactions = oneDatabase() ? transactions : JdbcTransactions.of(newDataSource);
-        migration = Migration.builder(
+        var declared = Migration.builder(
                         "capture-" + UUID.randomUUID(),
                         Long.class,
                         People.oldStore(transactions, PREFIX),
                         People.newStore(newTransactions, PREFIX))
-                .toNew(People::split)
-                .toOld(People::join)
-                .build();
+                .toNew(People::split);
+        migration = (reverseMapping ? declared.toOld(People::join) : declared).build();
         DualWriteBuilder builder = DualWrite.builder(new JdbcPhaseStore(on))
                 .singleInstance()
                 .migration(migration)

@@ -58,6 +58,29 @@ abstract class AbstractTwoDatabaseBypassCaptureTest extends AbstractBypassCaptur
     }
 
     /*
+     * Two databases, a migration without a reverse mapping: only OLD is captured, so nothing creates a capture table
+     * in NEW's database. The drain, the pending count and the gate must read OLD's records only.
+     */
+    @Test
+    void withoutAReverseMappingOnlyOldsCaptureTableIsRead() {
+        dualWrite.close();
+        People.execute(newDataSource, "DROP TABLE IF EXISTS " + io.dualwrite.core.jdbc.CaptureDdl.TABLE);
+        reverseMapping = false;
+        evidenceGates = true;
+        build(dataSource);
+        for (MigrationPhase phase : List.of(MigrationPhase.DUAL_WRITE, MigrationPhase.BACKFILL)) {
+            dualWrite.transition(migration.name(), phase, TransitionRequest.forcedBy("test", "to " + phase));
+        }
+        People.execute(dataSource, "INSERT INTO " + OLD + " (id, full_name) VALUES (5, 'Grace Hopper')");
+
+        assertThat(capture.pending()).isEqualTo(1);
+        assertThat(bypassWritesGate(MigrationPhase.READ_NEW).detail()).contains("1 keys written bypassing dualwrite");
+        assertThat(capture.drain(10)).isEqualTo(1);
+        assertThat(newRows()).isEqualTo(Map.of(5L, "Grace|Hopper"));
+        assertThat(bypassWritesGate(MigrationPhase.READ_NEW).passed()).isTrue();
+    }
+
+    /*
      * Two databases, BACKFILL: a legacy job inserts a row into NEW (its own database), captured there and not drained
      * yet. The bypass-writes gate of READ_NEW must count NEW's capture table too, not only OLD's.
      */

@@ -150,7 +150,8 @@ public final class BypassCapture<K, O, N> {
         this.ddls = migration.hasReverseMapping()
                 ? List.of(ddl, CaptureDdl.forStore(name, newStore, Side.NEW))
                 : List.of(ddl);
-        this.tables = oneDatabase
+        // NEW's database holds records of its own only when NEW is captured (it then gets the capture table too).
+        this.tables = oneDatabase || ddls.size() == 1
                 ? List.of(new CaptureRecords(name, oldStore.transactions()))
                 : List.of(
                         new CaptureRecords(name, oldStore.transactions()),
@@ -507,6 +508,15 @@ public final class BypassCapture<K, O, N> {
     /** How many captured keys wait to be drained (all instances'). */
     public long pending() {
         return tables.stream().mapToLong(CaptureRecords::count).sum();
+    }
+
+    /**
+     * The captured keys that wait to be drained, all instances', in every database that holds this migration's
+     * records (across two databases NEW's too, when NEW is captured): how many, the oldest capture, a sample of keys.
+     */
+    public PendingCaptures pendingCaptures(int sampleSize) {
+        return PendingCaptures.readAll(
+                tables.stream().map(CaptureRecords::transactions).toList(), name(), sampleSize);
     }
 
     /** The bypass writes this instance drained since it started. */

@@ -6,7 +6,6 @@ import io.dualwrite.core.TransitionRequest;
 import io.dualwrite.core.backfill.BackfillProgress;
 import io.dualwrite.core.jdbc.BypassCapture;
 import io.dualwrite.core.jdbc.BypassWrites;
-import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.PendingCaptures;
 import io.dualwrite.core.model.ConcurrentTransitionException;
 import io.dualwrite.core.model.GateResult;
@@ -286,10 +285,7 @@ public class DualWriteEndpoint implements DisposableBean {
         BypassWrites stats = capture.stats();
         PendingCaptures pending;
         try {
-            pending = PendingCaptures.read(
-                    ((JdbcStore<?, ?>) migration.migration().oldStore()).transactions(),
-                    migration.name(),
-                    BypassCapture.SAMPLE_SIZE);
+            pending = capture.pendingCaptures(BypassCapture.SAMPLE_SIZE);
         } catch (RuntimeException e) {
             pending = new PendingCaptures(-1, null, List.of());
         }
