@@ -9,6 +9,8 @@ import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.JdbcStore;
 import io.dualwrite.core.jdbc.JdbcTransactions;
 import io.dualwrite.core.model.MigrationPhase;
+import io.dualwrite.spring.boot.actuate.DualWriteEndpoint;
+import io.dualwrite.spring.boot.actuate.MigrationStatus;
 import io.dualwrite.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,6 +23,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -70,6 +73,18 @@ abstract class AbstractCaptureStarterTest {
                     await().atMost(Duration.ofSeconds(10)).until(() -> newRows().equals(Map.of(1L, "Grace|Hopper")));
                     assertThat(dualWrite.bypassCapture(name).orElseThrow().pending())
                             .isZero();
+
+                    // The status shows them (the endpoint's view of the same migration).
+                    Object body = new DualWriteEndpoint(dualWrite, null)
+                            .migration(name, anyone())
+                            .getBody();
+                    assertThat(body).isInstanceOf(MigrationStatus.class);
+                    MigrationStatus.BypassWrites seen = ((MigrationStatus) body).bypassWrites();
+                    assertThat(seen).isNotNull();
+                    assertThat(seen.count()).isEqualTo(2);
+                    assertThat(seen.sampleKeys()).containsExactly("1");
+                    assertThat(seen.pending()).isZero();
+                    assertThat(seen.lastSeen()).isNotNull();
                 });
     }
 
@@ -112,6 +127,20 @@ abstract class AbstractCaptureStarterTest {
                         .getFailure()
                         .hasStackTraceContaining("Invalid dualwrite.capture.drain-interval: The capture drain interval"
                                 + " must be positive, but was PT0S"));
+    }
+
+    private static SecurityContext anyone() {
+        return new SecurityContext() {
+            @Override
+            public java.security.Principal getPrincipal() {
+                return null;
+            }
+
+            @Override
+            public boolean isUserInRole(String role) {
+                return true;
+            }
+        };
     }
 
     private ApplicationContextRunner app() {
