@@ -321,6 +321,15 @@ public final class DualWrite implements AutoCloseable {
                 .orElse(false);
     }
 
+    /**
+     * The feed from the database's log that records the migration's bypass writes
+     * ({@link DualWriteBuilder#captureBypassWrites(String, io.dualwrite.core.jdbc.CaptureFeed)}); empty for a
+     * migration captured by triggers or not captured.
+     */
+    public Optional<io.dualwrite.core.jdbc.CaptureFeed> captureFeed(String name) {
+        return Optional.ofNullable(feeds.get(name));
+    }
+
     /** The capture of a migration's bypass writes, if it is opted in ({@link DualWriteBuilder#captureBypassWrites}). */
     public Optional<BypassCapture<?, ?, ?>> bypassCapture(String name) {
         migration(name);

@@ -127,6 +127,25 @@ public final class DebeziumCapture implements CaptureFeed {
         return known;
     }
 
+    /** {@link #health()} as the status shows it, under the names of its components (instants and durations as text). */
+    @Override
+    public java.util.Map<String, @Nullable Object> status() {
+        DebeziumCaptureHealth health = health();
+        java.util.Map<String, @Nullable Object> status = new java.util.LinkedHashMap<>();
+        status.put("source", "debezium");
+        status.put("streaming", health.streaming());
+        status.put("slotReady", health.slotReady());
+        status.put(
+                "lastEventAt",
+                health.lastEventAt() == null ? null : health.lastEventAt().toString());
+        status.put("lag", health.lag() == null ? null : health.lag().toString());
+        status.put("bypassChanges", health.bypassChanges());
+        status.put("ownChanges", health.ownChanges());
+        status.put("unchanged", health.unchanged());
+        status.put("lastError", health.lastError());
+        return status;
+    }
+
     /** How the stream runs on this instance. */
     public DebeziumCaptureHealth health() {
         return new DebeziumCaptureHealth(

@@ -137,6 +137,16 @@ class PostgresDebeziumCaptureTest {
         assertThat(newRows()).containsEntry(1L, "Ada|King").containsEntry(3L, "Grace|Brewster Hopper");
         assertThat(feed.health().lastEventAt()).isNotNull();
         assertThat(feed.health().lag()).isNotNull();
+        // What the status shows of the feed (the instance hands out the feed it was built with).
+        assertThat(dualWrite.captureFeed(migration.name())).containsSame(feed);
+        assertThat(feed.status())
+                .containsEntry("source", "debezium")
+                .containsEntry("streaming", true)
+                .containsEntry("slotReady", true)
+                .containsEntry("bypassChanges", feed.health().bypassChanges())
+                .containsEntry("lastError", null)
+                .containsKeys("lastEventAt", "lag", "ownChanges", "unchanged");
+        assertThat((String) feed.status().get("lastEventAt")).isNotBlank();
     }
 
     @Test

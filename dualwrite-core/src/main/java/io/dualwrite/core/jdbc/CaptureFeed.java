@@ -15,6 +15,15 @@ public interface CaptureFeed extends AutoCloseable {
     /** Starts feeding the capture (called once, from {@code DualWrite.startBackgroundWork()}); returns at once. */
     void start(BypassCapture<?, ?, ?> capture);
 
+    /**
+     * What the feed reports about itself on this instance, for the status (dualwrite-debezium: whether it streams,
+     * whether the slot is ready, the last event and its lag, the counts, the last failure); values are strings,
+     * numbers, booleans or null. Empty unless the feed says more.
+     */
+    default java.util.Map<String, @org.jspecify.annotations.Nullable Object> status() {
+        return java.util.Map.of();
+    }
+
     /** Stops feeding; the log keeps what was not read yet (called when the instance closes). */
     @Override
     void close();

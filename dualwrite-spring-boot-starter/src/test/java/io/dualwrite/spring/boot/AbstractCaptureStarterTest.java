@@ -47,6 +47,11 @@ abstract class AbstractCaptureStarterTest {
 
     private String name;
 
+    /** The name of this test's migration. */
+    String migrationName() {
+        return name;
+    }
+
     @BeforeEach
     void freshTables() throws SQLException {
         name = "starter-capture-" + UUID.randomUUID();
@@ -129,7 +134,7 @@ abstract class AbstractCaptureStarterTest {
                                 + " must be positive, but was PT0S"));
     }
 
-    private static SecurityContext anyone() {
+    static SecurityContext anyone() {
         return new SecurityContext() {
             @Override
             public java.security.Principal getPrincipal() {
@@ -143,7 +148,7 @@ abstract class AbstractCaptureStarterTest {
         };
     }
 
-    private ApplicationContextRunner app() {
+    ApplicationContextRunner app() {
         TestDatabase database = database();
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(

@@ -255,7 +255,7 @@ public class DualWriteEndpoint implements DisposableBean {
                 finishing(migration, finishing),
                 dualWrite
                         .bypassCapture(migration.name())
-                        .map(c -> bypassWrites(migration, c))
+                        .map(c -> bypassWrites(c, dualWrite.captureFeed(migration.name())))
                         .orElse(null),
                 oldSide(migration),
                 divergences(migration));
@@ -281,7 +281,7 @@ public class DualWriteEndpoint implements DisposableBean {
     }
 
     private static MigrationStatus.BypassWrites bypassWrites(
-            ManagedMigration<?, ?, ?> migration, BypassCapture<?, ?, ?> capture) {
+            BypassCapture<?, ?, ?> capture, java.util.Optional<io.dualwrite.core.jdbc.CaptureFeed> feed) {
         BypassWrites stats = capture.stats();
         PendingCaptures pending;
         try {
@@ -296,7 +296,17 @@ public class DualWriteEndpoint implements DisposableBean {
                 stats.sampleKeys(),
                 pending.count(),
                 pending.oldest(),
-                pending.sampleKeys());
+                pending.sampleKeys(),
+                feed.map(DualWriteEndpoint::feedStatus).orElse(null));
+    }
+
+    /** What the feed says of itself; its failure to say is said instead, never the status's failure. */
+    private static java.util.Map<String, @Nullable Object> feedStatus(io.dualwrite.core.jdbc.CaptureFeed feed) {
+        try {
+            return feed.status();
+        } catch (RuntimeException e) {
+            return java.util.Map.of("error", "the feed could not report its status: " + e);
+        }
     }
 
     private static MigrationStatus.@Nullable OldSide oldSide(ManagedMigration<?, ?, ?> migration) {

@@ -63,7 +63,9 @@ public record MigrationStatus(
      * Writes to the OLD table that bypassed dualwrite, drained on this instance since it started: how many, how many
      * in the last minute, when the latest was captured, a sample of their keys (newest first), and how many captured
      * keys wait to be drained (all instances', -1 if the database cannot be reached), when the oldest of them was
-     * captured and a sample of their keys (oldest first).
+     * captured and a sample of their keys (oldest first); {@code feed} is what a capture fed from the database's log
+     * reports on this instance (dualwrite-debezium: streaming, slot ready, last event, lag, counts, last error), null
+     * for capture by triggers.
      */
     public record BypassWrites(
             long count,
@@ -72,7 +74,8 @@ public record MigrationStatus(
             List<String> sampleKeys,
             long pending,
             @Nullable Instant oldestPending,
-            List<String> pendingKeys) {}
+            List<String> pendingKeys,
+            java.util.@Nullable Map<String, @Nullable Object> feed) {}
 
     /**
      * Shown from DROP_OLD on: whether the migration is finished (the point of no return), by whom and when, and what
