@@ -325,8 +325,11 @@ public final class DualWrite implements AutoCloseable {
      * The feed from the database's log that records the migration's bypass writes
      * ({@link DualWriteBuilder#captureBypassWrites(String, io.dualwrite.core.jdbc.CaptureFeed)}); empty for a
      * migration captured by triggers or not captured.
+     *
+     * @throws UnknownMigrationException if it is not registered here
      */
     public Optional<io.dualwrite.core.jdbc.CaptureFeed> captureFeed(String name) {
+        migration(name);
         return Optional.ofNullable(feeds.get(name));
     }
 

@@ -58,6 +58,30 @@ abstract class AbstractTwoDatabaseBypassCaptureTest extends AbstractBypassCaptur
     }
 
     /*
+     * A capture fed from the log records OLD's keys in OLD's database only: across two databases NEW's database would
+     * hold no records for the drain, so building it is refused, naming the alternative.
+     */
+    @Test
+    void aCaptureFedFromTheLogIsRefusedAcrossTwoDatabases() {
+        io.dualwrite.core.jdbc.CaptureFeed feed = new io.dualwrite.core.jdbc.CaptureFeed() {
+            @Override
+            public void start(io.dualwrite.core.jdbc.BypassCapture<?, ?, ?> capture) {}
+
+            @Override
+            public void close() {}
+        };
+        DualWriteBuilder builder = DualWrite.builder(new io.dualwrite.core.jdbc.JdbcPhaseStore(dataSource))
+                .singleInstance()
+                .migration(migration)
+                .captureBypassWrites(migration.name(), feed);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(builder::build)
+                .isInstanceOf(io.dualwrite.core.model.InvalidMigrationException.class)
+                .hasMessageContaining("needs both sides in one PostgreSQL database")
+                .hasMessageContaining("capture it with triggers instead");
+    }
+
+    /*
      * Two databases, a migration without a reverse mapping: only OLD is captured, so nothing creates a capture table
      * in NEW's database. The drain, the pending count and the gate must read OLD's records only.
      */

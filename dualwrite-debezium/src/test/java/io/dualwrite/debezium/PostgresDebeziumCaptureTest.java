@@ -139,14 +139,15 @@ class PostgresDebeziumCaptureTest {
         assertThat(feed.health().lag()).isNotNull();
         // What the status shows of the feed (the instance hands out the feed it was built with).
         assertThat(dualWrite.captureFeed(migration.name())).containsSame(feed);
-        assertThat(feed.status())
+        Map<String, Object> status = feed.status();
+        assertThat(status)
                 .containsEntry("source", "debezium")
                 .containsEntry("streaming", true)
                 .containsEntry("slotReady", true)
-                .containsEntry("bypassChanges", feed.health().bypassChanges())
                 .containsEntry("lastError", null)
-                .containsKeys("lastEventAt", "lag", "ownChanges", "unchanged");
-        assertThat((String) feed.status().get("lastEventAt")).isNotBlank();
+                .containsKeys("lag", "ownChanges", "unchanged");
+        assertThat(((Number) status.get("bypassChanges")).longValue()).isGreaterThanOrEqualTo(3);
+        assertThat((String) status.get("lastEventAt")).isNotBlank();
     }
 
     @Test
@@ -236,8 +237,20 @@ class PostgresDebeziumCaptureTest {
                     long key = 1 + legacyRandom.nextInt(KEYS);
                     int op = legacyRandom.nextInt(4);
                     String name = "L" + legacyRandom.nextInt(1000) + " X" + legacyRandom.nextInt(10);
-                    legacy(c, op, key, name);
-                    legacyWrites.incrementAndGet();
+                    // PostgreSQL may pick the plain statement as a deadlock victim when it waits behind two writes a
+                    // move apart that lock the sides in opposite orders: rolled back, not acknowledged; the job
+                    // retries it, as legacy jobs do. dualwrite's own writes must never fail.
+                    for (int attempt = 0; ; attempt++) {
+                        try {
+                            legacy(c, op, key, name);
+                            legacyWrites.incrementAndGet();
+                            break;
+                        } catch (SQLException e) {
+                            if (e.getSQLState() == null || !e.getSQLState().startsWith("40") || attempt == 20) {
+                                throw e;
+                            }
+                        }
+                    }
                 }
             } catch (SQLException e) {
                 failures.add(e);

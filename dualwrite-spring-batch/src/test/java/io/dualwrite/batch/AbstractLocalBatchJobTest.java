@@ -51,8 +51,13 @@ abstract class AbstractLocalBatchJobTest {
         TestDatabase database = database();
         BatchTestApp.createSchemas(database.dataSource());
         People.createTables(database.dataSource(), PREFIX);
-        app = new BatchTestApp(database.jdbcUrl(), database.user(), PREFIX, migration);
+        app = new BatchTestApp(database.jdbcUrl(), database.user(), password(database), PREFIX, migration);
         return app;
+    }
+
+    /** The database's password, empty for none. */
+    static String password(TestDatabase database) {
+        return database.password() == null ? "" : database.password();
     }
 
     @AfterEach

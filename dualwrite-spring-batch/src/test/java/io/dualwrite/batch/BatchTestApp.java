@@ -42,14 +42,21 @@ final class BatchTestApp implements AutoCloseable {
     final JdbcBackfillStore backfillStore;
     final AnnotationConfigApplicationContext context;
 
-    BatchTestApp(String jdbcUrl, String user, String prefix, String migrationName, Class<?>... configuration) {
-        this(jdbcUrl, user, prefix, migrationName, context -> {}, configuration);
+    BatchTestApp(
+            String jdbcUrl,
+            String user,
+            String password,
+            String prefix,
+            String migrationName,
+            Class<?>... configuration) {
+        this(jdbcUrl, user, password, prefix, migrationName, context -> {}, configuration);
     }
 
     /** With {@code beans} registered before the context is refreshed. */
     BatchTestApp(
             String jdbcUrl,
             String user,
+            String password,
             String prefix,
             String migrationName,
             java.util.function.Consumer<AnnotationConfigApplicationContext> beans,
@@ -58,6 +65,9 @@ final class BatchTestApp implements AutoCloseable {
         dataSource.setJdbcUrl(jdbcUrl);
         if (!user.isEmpty()) {
             dataSource.setUsername(user);
+        }
+        if (!password.isEmpty()) {
+            dataSource.setPassword(password);
         }
         dataSource.setMaximumPoolSize(12);
         JdbcTransactions transactions = JdbcTransactions.of(dataSource);

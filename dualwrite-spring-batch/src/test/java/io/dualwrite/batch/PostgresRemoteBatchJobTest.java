@@ -71,7 +71,12 @@ class PostgresRemoteBatchJobTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         AtomicBoolean stop = new AtomicBoolean();
         try (BatchTestApp app = new BatchTestApp(
-                database.jdbcUrl(), database.user(), PREFIX, migration, RemoteChannels.Manager.class)) {
+                database.jdbcUrl(),
+                database.user(),
+                AbstractLocalBatchJobTest.password(database),
+                PREFIX,
+                migration,
+                RemoteChannels.Manager.class)) {
             Map<Long, String> expected = new ConcurrentHashMap<>(People.seed(app.dataSource, PREFIX, ROWS));
             app.dualWrite.advance(migration, TransitionRequest.by("test", "dual writes"));
             workers.add(startWorker(database, migration, queue, "a"));
@@ -191,7 +196,8 @@ class PostgresRemoteBatchJobTest {
                         migration,
                         queue,
                         Integer.toString(CHUNK),
-                        Long.toString(PAUSE_MILLIS)))
+                        Long.toString(PAUSE_MILLIS),
+                        AbstractLocalBatchJobTest.password(database)))
                 .redirectErrorStream(true)
                 .redirectOutput(
                         ProcessBuilder.Redirect.appendTo(new File(log(name).toString())))

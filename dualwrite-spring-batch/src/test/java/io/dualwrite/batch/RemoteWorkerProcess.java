@@ -22,6 +22,7 @@ public final class RemoteWorkerProcess {
         BatchTestApp app = new BatchTestApp(
                 args[0],
                 args[1],
+                args.length > 7 ? args[7] : "",
                 args[2],
                 migration,
                 context -> context.registerBean(

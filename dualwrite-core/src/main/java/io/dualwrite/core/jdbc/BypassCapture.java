@@ -231,6 +231,12 @@ public final class BypassCapture<K, O, N> {
      */
     public void installForFeed() {
         JdbcTransactions transactions = oldStore.transactions();
+        if (!oneDatabase) {
+            // The feed records OLD's keys in OLD's database only; NEW's database would hold no records to drain.
+            throw new InvalidMigrationException("Migration '" + name() + "': capture fed from the database's log needs"
+                    + " both sides in one PostgreSQL database, but NEW is in another (" + newStore.description()
+                    + "); capture it with triggers instead (captureBypassWrites(name)), which cover two databases");
+        }
         if (transactions.dialect() != SqlDialect.POSTGRESQL) {
             throw new InvalidMigrationException("Migration '" + name() + "': capture fed from the database's log needs"
                     + " PostgreSQL (dualwrite marks its own transactions with pg_logical_emit_message), but the"
@@ -517,6 +523,14 @@ public final class BypassCapture<K, O, N> {
     public PendingCaptures pendingCaptures(int sampleSize) {
         return PendingCaptures.readAll(
                 tables.stream().map(CaptureRecords::transactions).toList(), name(), sampleSize);
+    }
+
+    /**
+     * The pending records whose latest capture was a bypass write to OLD (all instances'): what DROP_OLD would no
+     * longer bring to NEW. Those of bypass writes to NEW are not among them (in DROP_OLD NEW holds them already).
+     */
+    public PendingCaptures pendingOnOld(int sampleSize) {
+        return PendingCaptures.read(oldStore.transactions(), name(), sampleSize, Side.OLD);
     }
 
     /** The bypass writes this instance drained since it started. */

@@ -47,12 +47,25 @@ public record PendingCaptures(long count, @Nullable Instant oldest, List<String>
 
     /** Reads the pending records of {@code migration} in the database of {@code transactions}. */
     public static PendingCaptures read(JdbcTransactions transactions, String migration, int sample) {
+        return read(transactions, migration, sample, null);
+    }
+
+    /**
+     * Reads the pending records of {@code migration} in the database of {@code transactions} whose latest capture was
+     * on {@code side} (every record when null).
+     */
+    public static PendingCaptures read(
+            JdbcTransactions transactions, String migration, int sample, io.dualwrite.core.model.@Nullable Side side) {
+        String where = " WHERE migration = ?" + (side == null ? "" : " AND side = ?");
         return transactions.withConnection(c -> {
             long count;
             Instant oldest;
-            try (PreparedStatement statement = c.prepareStatement(
-                    "SELECT COUNT(*), MIN(captured_at) FROM " + CaptureDdl.TABLE + " WHERE migration = ?")) {
+            try (PreparedStatement statement =
+                    c.prepareStatement("SELECT COUNT(*), MIN(captured_at) FROM " + CaptureDdl.TABLE + where)) {
                 statement.setString(1, migration);
+                if (side != null) {
+                    statement.setString(2, side.name());
+                }
                 try (ResultSet rs = statement.executeQuery()) {
                     rs.next();
                     count = rs.getLong(1);
@@ -63,8 +76,11 @@ public record PendingCaptures(long count, @Nullable Instant oldest, List<String>
             List<String> keys = new ArrayList<>();
             if (count > 0) {
                 try (PreparedStatement statement = c.prepareStatement("SELECT entity_key FROM " + CaptureDdl.TABLE
-                        + " WHERE migration = ? ORDER BY captured_at, entity_key LIMIT " + Math.max(1, sample))) {
+                        + where + " ORDER BY captured_at, entity_key LIMIT " + Math.max(1, sample))) {
                     statement.setString(1, migration);
+                    if (side != null) {
+                        statement.setString(2, side.name());
+                    }
                     try (ResultSet rs = statement.executeQuery()) {
                         while (rs.next()) {
                             keys.add(rs.getString(1));

@@ -62,8 +62,8 @@ public record MigrationStatus(
     /**
      * Writes to the OLD table that bypassed dualwrite, drained on this instance since it started: how many, how many
      * in the last minute, when the latest was captured, a sample of their keys (newest first), and how many captured
-     * keys wait to be drained (all instances', -1 if the database cannot be reached), when the oldest of them was
-     * captured and a sample of their keys (oldest first); {@code feed} is what a capture fed from the database's log
+     * keys wait to be drained (all instances', in every database holding them, -1 if one cannot be reached), when the
+     * oldest of them was captured and a sample of their keys (oldest first within each database); {@code feed} is what a capture fed from the database's log
      * reports on this instance (dualwrite-debezium: streaming, slot ready, last event, lag, counts, last error), null
      * for capture by triggers.
      */
