@@ -599,6 +599,47 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The keys' rows are locked with {@code FOR UPDATE SKIP LOCKED} and those locked deleted; on H2, which cannot
+     * pass over locked rows, every key is deleted.
+     */
+    @Override
+    public void deleteUnlessLocked(Collection<K> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        if (transactions.dialect() == SqlDialect.H2) {
+            deleteAll(keys);
+            return;
+        }
+        List<K> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
+        List<K> unlocked = transactions.withConnection(c -> {
+            List<K> found = new ArrayList<>();
+            for (int from = 0; from < distinct.size(); from += LOOKUP_BATCH) {
+                List<K> batch = distinct.subList(from, Math.min(distinct.size(), from + LOOKUP_BATCH));
+                String sql = "SELECT " + key.columnList() + " FROM " + table + " WHERE "
+                        + key.in(transactions.dialect(), batch.size()) + ownedValue
+                        + transactions.dialect().skipLockedClause();
+                try (PreparedStatement statement = c.prepareStatement(sql)) {
+                    key.bindAll(statement, 1, batch);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(key.read(rs));
+                        }
+                    }
+                }
+            }
+            return found;
+        });
+        if (unlocked.size() == 1) {
+            delete(unlocked.get(0));
+        } else {
+            deleteAll(unlocked);
+        }
+    }
+
     private String deleteStatement() {
         return ownedValue.isEmpty()
                 ? "DELETE FROM " + table + " WHERE " + key.equalTo("")
