@@ -473,20 +473,48 @@ public final class DualRepository<K, O, N> {
         List<K> distinct = inKeyOrder(List.copyOf(keys), key -> key);
         requireDistinct(distinct, "deleteAll");
         KeptColumns kept = new KeptColumns();
-        onEachSide(distinct, distinct, kept::reset, side -> {
-            if (side == Side.OLD && migration.oldStore().keepsColumns()) {
-                kept.deleteRows(distinct); // the application's row goes whole
-                return;
-            }
-            if (distinct.size() == 1) {
-                migration.store(side).delete(distinct.get(0));
-            } else {
-                migration.store(side).deleteAll(distinct);
-            }
-            if (side == Side.NEW) {
-                kept.deleteRowsWithNew(distinct); // after NEW's, in the order of this phase's writes
-            }
-        });
+        List<Side> deleted = new ArrayList<>();
+        onEachSide(
+                distinct,
+                distinct,
+                state -> {
+                    kept.reset(state);
+                    deleted.clear();
+                },
+                side -> {
+                    if (side == Side.OLD && migration.oldStore().keepsColumns()) {
+                        kept.deleteRows(distinct); // the application's row goes whole
+                    } else {
+                        deleteOn(side, distinct);
+                        if (side == Side.NEW) {
+                            kept.deleteRowsWithNew(distinct); // after NEW's, in the order of this phase's writes
+                        }
+                    }
+                    Side first = deleted.isEmpty() ? side : deleted.get(0);
+                    if (migration.sidesShareTransactions()
+                            && first != side
+                            && !(first == Side.OLD && migration.oldStore().keepsColumns())) {
+                        // A key the first side lacked took no lock there (READ COMMITTED locks no gap): a copy of the
+                        // second side's value (the bypass-write drain, a backfill chunk routed by the phase before)
+                        // may have created it since, and committed before this delete could lock the second side:
+                        // this delete is the later write, so it deletes that copy too. A row another transaction
+                        // holds is passed over, never waited for (its writer writes or checks the second side after
+                        // this delete, and wins or follows it; docs/capture.md).
+                        migration.store(first).deleteUnlessLocked(distinct);
+                    }
+                    deleted.add(side);
+                });
+    }
+
+    /** Deletes the keys from one side's store (OLD's rows whole where it keeps columns). */
+    private void deleteOn(Side side, List<K> keys) {
+        if (side == Side.OLD && migration.oldStore().keepsColumns()) {
+            migration.oldStore().deleteRows(keys);
+        } else if (keys.size() == 1) {
+            migration.store(side).delete(keys.get(0));
+        } else {
+            migration.store(side).deleteAll(keys);
+        }
     }
 
     /** An OLD value never maps to a value only NEW holds: OLD would hold what it cannot hold by declaration. */

@@ -3,7 +3,7 @@ package io.dualwrite.core;
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 
-class MariaDbBypassCaptureTest extends AbstractBypassCaptureTest {
+class MariaDbBypassCaptureTest extends AbstractOneDatabaseBypassCaptureTest {
 
     @Override
     protected TestDatabase database() {

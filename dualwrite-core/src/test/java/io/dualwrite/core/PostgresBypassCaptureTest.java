@@ -3,7 +3,7 @@ package io.dualwrite.core;
 import io.dualwrite.testsupport.TestDatabase;
 import io.dualwrite.testsupport.TestDatabases;
 
-class PostgresBypassCaptureTest extends AbstractBypassCaptureTest {
+class PostgresBypassCaptureTest extends AbstractOneDatabaseBypassCaptureTest {
 
     @Override
     protected TestDatabase database() {

@@ -465,8 +465,34 @@ public final class BypassCapture<K, O, N> {
                 return true; // OLD holds what NEW holds: a later dual write won, or the write changed nothing
             }
             writeTarget(key, Side.OLD, old, held.isPresent());
+            if (oneDatabase && held.isEmpty()) {
+                followAConcurrentDelete(key);
+            }
             return true;
         });
+    }
+
+    /**
+     * After copying OLD's value into a row NEW lacked: that row took no lock, so a dual delete (NEW, then OLD) may
+     * have passed NEW before the copy and deleted OLD's row since it was read. Now that the copy holds NEW's row, OLD
+     * is read again under a shared lock, in the dual writes' order (NEW, then OLD): it waits for such a delete, and
+     * NEW follows what OLD holds then. (A delete that passes OLD later deletes NEW's copy itself.)
+     */
+    private void followAConcurrentDelete(K key) {
+        Optional<N> held = newStore.readForUpdate(key);
+        Optional<O> old = oldStore.readLocked(key);
+        if (held.isEmpty() && old.isEmpty()) {
+            return;
+        }
+        if (held.isPresent() && migration.onlyInNew(held.get())) {
+            return;
+        }
+        if (held.isPresent()
+                && old.isPresent()
+                && migration.equivalence().equivalent(migration.toNew(old.get()), held.get())) {
+            return;
+        }
+        writeTarget(key, Side.OLD, old, held.isPresent());
     }
 
     /**

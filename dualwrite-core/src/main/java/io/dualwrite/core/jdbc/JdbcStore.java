@@ -313,7 +313,10 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             try {
                 writeAbsent(c, path, absent);
             } catch (SQLException e) {
-                if (!dialect.isDuplicateKey(e) && !(e instanceof java.sql.BatchUpdateException)) {
+                // A deadlock victim's transaction is rolled back whole, savepoint and locks included: neither the
+                // rollback to the savepoint (which fails) nor the fallback (in a fresh transaction) may run.
+                if (rolledBackByTheDatabase(e)
+                        || (!dialect.isDuplicateKey(e) && !(e instanceof java.sql.BatchUpdateException))) {
                     throw e;
                 }
                 if (savepoint != null) {
@@ -329,6 +332,23 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             }
             return null;
         });
+    }
+
+    /** Whether the database rolled the transaction back (SQLSTATE class 40), by the exception or one it chains. */
+    private static boolean rolledBackByTheDatabase(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("40")) {
+                return true;
+            }
+        }
+        for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
+            if (next.getSQLState() != null && next.getSQLState().startsWith("40")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Inserts rows whose keys the lookup found absent by the path; a duplicate key is thrown for the fallback. */
@@ -597,6 +617,47 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
                 return statement.executeBatch().length;
             }
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The keys' rows are locked with {@code FOR UPDATE SKIP LOCKED} and those locked deleted; on H2, which cannot
+     * pass over locked rows, every key is deleted.
+     */
+    @Override
+    public void deleteUnlessLocked(Collection<K> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        if (transactions.dialect() == SqlDialect.H2) {
+            deleteAll(keys);
+            return;
+        }
+        List<K> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
+        List<K> unlocked = transactions.withConnection(c -> {
+            List<K> found = new ArrayList<>();
+            for (int from = 0; from < distinct.size(); from += LOOKUP_BATCH) {
+                List<K> batch = distinct.subList(from, Math.min(distinct.size(), from + LOOKUP_BATCH));
+                String sql = "SELECT " + key.columnList() + " FROM " + table + " WHERE "
+                        + key.in(transactions.dialect(), batch.size()) + ownedValue
+                        + transactions.dialect().skipLockedClause();
+                try (PreparedStatement statement = c.prepareStatement(sql)) {
+                    key.bindAll(statement, 1, batch);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(key.read(rs));
+                        }
+                    }
+                }
+            }
+            return found;
+        });
+        if (unlocked.size() == 1) {
+            delete(unlocked.get(0));
+        } else {
+            deleteAll(unlocked);
+        }
     }
 
     private String deleteStatement() {

@@ -164,4 +164,14 @@ public interface MigrationStore<K, V> {
     default void deleteRows(Collection<K> keys) {
         deleteAll(keys);
     }
+
+    /**
+     * Deletes the value under each key that no other transaction holds locked, passing over (never waiting for) the
+     * keys another one does, in the transaction open on this thread: a delete of both sides in one database deletes
+     * the side it wrote first again with it, after the second (see {@code DualRepository#deleteAll}). Stores that
+     * cannot pass over locked rows delete them all, as {@link #deleteAll} does.
+     */
+    default void deleteUnlessLocked(Collection<K> keys) {
+        deleteAll(keys);
+    }
 }
