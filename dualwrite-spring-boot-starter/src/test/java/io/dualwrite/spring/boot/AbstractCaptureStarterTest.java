@@ -1,5 +1,6 @@
 package io.dualwrite.spring.boot;
 
+import static io.dualwrite.spring.boot.actuate.TestSecurityContexts.anyone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +24,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -136,20 +136,6 @@ abstract class AbstractCaptureStarterTest {
                         .getFailure()
                         .hasStackTraceContaining("Invalid dualwrite.capture.drain-interval: The capture drain interval"
                                 + " must be positive, but was PT0S"));
-    }
-
-    static SecurityContext anyone() {
-        return new SecurityContext() {
-            @Override
-            public java.security.Principal getPrincipal() {
-                return null;
-            }
-
-            @Override
-            public boolean isUserInRole(String role) {
-                return true;
-            }
-        };
     }
 
     ApplicationContextRunner app() {

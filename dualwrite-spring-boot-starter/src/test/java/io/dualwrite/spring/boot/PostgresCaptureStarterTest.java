@@ -1,5 +1,6 @@
 package io.dualwrite.spring.boot;
 
+import static io.dualwrite.spring.boot.actuate.TestSecurityContexts.anyone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualWrite;

@@ -1,5 +1,6 @@
 package io.dualwrite.spring.boot.actuate;
 
+import static io.dualwrite.spring.boot.actuate.TestSecurityContexts.user;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualWrite;
@@ -8,10 +9,8 @@ import io.dualwrite.core.phase.AuditEntry;
 import io.dualwrite.core.phase.InMemoryPhaseStore;
 import io.dualwrite.core.store.MigrationStore;
 import io.dualwrite.core.store.Transactions;
-import java.security.Principal;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -73,21 +72,6 @@ class DualWriteEndpointSecurityTest {
         assertThat(page.getBody())
                 .contains("https://github.com/leeoniya/uPlot", ".uplot")
                 .doesNotContain("<!-- chart library -->");
-    }
-
-    private static SecurityContext user(String name, String... roles) {
-        Set<String> granted = Set.of(roles);
-        return new SecurityContext() {
-            @Override
-            public Principal getPrincipal() {
-                return name == null ? null : () -> name;
-            }
-
-            @Override
-            public boolean isUserInRole(String role) {
-                return granted.contains(role);
-            }
-        };
     }
 
     /** A store with nothing in it; the endpoint's access rule needs no data. */

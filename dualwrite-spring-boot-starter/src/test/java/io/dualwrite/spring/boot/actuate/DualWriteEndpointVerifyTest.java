@@ -1,5 +1,6 @@
 package io.dualwrite.spring.boot.actuate;
 
+import static io.dualwrite.spring.boot.actuate.TestSecurityContexts.anyone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.core.DualWrite;
@@ -16,7 +17,6 @@ import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
 
 /**
  * The endpoint's verify waits for a copying backfill to end, on one thread for every migration.
@@ -88,19 +88,5 @@ class DualWriteEndpointVerifyTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> dualWrite.verification("idle").state() == VerificationState.COMPLETED);
-    }
-
-    private static SecurityContext anyone() {
-        return new SecurityContext() {
-            @Override
-            public java.security.Principal getPrincipal() {
-                return null;
-            }
-
-            @Override
-            public boolean isUserInRole(String role) {
-                return true;
-            }
-        };
     }
 }
