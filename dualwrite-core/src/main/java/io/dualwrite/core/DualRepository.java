@@ -500,7 +500,14 @@ public final class DualRepository<K, O, N> {
                         // this delete is the later write, so it deletes that copy too. A row another transaction
                         // holds is passed over, never waited for (its writer writes or checks the second side after
                         // this delete, and wins or follows it; docs/capture.md).
-                        migration.store(first).deleteUnlessLocked(distinct);
+                        List<K> recreated = migration.store(first).deleteUnlessLocked(distinct);
+                        if (!recreated.isEmpty()
+                                && !(side == Side.OLD && migration.oldStore().keepsColumns())) {
+                            // A dual write that created such a row may have written this side only after this
+                            // delete passed it (and committed since): delete those keys here again too, so that
+                            // both sides end without them.
+                            migration.store(side).deleteUnlessLocked(recreated);
+                        }
                     }
                     deleted.add(side);
                 });

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.dualwrite.core.People.Person;
 import io.dualwrite.core.People.PersonName;
+import io.dualwrite.core.definition.Migration;
 import io.dualwrite.core.jdbc.BypassCapture;
 import io.dualwrite.core.model.MigrationPhase;
 import io.dualwrite.testsupport.TestDatabase;
@@ -135,6 +136,85 @@ abstract class AbstractOneDatabaseBypassCaptureTest extends AbstractBypassCaptur
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+    /*
+     * Interleaving (BACKFILL, one database; a dual delete and a write that creates the key, both routed by BACKFILL:
+     * OLD, then NEW), the key absent on both sides:
+     *   1. The delete deletes OLD's row: absent, nothing deleted, no lock.
+     *   2. The write inserts OLD's row (uncommitted).
+     *   3. The delete deletes NEW's row: absent (the write has not reached NEW), no lock.
+     *   4. The write inserts NEW's row and commits.
+     *   5. The delete deletes OLD's row again (it deletes a row created after it passed the first side): the write's.
+     * Without step 6 (delete those keys on NEW again), OLD lacks the key while NEW holds the write's value, and nothing
+     * is recorded anywhere. The test runs the write on a connection of its own from hooks after the delete's
+     * statements.
+     */
+    @Test
+    void aDualDeleteStraddledByAWriteCreatingTheKeyLeavesBothSidesAlike() throws Exception {
+        dualWrite.close();
+        io.dualwrite.core.jdbc.JdbcTransactions transactions = io.dualwrite.core.jdbc.JdbcTransactions.of(dataSource);
+        try (Connection writer = dataSource.getConnection()) {
+            writer.setAutoCommit(false);
+            Runnable afterOldDelete =
+                    once(() -> sql(writer, "INSERT INTO " + OLD + " (id, full_name) VALUES (9, 'W Nine')"));
+            Runnable afterNewDelete = once(() -> {
+                sql(writer, "INSERT INTO " + NEW + " (id, first_name, last_name) VALUES (9, 'W', 'Nine')");
+                try {
+                    writer.commit();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Migration<Long, Person, PersonName> hooked = Migration.builder(
+                            "straddle-" + java.util.UUID.randomUUID(),
+                            Long.class,
+                            new ForwardingStore<>(People.oldStore(transactions, PREFIX)) {
+                                @Override
+                                public void delete(Long key) {
+                                    super.delete(key);
+                                    afterOldDelete.run();
+                                }
+                            },
+                            new ForwardingStore<>(People.newStore(transactions, PREFIX)) {
+                                @Override
+                                public void delete(Long key) {
+                                    super.delete(key);
+                                    afterNewDelete.run();
+                                }
+                            })
+                    .toNew(People::split)
+                    .toOld(People::join)
+                    .build();
+            try (DualWrite instance = DualWrite.builder(new io.dualwrite.core.jdbc.JdbcPhaseStore(dataSource))
+                    .singleInstance()
+                    .migration(hooked)
+                    .build()) {
+                for (MigrationPhase phase : java.util.List.of(MigrationPhase.DUAL_WRITE, MigrationPhase.BACKFILL)) {
+                    instance.transition(hooked.name(), phase, TransitionRequest.forcedBy("test", "to " + phase));
+                }
+                instance.repository(hooked).delete(9L);
+            }
+        }
+
+        assertThat(oldNames()).doesNotContainKey(9L);
+        assertThat(newRows()).doesNotContainKey(9L);
+    }
+
+    private static Runnable once(Runnable action) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
+    }
+
+    private static void sql(Connection c, String statement) {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

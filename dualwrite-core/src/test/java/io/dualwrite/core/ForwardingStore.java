@@ -52,6 +52,11 @@ class ForwardingStore<K, V> implements MigrationStore<K, V> {
     }
 
     @Override
+    public List<K> deleteUnlessLocked(Collection<K> keys) {
+        return delegate.deleteUnlessLocked(keys);
+    }
+
+    @Override
     public List<V> scan(K afterExclusive, K upToInclusive, int limit) {
         return delegate.scan(afterExclusive, upToInclusive, limit);
     }

@@ -623,16 +623,12 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
      * {@inheritDoc}
      *
      * <p>The keys' rows are locked with {@code FOR UPDATE SKIP LOCKED} and those locked deleted; on H2, which cannot
-     * pass over locked rows, every key is deleted.
+     * pass over locked rows, nothing is deleted.
      */
     @Override
-    public void deleteUnlessLocked(Collection<K> keys) {
-        if (keys.isEmpty()) {
-            return;
-        }
-        if (transactions.dialect() == SqlDialect.H2) {
-            deleteAll(keys);
-            return;
+    public List<K> deleteUnlessLocked(Collection<K> keys) {
+        if (keys.isEmpty() || transactions.dialect() == SqlDialect.H2) {
+            return List.of();
         }
         List<K> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
         List<K> unlocked = transactions.withConnection(c -> {
@@ -655,9 +651,10 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
         });
         if (unlocked.size() == 1) {
             delete(unlocked.get(0));
-        } else {
+        } else if (!unlocked.isEmpty()) {
             deleteAll(unlocked);
         }
+        return unlocked;
     }
 
     private String deleteStatement() {

@@ -168,10 +168,12 @@ public interface MigrationStore<K, V> {
     /**
      * Deletes the value under each key that no other transaction holds locked, passing over (never waiting for) the
      * keys another one does, in the transaction open on this thread: a delete of both sides in one database deletes
-     * the side it wrote first again with it, after the second (see {@code DualRepository#deleteAll}). Stores that
-     * cannot pass over locked rows delete them all, as {@link #deleteAll} does.
+     * each side again after the other (see {@code DualRepository#deleteAll}). Stores that cannot pass over locked rows
+     * delete nothing here (waiting would let two writes of one phase deadlock), which leaves the race it closes open.
+     *
+     * @return the keys whose value it deleted
      */
-    default void deleteUnlessLocked(Collection<K> keys) {
-        deleteAll(keys);
+    default List<K> deleteUnlessLocked(Collection<K> keys) {
+        return List.of();
     }
 }
