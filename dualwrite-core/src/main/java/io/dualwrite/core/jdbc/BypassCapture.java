@@ -452,24 +452,31 @@ public final class BypassCapture<K, O, N> {
             if (!unchanged(records)) {
                 return false;
             }
-            Optional<O> old = oldStore.read(key);
-            if (held.isPresent() && migration.onlyInNew(held.get())) {
-                return true; // OLD holds no such value by design
-            }
-            if (held.isEmpty() && old.isEmpty()) {
-                return true;
-            }
-            if (held.isPresent()
-                    && old.isPresent()
-                    && migration.equivalence().equivalent(migration.toNew(old.get()), held.get())) {
-                return true; // OLD holds what NEW holds: a later dual write won, or the write changed nothing
-            }
-            writeTarget(key, Side.OLD, old, held.isPresent());
-            if (oneDatabase && held.isEmpty()) {
+            if (newFollowsOld(key, held, oldStore.read(key)) && oneDatabase && held.isEmpty()) {
                 followAConcurrentDelete(key);
             }
             return true;
         });
+    }
+
+    /**
+     * Writes NEW from OLD's value unless NEW holds a value OLD cannot hold by design, or what OLD holds already (a
+     * later dual write won, or the bypass write changed nothing); true if it wrote.
+     */
+    private boolean newFollowsOld(K key, Optional<N> held, Optional<O> old) {
+        if (held.isPresent() && migration.onlyInNew(held.get())) {
+            return false; // OLD holds no such value by design
+        }
+        if (held.isEmpty() && old.isEmpty()) {
+            return false;
+        }
+        if (held.isPresent()
+                && old.isPresent()
+                && migration.equivalence().equivalent(migration.toNew(old.get()), held.get())) {
+            return false; // OLD holds what NEW holds
+        }
+        writeTarget(key, Side.OLD, old, held.isPresent());
+        return true;
     }
 
     /**
@@ -480,19 +487,7 @@ public final class BypassCapture<K, O, N> {
      */
     private void followAConcurrentDelete(K key) {
         Optional<N> held = newStore.readForUpdate(key);
-        Optional<O> old = oldStore.readLocked(key);
-        if (held.isEmpty() && old.isEmpty()) {
-            return;
-        }
-        if (held.isPresent() && migration.onlyInNew(held.get())) {
-            return;
-        }
-        if (held.isPresent()
-                && old.isPresent()
-                && migration.equivalence().equivalent(migration.toNew(old.get()), held.get())) {
-            return;
-        }
-        writeTarget(key, Side.OLD, old, held.isPresent());
+        newFollowsOld(key, held, oldStore.readLocked(key));
     }
 
     /**
