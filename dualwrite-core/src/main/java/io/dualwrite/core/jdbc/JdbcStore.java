@@ -545,22 +545,8 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
     }
 
     private List<V> withoutPresentKeys(Connection c, List<V> values) throws SQLException {
-        Set<K> present = new java.util.HashSet<>();
-        for (int from = 0; from < values.size(); from += LOOKUP_BATCH) {
-            List<V> batch = values.subList(from, Math.min(values.size(), from + LOOKUP_BATCH));
-            try (PreparedStatement select = c.prepareStatement("SELECT " + key.columnList() + " FROM " + table
-                    + " WHERE " + key.in(transactions.dialect(), batch.size()) + ownedValue)) {
-                if (transactions.dialect() == SqlDialect.POSTGRESQL) {
-                    PostgresCopy.planForTheValues(select);
-                }
-                key.bindAll(select, 1, batch.stream().map(keyOf).toList());
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        present.add(key.read(rs));
-                    }
-                }
-            }
-        }
+        Set<K> present = new java.util.HashSet<>(
+                presentKeys(c, values.stream().map(keyOf).toList(), ""));
         if (present.isEmpty()) {
             return values;
         }
@@ -571,6 +557,30 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             }
         }
         return absent;
+    }
+
+    /**
+     * The keys of {@code keys} that have a row of this store, as the database returns them, looked up by equality
+     * ({@code IN (...)}, {@value #LOOKUP_BATCH} keys a query) with {@code lockClause} appended to each query.
+     */
+    private List<K> presentKeys(Connection c, List<K> keys, String lockClause) throws SQLException {
+        List<K> present = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += LOOKUP_BATCH) {
+            List<K> batch = keys.subList(from, Math.min(keys.size(), from + LOOKUP_BATCH));
+            try (PreparedStatement select = c.prepareStatement("SELECT " + key.columnList() + " FROM " + table
+                    + " WHERE " + key.in(transactions.dialect(), batch.size()) + ownedValue + lockClause)) {
+                if (transactions.dialect() == SqlDialect.POSTGRESQL) {
+                    PostgresCopy.planForTheValues(select);
+                }
+                key.bindAll(select, 1, batch);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        present.add(key.read(rs));
+                    }
+                }
+            }
+        }
+        return present;
     }
 
     private void insertBatch(Connection c, String sql, List<V> values) throws SQLException {
@@ -631,24 +641,8 @@ public final class JdbcStore<K, V> implements MigrationStore<K, V> {
             return List.of();
         }
         List<K> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
-        List<K> unlocked = transactions.withConnection(c -> {
-            List<K> found = new ArrayList<>();
-            for (int from = 0; from < distinct.size(); from += LOOKUP_BATCH) {
-                List<K> batch = distinct.subList(from, Math.min(distinct.size(), from + LOOKUP_BATCH));
-                String sql = "SELECT " + key.columnList() + " FROM " + table + " WHERE "
-                        + key.in(transactions.dialect(), batch.size()) + ownedValue
-                        + transactions.dialect().skipLockedClause();
-                try (PreparedStatement statement = c.prepareStatement(sql)) {
-                    key.bindAll(statement, 1, batch);
-                    try (ResultSet rs = statement.executeQuery()) {
-                        while (rs.next()) {
-                            found.add(key.read(rs));
-                        }
-                    }
-                }
-            }
-            return found;
-        });
+        List<K> unlocked = transactions.withConnection(
+                c -> presentKeys(c, distinct, transactions.dialect().skipLockedClause()));
         if (unlocked.size() == 1) {
             delete(unlocked.get(0));
         } else if (!unlocked.isEmpty()) {
