@@ -106,17 +106,18 @@ final class OldSideGates implements AutoCloseable {
 
     private record TimedReading(Instant at, TableStatistics.Reading reading) {}
 
+    /** Per migration, the verification the {@code verified} gate reads: the latest one stored. */
+    private final Function<String, Optional<io.dualwrite.core.verify.VerificationProgress>> verifications;
+
     /**
      * @param stores every JDBC store of this instance's migrations (two migrations may share the OLD table)
      * @param copiedIntoOldTable rows the migration's backfill copied so far, when NEW lives in OLD's table (shared
      *     rows), else 0: those copies write the table too
+     * @param verifications per migration, the latest verification stored (whose start opens the verification window)
      * @param holder this running instance, as it reports its counts
      * @param reportLag how late the other instances' counts may be (their heartbeat interval; zero without a
      *     registry): the table's counters compared with them are read at least this long before
      */
-    /** Per migration, the verification the {@code verified} gate reads: the latest one stored. */
-    private final Function<String, Optional<io.dualwrite.core.verify.VerificationProgress>> verifications;
-
     OldSideGates(
             Function<String, Migration<?, ?, ?>> migrations,
             Function<String, Optional<BypassCapture<?, ?, ?>>> captures,
