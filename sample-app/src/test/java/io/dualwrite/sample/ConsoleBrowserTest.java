@@ -74,6 +74,8 @@ class ConsoleBrowserTest {
                 .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        // The console re-renders its panels on every refresh: an element found just before may be gone when read.
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     @AfterEach
@@ -239,7 +241,7 @@ class ConsoleBrowserTest {
     }
 
     private String legend() {
-        return section().findElement(By.cssSelector(".shadow-chart .u-legend")).getText();
+        return textOf(".shadow-chart .u-legend");
     }
 
     private boolean backfillIs(String state) {
@@ -255,7 +257,7 @@ class ConsoleBrowserTest {
     }
 
     private String divergence() {
-        return section().findElement(By.cssSelector(".divergences")).getText();
+        return textOf(".divergences");
     }
 
     private WebElement button(String action) {
@@ -271,7 +273,12 @@ class ConsoleBrowserTest {
     }
 
     private String current() {
-        return section().findElement(By.cssSelector(".phase.current")).getText();
+        return textOf(".phase.current");
+    }
+
+    /** The text of the migration's element, found and read again if a refresh replaced it in between. */
+    private String textOf(String css) {
+        return wait.until(d -> section().findElement(By.cssSelector(css)).getText());
     }
 
     private void awaitPhase(String phase) {
